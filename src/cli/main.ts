@@ -1,0 +1,132 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { findRule, rules } from "../../rules/index.js";
+import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
+import { lint } from "../engine/lint.js";
+import { ruleMarkdown } from "../docs/rule-docs.js";
+import { parseDuration } from "../model/duration.js";
+import { FORMATTERS } from "../report/formats.js";
+import { chalkFor } from "./color.js";
+import { readAll, readInputs } from "./read-inputs.js";
+import { VERSION } from "./version.js";
+
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  stdin: NodeJS.ReadableStream;
+}
+
+interface LintFlags {
+  format: string;
+  output?: string;
+  config?: string;
+  rule: string[];
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+  stdinFilename: string;
+  releaseTimeout?: string;
+}
+
+/** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("gitops-lint")
+    .description("Lint rendered Kubernetes manifests (helm template output, kustomize YAML) for failures that pass schema checks and break at reconcile time.")
+    .version(VERSION, "-v, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command("lint", { isDefault: true })
+    .description("lint files, directories, globs, or - for stdin")
+    .argument("[paths...]", "files, directories (recursive *.yaml, *.yml, *.json), globs, or - for stdin")
+    .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(FORMATTERS)).default("stylish"))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("-c, --config <file>", "config file (default: .gitops-lint.yaml found upward from the working directory)")
+    .option("--rule <id=severity>", "set a rule's severity: off, info, warning, error (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--max-warnings <n>", "also fail when there are more than n warnings")
+    .option("-q, --quiet", "report errors only")
+    .option("--color", "force colour")
+    .option("--no-color", "disable colour")
+    .option("--stdin-filename <name>", "name for input read from stdin", "<stdin>")
+    .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
+    .action(async (paths: string[], flags: LintFlags) => {
+      exitCode = await runLint(paths, flags, io);
+    });
+
+  program
+    .command("rules")
+    .description("list every rule with its default severity")
+    .action(() => {
+      const width = Math.max(...rules.map((r) => r.meta.id.length));
+      for (const rule of rules) io.stdout.write(`${rule.meta.id.padEnd(width)}  ${rule.meta.defaultSeverity.padEnd(7)}  ${rule.meta.description}\n`);
+    });
+
+  program
+    .command("explain")
+    .description("show a rule's documentation")
+    .argument("<rule>", "rule id")
+    .action((id: string) => {
+      const rule = findRule(id);
+      if (!rule) throw new UsageError(`unknown rule "${id}" (see \`gitops-lint rules\`)`);
+      io.stdout.write(ruleMarkdown(rule, "#"));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}: ` : "";
+      io.stderr.write(`gitops-lint: ${where}${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`gitops-lint: internal error: ${(error as Error).message ?? String(error)} (please report this with the input)\n`);
+    return 2;
+  }
+}
+
+async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
+  if (paths.length === 0) throw new UsageError("no input: give files, directories, globs, or - to read stdin (try --help)");
+  const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
+  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
+  }
+  const config = await resolveConfig(flags, io.cwd);
+  const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin) });
+  const result = lint(set, rules, config);
+  if (flags.quiet) result.findings = result.findings.filter((f) => f.severity === "error");
+
+  const toFile = flags.output !== undefined;
+  const chalk = chalkFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
+  const text = FORMATTERS[flags.format]!(result, { chalk });
+  if (toFile) writeFileSync(path.resolve(io.cwd, flags.output!), text);
+  else io.stdout.write(text);
+
+  for (const failure of result.failures) io.stderr.write(`gitops-lint: ${failure}\n`);
+  if (result.failures.length > 0) return 2;
+  const { errors, warnings } = result.summary;
+  if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) return 1;
+  return 0;
+}
+
+async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {
+  const file = flags.config !== undefined ? path.resolve(cwd, flags.config) : findConfigFile(cwd);
+  const config: ResolvedConfig = file
+    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/"), rules)
+    : { severities: new Map(), options: new Map(), settings: {} };
+  applyRuleFlags(config, flags.rule, rules);
+  if (flags.releaseTimeout !== undefined) {
+    const seconds = parseDuration(flags.releaseTimeout);
+    if (seconds === undefined) throw new UsageError(`--release-timeout expects a duration such as 10m or 1h30m, got "${flags.releaseTimeout}"`);
+    config.settings.releaseTimeoutSeconds = seconds;
+  }
+  return config;
+}

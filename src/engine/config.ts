@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import { PositionResolver } from "../load/positions.js";
+import type { NodePath, SourceDocument } from "../load/types.js";
+import { lineColumnAt } from "../load/text-position.js";
+import { parseDuration } from "../model/duration.js";
+import { isObject } from "../model/json.js";
+import type { AnyRule, RunSettings } from "./rule.js";
+import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";
+
+export const CONFIG_FILE_NAMES = [".gitops-lint.yaml", ".gitops-lint.yml"];
+
+export interface ResolvedConfig {
+  /** The config file used, relative to the working directory; absent when none was found. */
+  file?: string;
+  /** Severity the user chose per rule (config, then --rule); rules not listed keep their default. */
+  severities: Map<string, SeverityLevel>;
+  options: Map<string, Record<string, unknown>>;
+  settings: RunSettings;
+}
+
+/** A config or command-line mistake: exit code 2, with the position when there is one. */
+export class UsageError extends Error {
+  constructor(message: string, readonly where?: { file: string; line: number; column: number }) {
+    super(message);
+  }
+}
+
+export function findConfigFile(cwd: string): string | undefined {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export function configSchema(rules: AnyRule[]): Record<string, unknown> {
+  const ruleEntries: Record<string, unknown> = {};
+  for (const rule of rules) {
+    const options = rule.meta.optionsSchema ?? { type: "object", additionalProperties: false, properties: {} };
+    ruleEntries[rule.meta.id] = {
+      oneOf: [
+        { enum: [...SEVERITIES] },
+        { type: "object", additionalProperties: false, properties: { severity: { enum: [...SEVERITIES] }, options } },
+      ],
+    };
+  }
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: "gitops-lint configuration (.gitops-lint.yaml)",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      rules: { type: "object", additionalProperties: false, properties: ruleEntries },
+      releaseTimeout: { type: "string", description: "Helm release timeout when no HelmRelease in the input sets one (Go duration, e.g. 10m)" },
+    },
+  };
+}
+
+/** Reads and validates a config file. Errors carry the file, line and column of the offending key. */
+export async function loadConfig(absolutePath: string, displayName: string, rules: AnyRule[]): Promise<ResolvedConfig> {
+  let text: string;
+  try {
+    text = readFileSync(absolutePath, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read config ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (parsed.errors.length > 0) {
+    const error = parsed.errors[0]!;
+    const { line, column } = lineColumnAt(text, error.pos[0]);
+    throw new UsageError(`invalid YAML in config: ${error.message.split("\n")[0]}`, { file: displayName, line, column });
+  }
+  const value: unknown = parsed.toJS() ?? {};
+  const source: SourceDocument = { file: displayName, index: 0, text, startLine: 1 };
+  const at = (p: NodePath): { file: string; line: number; column: number } => {
+    const position = new PositionResolver().resolve(source, p);
+    return { file: displayName, line: position.line, column: position.column };
+  };
+
+  // ajv is only loaded when there is a config to check: it costs start-up time.
+  const { Ajv } = await import("ajv");
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(configSchema(rules));
+  if (!validate(value)) {
+    const error = [...(validate.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!;
+    const p: NodePath = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const extra = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : undefined;
+    const where = at(extra ? [...p, extra] : p);
+    const message = extra
+      ? p.length === 1 && p[0] === "rules"
+        ? `unknown rule "${extra}" (see \`gitops-lint rules\`)`
+        : `unknown key "${extra}"${p.length ? ` in ${p.join(".")}` : ""}`
+      : `${p.join(".") || "config"} ${error.message ?? "is invalid"}${error.keyword === "enum" ? ` (${SEVERITIES.join(", ")})` : ""}`;
+    throw new UsageError(`invalid config: ${message}`, where);
+  }
+
+  if (!isObject(value)) throw new UsageError("invalid config: expected a mapping of settings", at([]));
+  const severities = new Map<string, SeverityLevel>();
+  const options = new Map<string, Record<string, unknown>>();
+  for (const [id, entry] of Object.entries(isObject(value.rules) ? value.rules : {})) {
+    if (isSeverityLevel(entry)) severities.set(id, entry);
+    else if (isObject(entry)) {
+      if (isSeverityLevel(entry.severity)) severities.set(id, entry.severity);
+      if (isObject(entry.options)) options.set(id, entry.options);
+    }
+  }
+  const settings: RunSettings = {};
+  if (typeof value.releaseTimeout === "string") {
+    const seconds = parseDuration(value.releaseTimeout);
+    if (seconds === undefined) throw new UsageError(`invalid config: releaseTimeout "${value.releaseTimeout}" is not a duration such as 10m or 1h30m`, at(["releaseTimeout"]));
+    settings.releaseTimeoutSeconds = seconds;
+  }
+  return { file: displayName, severities, options, settings };
+}
+
+/** `--rule id=severity`, applied over the config. */
+export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: AnyRule[]): void {
+  for (const flag of flags) {
+    const match = /^([a-z0-9-]+)=(\w+)$/.exec(flag.trim());
+    if (!match) throw new UsageError(`--rule expects id=severity, got "${flag}"`);
+    const [, id, severity] = match;
+    if (!rules.some((r) => r.meta.id === id)) throw new UsageError(`--rule: unknown rule "${id}" (see \`gitops-lint rules\`)`);
+    if (!isSeverityLevel(severity)) throw new UsageError(`--rule ${id}: severity must be one of ${SEVERITIES.join(", ")}, got "${severity}"`);
+    config.severities.set(id!, severity);
+  }
+}

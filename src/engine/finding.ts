@@ -1,0 +1,44 @@
+import type { SourceDocument } from "../load/types.js";
+import type { ObjectRef } from "../model/objects.js";
+import type { Severity } from "./severity.js";
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Best source position: the file the user edits. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Position in what was actually read, when it differs from file/line (mapped Helm templates). */
+  rendered?: { file: string; line: number; column: number };
+  object?: ObjectRef;
+  target?: ObjectRef;
+  remediation: string;
+  suppressed: boolean;
+  suppressionReason?: string;
+  /** The document the finding is in, for snippets and comment suppressions; never serialized. */
+  document?: SourceDocument;
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  suppressed: number;
+  files: number;
+  objects: number;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  summary: Summary;
+  /** Internal failures (a rule that threw): reported on stderr, and the exit code becomes 2. */
+  failures: string[];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}

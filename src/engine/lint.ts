@@ -1,0 +1,80 @@
+import { PositionResolver } from "../load/positions.js";
+import type { ManifestSet } from "../model/manifest-set.js";
+import { refOf } from "../model/objects.js";
+import type { ResolvedConfig } from "./config.js";
+import { compareFindings, type Finding, type LintResult } from "./finding.js";
+import type { AnyRule, Report } from "./rule.js";
+import { suppressionOf } from "./suppression.js";
+
+/** Runs every enabled rule over the set and turns their reports into positioned, suppressed, sorted findings. */
+export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig): LintResult {
+  const positions = new PositionResolver();
+  const findings: Finding[] = [];
+  const failures: string[] = [];
+  const seen = new Set<string>();
+
+  for (const rule of rules) {
+    const { id } = rule.meta;
+    const configured = config.severities.get(id);
+    if (configured === "off") continue;
+    const options = { ...(rule.defaultOptions ?? {}), ...(config.options.get(id) ?? {}) };
+    const report = (r: Report): void => {
+      const finding = toFinding(r, id, positions);
+      finding.severity = configured ?? r.severity ?? rule.meta.defaultSeverity;
+      finding.remediation = r.remediation ?? rule.meta.remediation;
+      const key = `${id}\0${finding.file}\0${finding.line}\0${finding.column}\0${finding.message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const suppression = suppressionOf(finding, "object" in r ? r.object : undefined);
+      if (suppression) {
+        finding.suppressed = true;
+        finding.suppressionReason = suppression.reason;
+      }
+      findings.push(finding);
+    };
+    try {
+      rule.check({ set, options, settings: config.settings, report });
+    } catch (error) {
+      failures.push(`rule ${id} failed: ${(error as Error).message ?? String(error)} (a bug in gitops-lint; please report it with the input)`);
+    }
+  }
+
+  findings.sort(compareFindings);
+  const active = findings.filter((f) => !f.suppressed);
+  return {
+    findings,
+    failures,
+    summary: {
+      errors: active.filter((f) => f.severity === "error").length,
+      warnings: active.filter((f) => f.severity === "warning").length,
+      infos: active.filter((f) => f.severity === "info").length,
+      suppressed: findings.length - active.length,
+      files: set.files.length,
+      objects: set.objects.length,
+    },
+  };
+}
+
+function toFinding(r: Report, ruleId: string, positions: PositionResolver): Finding {
+  const base = {
+    ruleId,
+    severity: "error" as const,
+    message: r.message,
+    remediation: "",
+    suppressed: false,
+    ...(r.target ? { target: r.target } : {}),
+  };
+  if ("object" in r) {
+    const position = positions.resolve(r.object.source, r.path);
+    return { ...base, file: r.object.source.file, ...position, object: refOf(r.object), document: r.object.source };
+  }
+  return {
+    ...base,
+    file: r.file,
+    line: r.line,
+    column: r.column,
+    endLine: r.line,
+    endColumn: r.column,
+    ...(r.document ? { document: r.document } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+import type { NodePath, SourceDocument } from "../load/types.js";
+import type { ManifestSet } from "../model/manifest-set.js";
+import type { K8sObject, ObjectRef } from "../model/objects.js";
+import type { Severity } from "./severity.js";
+
+/** Everything the docs, `explain`, SARIF rule descriptors and config validation need to know about a rule. */
+export interface RuleMeta {
+  /** Kebab-case, public API: SARIF ruleId, config key, suppression token. */
+  id: string;
+  /** One line: what the rule catches. */
+  description: string;
+  /** Why it breaks a cluster (Markdown). */
+  rationale: string;
+  /** How to fix it (Markdown). */
+  remediation: string;
+  defaultSeverity: Severity;
+  /** JSON schema of the rule's options in `.gitops-lint.yaml`; absent when it has none. */
+  optionsSchema?: Record<string, unknown>;
+  /** A manifest that fires and the fixed version (YAML). */
+  example: { bad: string; good: string };
+  tags: string[];
+  /** SARIF precision: how sure a finding is to be a real problem. */
+  precision: "very-high" | "high" | "medium" | "low";
+}
+
+/** Where a finding points: a key path inside an object, or a raw position in a document. */
+export type FindingAnchor =
+  | { object: K8sObject; path: NodePath }
+  | { file: string; line: number; column: number; document?: SourceDocument };
+
+export type Report = FindingAnchor & {
+  message: string;
+  /** The other object a cross-object finding is about (the referenced ConfigMap, the HelmRelease whose timeout applied). */
+  target?: ObjectRef;
+  /** Finding-specific remediation; the rule's own is used when absent. */
+  remediation?: string;
+  /** For rules whose findings differ in certainty; the configured severity still wins. */
+  severity?: Severity;
+};
+
+export interface RunSettings {
+  /** `--release-timeout` or config `releaseTimeout`, in seconds. */
+  releaseTimeoutSeconds?: number;
+}
+
+export interface RuleContext<Options> {
+  set: ManifestSet;
+  options: Options;
+  settings: RunSettings;
+  report(finding: Report): void;
+}
+
+export interface Rule<Options = Record<string, never>> {
+  meta: RuleMeta;
+  /** Defaults merged under the user's options. */
+  defaultOptions?: Options;
+  check(context: RuleContext<Options>): void;
+}
+
+/** Lets a rule module keep its own option type while living in one list with the others. */
+export type AnyRule = Rule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function defineRule<Options = Record<string, never>>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}

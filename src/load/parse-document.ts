@@ -1,0 +1,108 @@
+import jsYaml from "js-yaml";
+import { parseDocument } from "yaml";
+import { findTemplateDirective } from "./template-directives.js";
+import { lineColumnAt } from "./text-position.js";
+import type { LoadProblem, SourceDocument } from "./types.js";
+
+// Kubernetes reads YAML with merge keys (`<<: *anchor`, also `!!merge <<:`); plain data otherwise,
+// so no timestamps or binary types turn strings into objects.
+// (@types/js-yaml does not declare the `types` export that js-yaml has.)
+const SCHEMA = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
+
+/** Expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
+export const MAX_EXPANDED_NODES = 2_000_000;
+
+export interface ParseResult {
+  value?: unknown;
+  problems: LoadProblem[];
+}
+
+export function parseSourceDocument(doc: SourceDocument): ParseResult {
+  const directive = findTemplateDirective(doc.text);
+  if (directive) {
+    return {
+      problems: [
+        problemAt(doc, "unrendered-template", directive.offset,
+          `unrendered template directive \`${directive.text}\`: this is a Helm template, not a manifest; ` +
+            "render it with `helm template` and lint the output (kustomize fails on it with \"yaml: invalid map key\")"),
+      ],
+    };
+  }
+  let value: unknown;
+  let problems: LoadProblem[] = [];
+  try {
+    // Fast path: js-yaml is several times faster than a full AST parse, and strict about duplicate keys.
+    value = jsYaml.load(doc.text, { schema: SCHEMA });
+  } catch {
+    // Slow path, only for documents js-yaml rejects: `yaml` gives exact positions, names every
+    // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
+    ({ value, problems } = parseTolerantly(doc));
+  }
+  if (value !== undefined && doc.text.includes("*") && expandedSize(value) > MAX_EXPANDED_NODES) {
+    const at = doc.text.indexOf("*");
+    return {
+      problems: [
+        problemAt(doc, "invalid-input", at,
+          `aliases expand this document past ${MAX_EXPANDED_NODES.toLocaleString("en-US")} nodes (an alias bomb?); it was not linted`),
+      ],
+    };
+  }
+  return value === undefined ? { problems } : { value, problems };
+}
+
+function parseTolerantly(doc: SourceDocument): ParseResult {
+  const parsed = parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  const problems: LoadProblem[] = [];
+  let fatal = false;
+  for (const error of parsed.errors) {
+    if (error.code === "DUPLICATE_KEY") {
+      const key = keyAt(doc.text, error.pos[0]);
+      problems.push(problemAt(doc, "invalid-input", error.pos[0],
+        `duplicate key "${key}": the API server's strict field validation rejects it and other tools keep a different copy; remove one (the last one is linted)`));
+    } else {
+      fatal = true;
+      problems.push(problemAt(doc, "invalid-input", error.pos[0], `YAML syntax error: ${firstLine(error.message)}; the document was not linted`));
+    }
+  }
+  if (fatal) return { problems };
+  try {
+    return { value: parsed.toJS({ maxAliasCount: -1 }), problems };
+  } catch (error) {
+    problems.push(problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`));
+    return { problems };
+  }
+}
+
+function problemAt(doc: SourceDocument, kind: LoadProblem["kind"], offset: number, message: string): LoadProblem {
+  const { line, column } = lineColumnAt(doc.text, offset);
+  return { kind, file: doc.file, line: doc.startLine + line - 1, column, message, document: doc };
+}
+
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset, offset + 200).split("\n")[0]!;
+  const colon = rest.search(/:(\s|$)/);
+  return (colon === -1 ? rest : rest.slice(0, colon)).trim().replace(/^["']|["']$/g, "");
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/** Size of the value with aliases expanded, without expanding them (memoised per shared node). */
+function expandedSize(root: unknown): number {
+  const memo = new Map<object, number>();
+  const size = (node: unknown): number => {
+    if (node === null || typeof node !== "object") return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, 1); // cycles (self-referencing aliases) count once
+    let total = 1;
+    for (const child of Object.values(node)) {
+      total += size(child);
+      if (total > MAX_EXPANDED_NODES) break;
+    }
+    memo.set(node, total);
+    return total;
+  };
+  return size(root);
+}

@@ -1,0 +1,46 @@
+import type { K8sObject } from "./objects.js";
+
+export interface HookInfo {
+  events: string[];
+  weight: string | undefined;
+  deletePolicies: string[];
+}
+
+/** The `helm.sh/hook` annotation, parsed; undefined for ordinary release resources. */
+export function hookInfo(object: K8sObject): HookInfo | undefined {
+  const hook = object.annotations["helm.sh/hook"];
+  if (hook === undefined) return undefined;
+  return {
+    events: splitList(hook),
+    weight: object.annotations["helm.sh/hook-weight"],
+    deletePolicies: splitList(object.annotations["helm.sh/hook-delete-policy"] ?? ""),
+  };
+}
+
+/** True when the object reaches the cluster through Helm (rendered by `helm template`, or labelled by Helm). */
+export function isHelmDelivered(object: K8sObject): boolean {
+  return (
+    object.source.helmSource !== undefined ||
+    object.labels["app.kubernetes.io/managed-by"] === "Helm" ||
+    object.labels["helm.sh/chart"] !== undefined ||
+    object.annotations["meta.helm.sh/release-name"] !== undefined
+  );
+}
+
+/**
+ * The chart whose release delivers the object: the first segment of the `# Source:` path (for a
+ * subchart that is still the parent, whose release and timeouts apply), else the `helm.sh/chart`
+ * label without its version.
+ */
+export function releaseChartOf(object: K8sObject): string | undefined {
+  const source = object.source.helmSource;
+  if (source) return source.split("/")[0];
+  const label = object.labels["helm.sh/chart"];
+  if (!label) return undefined;
+  const match = /^(.+?)-v?\d+\.\d+\.\d+/.exec(label);
+  return match ? match[1] : label;
+}
+
+function splitList(value: string): string[] {
+  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}

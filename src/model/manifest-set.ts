@@ -1,0 +1,41 @@
+import type { LoadedFile, LoadProblem } from "../load/types.js";
+import { objectsOf, type K8sObject } from "./objects.js";
+
+/** Everything linted in one run: cross-object rules see all of it together. */
+export class ManifestSet {
+  readonly objects: K8sObject[] = [];
+  readonly problems: LoadProblem[] = [];
+  readonly files: string[] = [];
+  private readonly byKindIndex = new Map<string, K8sObject[]>();
+
+  add(loaded: LoadedFile): void {
+    this.files.push(loaded.file);
+    this.problems.push(...loaded.problems);
+    for (const document of loaded.documents) {
+      for (const object of objectsOf(document)) {
+        this.objects.push(object);
+        const list = this.byKindIndex.get(object.kind);
+        if (list) list.push(object);
+        else this.byKindIndex.set(object.kind, [object]);
+      }
+    }
+  }
+
+  addProblems(problems: LoadProblem[]): void {
+    this.problems.push(...problems);
+  }
+
+  ofKind(...kinds: string[]): K8sObject[] {
+    return kinds.flatMap((kind) => this.byKindIndex.get(kind) ?? []);
+  }
+
+  /**
+   * The object of this kind and name that `from` would see. Rendered charts often omit namespaces
+   * (the release namespace fills them in at apply time), so an absent namespace matches any.
+   */
+  find(kind: string, name: string, from?: { namespace?: string }): K8sObject | undefined {
+    return this.ofKind(kind).find(
+      (o) => o.name === name && (o.namespace === undefined || from?.namespace === undefined || o.namespace === from.namespace),
+    );
+  }
+}

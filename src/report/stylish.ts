@@ -1,0 +1,31 @@
+import type { ChalkInstance } from "chalk";
+import type { LintResult } from "../engine/finding.js";
+import type { Severity } from "../engine/severity.js";
+import { codeFrame } from "./code-frame.js";
+
+/** `file:line:col  severity  message  rule-id`, a source snippet with a caret, and a summary line. */
+export function formatStylish(result: LintResult, chalk: ChalkInstance): string {
+  const paint: Record<Severity, (s: string) => string> = { error: chalk.red, warning: chalk.yellow, info: chalk.blue };
+  const blocks: string[] = [];
+  for (const finding of result.findings) {
+    if (finding.suppressed) continue;
+    const head =
+      `${chalk.bold(`${finding.file}:${finding.line}:${finding.column}`)}  ${paint[finding.severity](finding.severity)}  ` +
+      `${finding.message}  ${chalk.dim(finding.ruleId)}`;
+    const frame = codeFrame(finding, { gutter: chalk.dim, marker: paint[finding.severity] });
+    const rendered = finding.rendered ? chalk.dim(`\n    rendered at ${finding.rendered.file}:${finding.rendered.line}:${finding.rendered.column}`) : "";
+    blocks.push(frame ? `${head}${rendered}\n${frame}` : `${head}${rendered}`);
+  }
+  const { summary } = result;
+  const problems = summary.errors + summary.warnings + summary.infos;
+  const scope = `${summary.objects} object${summary.objects === 1 ? "" : "s"} in ${summary.files} file${summary.files === 1 ? "" : "s"}`;
+  const suppressed = summary.suppressed ? `, ${summary.suppressed} suppressed` : "";
+  const line =
+    problems === 0
+      ? chalk.green(`✔ no problems${suppressed} (${scope})`)
+      : (summary.errors ? chalk.red.bold : chalk.yellow.bold)(
+          `✖ ${problems} problem${problems === 1 ? "" : "s"} (${summary.errors} error${summary.errors === 1 ? "" : "s"}, ` +
+            `${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.infos} info${suppressed}) — ${scope}`,
+        );
+  return [...blocks, line].join("\n\n") + "\n";
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, it } from "vitest";
+import { rules } from "../rules/index.js";
+import { rulesMarkdown } from "../src/docs/rule-docs.js";
+import { REPO } from "./support/cli.js";
+
+it("docs/rules.md is generated from the current rule metadata (run `npm run docs` when this fails)", () => {
+  expect(readFileSync(path.join(REPO, "docs", "rules.md"), "utf8")).toBe(rulesMarkdown(rules));
+});
+
+it.each(rules.map((r) => [r.meta.id, r] as const))("%s has complete metadata and a firing example", (id, rule) => {
+  expect(id).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
+  for (const field of [rule.meta.description, rule.meta.rationale, rule.meta.remediation, rule.meta.example.bad, rule.meta.example.good]) {
+    expect(field.trim().length).toBeGreaterThan(10);
+  }
+  expect(rule.meta.tags.length).toBeGreaterThan(0);
+});
