@@ -7,7 +7,8 @@ import type { LoadProblem, SourceDocument } from "./types.js";
 // Kubernetes reads YAML with merge keys (`<<: *anchor`, also `!!merge <<:`); plain data otherwise,
 // so no timestamps or binary types turn strings into objects.
 // (@types/js-yaml does not declare the `types` export that js-yaml has.)
-const SCHEMA = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
+// `<<` must be an implicit type to be recognised without a tag.
+const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 
 /** Expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
 export const MAX_EXPANDED_NODES = 2_000_000;

@@ -78,7 +78,8 @@ function findPair(doc: Document, items: Pair[], key: string, depth: number): Pai
   if (found || depth > 20) return found;
   for (const pair of items) {
     const k = pair.key as Node | null;
-    if (!isScalar(k) || k.value !== "<<") continue;
+    // with `merge: true` the parser turns a `<<` key into a symbol; its source text is still `<<`
+    if (!isScalar(k) || k.source !== "<<") continue;
     const sources = isSeq(pair.value) ? (pair.value.items as Node[]) : [pair.value as Node];
     for (const source of sources) {
       const target = deref(doc, source);

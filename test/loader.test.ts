@@ -1,0 +1,78 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectInputs } from "../src/load/inputs.js";
+import { loadFile } from "../src/load/load-file.js";
+import { PositionResolver } from "../src/load/positions.js";
+import { splitDocuments } from "../src/load/split-documents.js";
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe("loadFile", () => {
+  it("resolves YAML 1.1 merge keys in both spellings, as Kubernetes does", () => {
+    const loaded = loadFile("m.yaml", bytes("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\ny:\n  !!merge <<: *b\nz:\n  <<: [*b]\n"));
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.documents[0]!.value).toEqual({ base: { a: 1, b: 2 }, x: { a: 1, b: 3 }, y: { a: 1, b: 2 }, z: { a: 1, b: 2 } });
+  });
+
+  it("keeps line numbers right with a BOM and CRLF line ends", () => {
+    const loaded = loadFile("w.yaml", bytes("\uFEFFa: 1\r\n---\r\nb: 2\r\nb: 3\r\n"));
+    expect(loaded.problems.map((p) => [p.line, p.column])).toEqual([[4, 1]]);
+    expect(loaded.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 3 }]);
+  });
+
+  it("isolates a broken document: its neighbours still load", () => {
+    const loaded = loadFile("s.yaml", bytes("a: 1\n---\nb: [\n---\nc: 3\n"));
+    expect(loaded.documents.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);
+    expect(loaded.problems).toHaveLength(1);
+    expect(loaded.problems[0]!.line).toBe(3);
+  });
+
+  it("does not split on --- inside a block scalar that is indented, and records # Source", () => {
+    const docs = splitDocuments("h.yaml", "---\n# Source: chart/templates/cm.yaml\ndata:\n  x: |\n    ---\n    y\n---\n# Source: chart/templates/b.yaml\nb: 1\n");
+    expect(docs.map((d) => [d.startLine, d.helmSource])).toEqual([[1, "chart/templates/cm.yaml"], [7, "chart/templates/b.yaml"]]);
+  });
+
+  it("keeps %YAML directives with the document they introduce", () => {
+    const loaded = loadFile("d.yaml", bytes("%YAML 1.2\n---\na: 1\n...\n%YAML 1.2\n---\nb: 2\n"));
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
+  it("refuses an alias bomb quickly with a finding instead of expanding it", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) levels.push(`${"abcdefghi"[i]}: &${"abcdefghi"[i]} [${Array(10).fill(`*${"abcdefghi"[i - 1]}`).join(", ")}]`);
+    const loaded = loadFile("bomb.yaml", bytes(levels.join("\n") + "\n"));
+    expect(loaded.documents).toEqual([]);
+    expect(loaded.problems[0]!.message).toMatch(/alias/);
+  });
+});
+
+describe("PositionResolver", () => {
+  it("points at the key of the path, through sequences and merges, in file coordinates", () => {
+    const [, doc] = splitDocuments("p.yaml", "x: 1\n---\ndefaults: &d\n  image: nginx\nspec:\n  containers:\n    - name: a\n      <<: *d\n");
+    const resolver = new PositionResolver();
+    expect(resolver.resolve(doc!, ["spec", "containers", 0, "name"])).toMatchObject({ line: 7, column: 7 });
+    // a merged key resolves to where it is written (the anchor), which is what the user must edit
+    expect(resolver.resolve(doc!, ["spec", "containers", 0, "image"])).toMatchObject({ line: 4, column: 3 });
+    // a path deeper than the document falls back to the deepest existing key
+    expect(resolver.resolve(doc!, ["spec", "containers", 0, "env", 3])).toMatchObject({ line: 7, column: 7 });
+  });
+});
+
+describe("collectInputs", () => {
+  it("walks directories for *.yaml, *.yml and *.json, honouring the repository's .gitignore, and expands globs", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-inputs-"));
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    mkdirSync(path.join(dir, "apps", "ignored"), { recursive: true });
+    for (const f of ["apps/a.yaml", "apps/b.yml", "apps/c.json", "apps/readme.md", "apps/ignored/x.yaml"]) writeFileSync(path.join(dir, f), "");
+    writeFileSync(path.join(dir, ".gitignore"), "ignored/\n");
+    const fromDir = await collectInputs(["apps"], { cwd: dir, stdinName: "<stdin>" });
+    expect(fromDir.files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/b.yml", "apps/c.json"]);
+    const fromGlob = await collectInputs(["apps/*.y*ml", "missing.yaml", "nothing/*.yaml"], { cwd: dir, stdinName: "<stdin>" });
+    expect(fromGlob.files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/b.yml"]);
+    expect(fromGlob.problems.map((p) => p.message)).toEqual(["no such file or directory: missing.yaml", 'no files match the pattern "nothing/*.yaml"']);
+  });
+});
