@@ -11,7 +11,8 @@ function isDirective(key: string): boolean {
 
 /** Subtrees that hold patches or free-form chart values, not fields of the object itself. */
 function isPatchOrValuesKey(key: string): boolean {
-  return /patch/i.test(key) || key === "values" || key === "valuesObject";
+  // `patches`, `patchesStrategicMerge`, `Patches`, `jsonPatches`, `strategicMergePatch`; not `dispatch`.
+  return /^patch/i.test(key) || /Patch(es)?$/.test(key) || key === "postRenderers" || key === "values" || key === "valuesObject";
 }
 
 export default defineRule({

@@ -21,7 +21,8 @@ export default defineRule({
       "From one revision the linter cannot see whether the live object was ever RollingUpdate, so the finding is a " +
       "**warning**: a Recreate Deployment that was created as Recreate is fine. Run with `--base REV` (or `--base-file` " +
       "for a render on stdin) and a flip made in this change is an **error**; an unchanged Recreate keeps the warning, " +
-      "and an object that is new in this change (no live object yet) is not reported. The switch " +
+      "while an object that is new in this change (no live object yet), or that was already Recreate with the switch " +
+      "at the base (the migration is done and the switch was rightly removed), is not reported. The switch " +
       "`kustomize.toolkit.fluxcd.io/force: enabled` on the object's own labels or annotations (value compared " +
       "case-insensitively, as fluxcd/pkg `ssa/utils/meta.go` does) lets Flux delete and recreate the object instead, " +
       "so such objects are not reported. On the pod template the switch does nothing, and helm-controller ignores it.",
@@ -61,6 +62,9 @@ export default defineRule({
         if (!previous) continue; // new in this change: no live object carries a rollingUpdate block yet
         const before = updateStrategyOf(previous);
         if (before?.isRolling) flipFrom = before.type ? before.type : "the default RollingUpdate";
+        // Recreate with the force switch at the base: the migration went through a recreate, the live
+        // object is clean, and dropping the switch now is exactly what the remediation asks for.
+        else if (before?.isNonRolling && isForceEnabled(previous)) continue;
         else unchangedSince = settings.baseName ?? "the base";
       }
 

@@ -44,6 +44,7 @@ describe("--base REV", () => {
     writeFileSync(path.join(repo, "apps", "worker.yaml"), deployment("worker", { strategy: "Recreate" }));
     writeFileSync(path.join(repo, "apps", "cache.yaml"), deployment("cache"));
     writeFileSync(path.join(repo, "apps", "db.yaml"), deployment("db", { strategy: "Recreate", force: true }));
+    writeFileSync(path.join(repo, "apps", "queue.yaml"), deployment("queue", { strategy: "Recreate", force: true }));
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "base");
     // The change under review.
@@ -51,6 +52,7 @@ describe("--base REV", () => {
     writeFileSync(path.join(repo, "apps", "worker.yaml"), deployment("worker", { strategy: "Recreate", image: "app:2" }));
     writeFileSync(path.join(repo, "apps", "cache.yaml"), deployment("cache", { strategy: "Recreate", force: true }));
     writeFileSync(path.join(repo, "apps", "db.yaml"), deployment("db", { strategy: "Recreate", force: true, image: "app:2" }));
+    writeFileSync(path.join(repo, "apps", "queue.yaml"), deployment("queue", { strategy: "Recreate" }));
     writeFileSync(path.join(repo, "apps", "new.yaml"), deployment("fresh", { strategy: "Recreate" }));
   });
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -85,7 +87,7 @@ describe("--base REV", () => {
     expect(of(single.findings, "strategy-flip-without-force")).toHaveLength(1);
   });
 
-  it("accepts a flip that carries the force switch, and suggests removing a switch left on after the migration", async () => {
+  it("accepts a flip that carries the force switch and the later removal of the switch, and suggests removing a switch left on", async () => {
     const report = await lintJson(["apps", "--base", "HEAD"], { cwd: repo });
     expect(of(report.findings, "strategy-flip-without-force").map((f) => [f.object?.name, f.severity])).toEqual([
       ["api", "error"],
