@@ -1,6 +1,16 @@
 import { defineRule } from "../src/engine/rule.js";
 import { FLUX_FORCE_KEY, forceMarkersOf, templateForceMarkersOf } from "../src/model/flux-force.js";
 import { helmProvenanceOf } from "../src/model/helm-provenance.js";
+import type { K8sObject } from "../src/model/objects.js";
+import { updateStrategyOf } from "../src/model/update-strategy.js";
+
+/** For a Recreate/OnDelete workload, what to do about the strategy flip the switch was probably meant for. */
+function strategyNote(object: K8sObject): string {
+  const s = updateStrategyOf(object);
+  if (!s?.isNonRolling) return "";
+  const rolling = s.nonRollingType === "Recreate" ? "keep RollingUpdate with maxSurge: 0, maxUnavailable: 1, or " : "";
+  return ` (such as this ${s.nonRollingType} strategy replacing RollingUpdate on a live object: ${rolling}remove the live spec.${s.field}.rollingUpdate block once with kubectl patch)`;
+}
 
 export default defineRule({
   meta: {
@@ -53,7 +63,7 @@ export default defineRule({
             object,
             path: marker.path,
             severity: "info",
-            message: `${word} ${FLUX_FORCE_KEY} is inert if helm-controller installs this object (${helm}): only kustomize-controller reads it; do not rely on it to recover an invalid upgrade of the release`,
+            message: `${word} ${FLUX_FORCE_KEY} is inert if helm-controller installs this object (${helm}): only kustomize-controller reads it; do not rely on it to recover an invalid upgrade of the release${strategyNote(object)}`,
           });
         }
       }
