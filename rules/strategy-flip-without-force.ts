@@ -1,5 +1,5 @@
 import { defineRule, type Report } from "../src/engine/rule.js";
-import { forceMarkersOf, isForceEnabled, templateForceMarkersOf, FLUX_FORCE_KEY } from "../src/model/flux-force.js";
+import { FLUX_FORCE_KEY, fluxNeverUpdates, forceMarkersOf, isForceEnabled, templateForceMarkersOf } from "../src/model/flux-force.js";
 import { helmProvenanceOf } from "../src/model/helm-provenance.js";
 import type { K8sObject } from "../src/model/objects.js";
 import { updateStrategyOf, type UpdateStrategyView } from "../src/model/update-strategy.js";
@@ -11,8 +11,8 @@ export default defineRule({
       "A Deployment with `strategy.type: Recreate` (StatefulSet: `updateStrategy.type: OnDelete`) and no Flux force switch: if the live object was ever RollingUpdate, every server-side apply is rejected.",
     rationale:
       "A Deployment created with RollingUpdate (declared or defaulted) gets an API-defaulted `spec.strategy.rollingUpdate` " +
-      "block (`maxSurge: 25%`, `maxUnavailable: 25%`). Nobody's field manager owns it, so server-side apply " +
-      "(Flux kustomize-controller always; helm-controller 1.5+ and Helm 4 by default) never removes it when the manifest " +
+      "block (`maxSurge: 25%`, `maxUnavailable: 25%`). Server-side apply removes only fields that the same field " +
+      "manager applied before, so it (Flux kustomize-controller always; helm-controller 1.5+ and Helm 4 by default) never removes the block when the manifest " +
       "switches to `Recreate`, and the API server rejects the merged object on every reconcile: " +
       "`spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy type is 'Recreate'` (a StatefulSet " +
       "switched to `OnDelete` fails the same way on `spec.updateStrategy.rollingUpdate`). Client-side `kubectl apply` " +
@@ -25,7 +25,9 @@ export default defineRule({
       "at the base (the migration is done and the switch was rightly removed), is not reported. The switch " +
       "`kustomize.toolkit.fluxcd.io/force: enabled` on the object's own labels or annotations (value compared " +
       "case-insensitively, as fluxcd/pkg `ssa/utils/meta.go` does) lets Flux delete and recreate the object instead, " +
-      "so such objects are not reported. On the pod template the switch does nothing, and helm-controller ignores it.",
+      "so such objects are not reported, nor are objects Flux never updates in place " +
+      "(`kustomize.toolkit.fluxcd.io/ssa: IfNotPresent` or `Ignore`, `kustomize.toolkit.fluxcd.io/reconcile: disabled`). " +
+      "On the pod template the switch does nothing, and helm-controller ignores it.",
     remediation:
       "Pick one:\n\n" +
       "- Keep `type: RollingUpdate` with `rollingUpdate: {maxSurge: 0, maxUnavailable: 1}`: the old Pod stops before " +
@@ -53,7 +55,7 @@ export default defineRule({
   check({ set, base, settings, report }) {
     for (const object of set.ofKind("Deployment", "StatefulSet")) {
       const strategy = updateStrategyOf(object);
-      if (!strategy?.isNonRolling || isForceEnabled(object)) continue;
+      if (!strategy?.isNonRolling || isForceEnabled(object) || fluxNeverUpdates(object)) continue;
 
       let flipFrom: string | undefined;
       let unchangedSince: string | undefined;

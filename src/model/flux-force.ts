@@ -51,3 +51,23 @@ export function templateForceMarkersOf(object: K8sObject): ForceMarker[] {
   const relative = pod.templateMetadataPath.slice(object.basePath.length);
   return markersIn(getPath(object.body, relative), pod.templateMetadataPath);
 }
+
+/**
+ * The kustomize-controller switches under which an object in the input is never updated in place:
+ * `kustomize.toolkit.fluxcd.io/reconcile: disabled`, `kustomize.toolkit.fluxcd.io/ssa: Ignore` (not
+ * applied at all) and `kustomize.toolkit.fluxcd.io/ssa: IfNotPresent` (created when missing, never
+ * updated). Labels or annotations, values compared case-insensitively, as kustomize-controller does.
+ * Returns the switch as `key: value`, or undefined.
+ */
+export function fluxNeverUpdates(object: K8sObject): string | undefined {
+  const switches: Array<[string, string[]]> = [
+    ["kustomize.toolkit.fluxcd.io/reconcile", ["disabled"]],
+    ["kustomize.toolkit.fluxcd.io/ssa", ["ignore", "ifnotpresent"]],
+  ];
+  for (const [key, values] of switches) {
+    for (const value of [object.annotations[key], object.labels[key]]) {
+      if (value !== undefined && values.includes(value.toLowerCase())) return `${key}: ${value}`;
+    }
+  }
+  return undefined;
+}
