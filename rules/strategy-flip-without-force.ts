@@ -8,14 +8,15 @@ export default defineRule({
   meta: {
     id: "strategy-flip-without-force",
     description:
-      "A Deployment with `strategy.type: Recreate` (StatefulSet: `updateStrategy.type: OnDelete`) and no Flux force switch: if the live object was ever RollingUpdate, every server-side apply is rejected.",
+      "A Deployment with `strategy.type: Recreate` (StatefulSet: `updateStrategy.type: OnDelete`) and no Flux force switch: if the live object carries a rollingUpdate block from an earlier RollingUpdate, every server-side apply is rejected.",
     rationale:
       "A Deployment created with RollingUpdate (declared or defaulted) gets an API-defaulted `spec.strategy.rollingUpdate` " +
       "block (`maxSurge: 25%`, `maxUnavailable: 25%`). Server-side apply removes only fields that the same field " +
       "manager applied before, so it (Flux kustomize-controller always; helm-controller 1.5+ and Helm 4 by default) never removes the block when the manifest " +
       "switches to `Recreate`, and the API server rejects the merged object on every reconcile: " +
       "`spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy type is 'Recreate'` (a StatefulSet " +
-      "switched to `OnDelete` fails the same way on `spec.updateStrategy.rollingUpdate`). Client-side `kubectl apply` " +
+      "switched to `OnDelete` fails the same way on `spec.updateStrategy.rollingUpdate` when its live object has that " +
+      "block: the API server adds one only when `updateStrategy.type` is left out, or the manifest declared one). Client-side `kubectl apply` " +
       "and Helm 3's three-way merge clear the block (the field has `retainKeys`), which is why the flip often works " +
       "on a laptop and then wedges the GitOps reconciler.\n\n" +
       "From one revision the linter cannot see whether the live object was ever RollingUpdate, so the finding is a " +
@@ -58,22 +59,23 @@ export default defineRule({
       if (!strategy?.isNonRolling || isForceEnabled(object) || fluxNeverUpdates(object)) continue;
 
       let flipFrom: string | undefined;
-      let unchangedSince: string | undefined;
+      let baseNote: string | undefined;
       if (base) {
         const previous = base.find(object.kind, object.name, object);
         if (!previous) continue; // new in this change: no live object carries a rollingUpdate block yet
         const before = updateStrategyOf(previous);
-        if (before?.isRolling) flipFrom = before.type ? before.type : "the default RollingUpdate";
+        if (before?.isRolling && before.storesRollingUpdate) flipFrom = before.type ? before.type : "the default RollingUpdate";
         // Recreate with the force switch at the base: the migration went through a recreate, the live
         // object is clean, and dropping the switch now is exactly what the remediation asks for.
         else if (before?.isNonRolling && isForceEnabled(previous)) continue;
-        else unchangedSince = settings.baseName ?? "the base";
+        else if (!before || before.isNonRolling) baseNote = `unchanged since ${settings.baseName ?? "the base"}, safe if that revision was applied`;
+        else baseNote = `at ${settings.baseName ?? "the base"} its explicit RollingUpdate stored no rollingUpdate block, safe if that revision was applied`;
       }
 
       const finding: Report = {
         object,
         path: strategy.typePath,
-        message: messageFor(object, strategy, flipFrom, settings.baseName, unchangedSince),
+        message: messageFor(object, strategy, flipFrom, settings.baseName, baseNote),
         remediation: remediationFor(object, strategy),
       };
       if (flipFrom !== undefined) finding.severity = "error";
@@ -82,13 +84,13 @@ export default defineRule({
   },
 });
 
-function messageFor(object: K8sObject, s: UpdateStrategyView, flipFrom: string | undefined, baseName: string | undefined, unchangedSince: string | undefined): string {
+function messageFor(object: K8sObject, s: UpdateStrategyView, flipFrom: string | undefined, baseName: string | undefined, baseNote: string | undefined): string {
   const where = `spec.${s.field}`;
   const live = `the API-defaulted ${where}.rollingUpdate block stays on the live object (server-side apply never removes it) and every reconcile fails with "${where}.rollingUpdate: ${s.nonRollingType === "Recreate" ? "Forbidden" : "Invalid value"}"`;
   const head =
     flipFrom !== undefined
       ? `${object.kind} changes ${where}.type from ${flipFrom} to ${s.nonRollingType} in this change (base ${baseName ?? "revision"}) without ${FLUX_FORCE_KEY}: enabled: ${live}`
-      : `${object.kind} uses ${where}.type ${s.nonRollingType} without ${FLUX_FORCE_KEY}: enabled${unchangedSince ? ` (unchanged since ${unchangedSince}, safe if that revision was applied)` : ""}: if the live object was ever RollingUpdate, ${live}`;
+      : `${object.kind} uses ${where}.type ${s.nonRollingType} without ${FLUX_FORCE_KEY}: enabled${baseNote ? ` (${baseNote})` : ""}: if the live object ${s.nonRollingType === "Recreate" ? "was ever RollingUpdate" : "carries a rollingUpdate block (added by the API server when updateStrategy.type was left out)"}, ${live}`;
   const notes: string[] = [];
   const disabled = forceMarkersOf(object).find((m) => !m.enabled && m.value.toLowerCase() !== "disabled");
   if (disabled) notes.push(`its ${disabled.field === "labels" ? "label" : "annotation"} ${FLUX_FORCE_KEY}: "${disabled.value}" does nothing, Flux only acts on the value "enabled"`);

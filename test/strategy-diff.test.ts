@@ -169,3 +169,31 @@ describe("--base-file for a render on stdin", () => {
     expect(result.stderr).toContain("--base-file: cannot read missing.yaml");
   });
 });
+
+describe("--base-file with StatefulSets", () => {
+  const sts = (name: string, updateStrategy: string): string =>
+    `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${name}\nspec:\n  serviceName: ${name}\n${updateStrategy}` +
+    `  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: c}]}\n`;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-sts-"));
+    writeFileSync(
+      path.join(dir, "old.yaml"),
+      [sts("defaulted", ""), sts("explicit", "  updateStrategy:\n    type: RollingUpdate\n"), sts("partitioned", "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {partition: 0}\n")].join("---\n"),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is an error only when the live StatefulSet stores a rollingUpdate block (type left out, or a declared block)", async () => {
+    const onDelete = "  updateStrategy:\n    type: OnDelete\n";
+    const stdin = [sts("defaulted", onDelete), sts("explicit", onDelete), sts("partitioned", onDelete)].join("---\n");
+    const report = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin });
+    const found = of(report.findings, "strategy-flip-without-force");
+    expect(found.map((f) => [f.object?.name, f.severity])).toEqual([
+      ["defaulted", "error"],
+      ["explicit", "warning"],
+      ["partitioned", "error"],
+    ]);
+    expect(found[1]!.message).toContain("stored no rollingUpdate block");
+  });
+});

@@ -19,6 +19,13 @@ export interface UpdateStrategyView {
   isNonRolling: boolean;
   /** True when the type is RollingUpdate, declared or defaulted. */
   isRolling: boolean;
+  /**
+   * True when the API server stores a `rollingUpdate` block for this manifest: a declared block, or the
+   * defaulted one. A Deployment of type RollingUpdate always gets one (`maxSurge`/`maxUnavailable` 25%);
+   * a StatefulSet only when its type is left out (apps/v1 SetDefaults_StatefulSet), not for an explicit
+   * `type: RollingUpdate` without a block.
+   */
+  storesRollingUpdate: boolean;
   /** The `rollingUpdate` value when it is a mapping (`{}` included); undefined for null or absent. */
   rollingUpdateBlock: Record<string, unknown> | undefined;
   /** Paths inside the object's document (basePath included). */
@@ -45,6 +52,9 @@ export function updateStrategyOf(object: K8sObject): UpdateStrategyView | undefi
     nonRollingType: kind.nonRollingType,
     isNonRolling: type === kind.nonRollingType,
     isRolling: type === undefined || type === "" || type === "RollingUpdate",
+    storesRollingUpdate:
+      isObject(rollingUpdate) ||
+      (object.kind === "Deployment" ? type === undefined || type === "" || type === "RollingUpdate" : type === undefined || type === ""),
     rollingUpdateBlock: isObject(rollingUpdate) ? rollingUpdate : undefined,
     path,
     typePath: [...path, "type"],
