@@ -75,9 +75,15 @@ async function readAtRevision(revision: string, files: string[], cwd: string): P
   return out;
 }
 
+/**
+ * No network, ever: a partial clone would otherwise fetch a missing blob from its remote (git 2.44+
+ * honours GIT_NO_LAZY_FETCH), and nothing may prompt for credentials.
+ */
+const GIT_ENV = { ...process.env, GIT_NO_LAZY_FETCH: "1", GIT_TERMINAL_PROMPT: "0" };
+
 function git(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile("git", args, { cwd, env: GIT_ENV, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
 }
 
@@ -89,7 +95,7 @@ function catFileBatch(specs: string[], cwd: string): Promise<Array<Buffer | unde
   // A path with a newline cannot be asked for in batch mode; such a file counts as new.
   const asked = specs.map((s) => !s.includes("\n"));
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", ["cat-file", "--batch"], { cwd, env: GIT_ENV, stdio: ["pipe", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
