@@ -45,6 +45,8 @@ describe("--base REV", () => {
     writeFileSync(path.join(repo, "apps", "cache.yaml"), deployment("cache"));
     writeFileSync(path.join(repo, "apps", "db.yaml"), deployment("db", { strategy: "Recreate", force: true }));
     writeFileSync(path.join(repo, "apps", "queue.yaml"), deployment("queue", { strategy: "Recreate", force: true }));
+    mkdirSync(path.join(repo, "odd dir"));
+    writeFileSync(path.join(repo, "odd dir", "web ui.yaml"), deployment("web"));
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "base");
     // The change under review.
@@ -54,6 +56,7 @@ describe("--base REV", () => {
     writeFileSync(path.join(repo, "apps", "db.yaml"), deployment("db", { strategy: "Recreate", force: true, image: "app:2" }));
     writeFileSync(path.join(repo, "apps", "queue.yaml"), deployment("queue", { strategy: "Recreate" }));
     writeFileSync(path.join(repo, "apps", "new.yaml"), deployment("fresh", { strategy: "Recreate" }));
+    writeFileSync(path.join(repo, "odd dir", "web ui.yaml"), deployment("web", { strategy: "Recreate" }));
   });
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
@@ -96,6 +99,11 @@ describe("--base REV", () => {
     const leftOn = of(report.findings, "force-annotation-left-on");
     expect(leftOn.map((f) => [f.object?.name, f.severity, f.file])).toEqual([["db", "info", "apps/db.yaml"]]);
     expect(leftOn[0]!.message).toContain("remove it");
+  });
+
+  it("reads paths with spaces from the revision", async () => {
+    const report = await lintJson(["odd dir/web ui.yaml", "--base", "HEAD"], { cwd: repo });
+    expect(of(report.findings, "strategy-flip-without-force").map((f) => [f.object?.name, f.severity])).toEqual([["web", "error"]]);
   });
 
   it("reads files relative to the repository root when run from a subdirectory", async () => {
