@@ -8,6 +8,7 @@ import { ruleMarkdown } from "../docs/rule-docs.js";
 import { parseDuration } from "../model/duration.js";
 import { FORMATTERS } from "../report/formats.js";
 import { chalkFor } from "./color.js";
+import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
 import { VERSION } from "./version.js";
 
@@ -29,6 +30,8 @@ interface LintFlags {
   color?: boolean;
   stdinFilename: string;
   releaseTimeout?: string;
+  base?: string;
+  baseFile?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -54,6 +57,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--no-color", "disable colour")
     .option("--stdin-filename <name>", "name for input read from stdin", "<stdin>")
     .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
+    .option("--base <rev>", "diff-aware: also read each linted file as it was at this git revision and report changes that break on apply (strategy flips)")
+    .option("--base-file <file>", "diff-aware: the previous render of stdin (or of all inputs), instead of or with --base")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -101,7 +106,12 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   }
   const config = await resolveConfig(flags, io.cwd);
   const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin) });
-  const result = lint(set, rules, config);
+  const diff =
+    flags.base !== undefined || flags.baseFile !== undefined
+      ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
+      : undefined;
+  if (diff) config.settings.baseName = diff.name;
+  const result = lint(set, rules, config, diff?.base);
   if (flags.quiet) result.findings = result.findings.filter((f) => f.severity === "error");
 
   const toFile = flags.output !== undefined;

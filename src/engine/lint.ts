@@ -7,7 +7,7 @@ import type { AnyRule, Report } from "./rule.js";
 import { suppressionOf } from "./suppression.js";
 
 /** Runs every enabled rule over the set and turns their reports into positioned, suppressed, sorted findings. */
-export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig): LintResult {
+export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig, base?: ManifestSet): LintResult {
   const positions = new PositionResolver();
   const findings: Finding[] = [];
   const failures: string[] = [];
@@ -33,7 +33,7 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig)
       findings.push(finding);
     };
     try {
-      rule.check({ set, options, settings: config.settings, report });
+      rule.check({ set, options, settings: config.settings, report, ...(base ? { base } : {}) });
     } catch (error) {
       failures.push(`rule ${id} failed: ${(error as Error).message ?? String(error)} (a bug in gitops-lint; please report it with the input)`);
     }

@@ -41,12 +41,20 @@ export type Report = FindingAnchor & {
 export interface RunSettings {
   /** `--release-timeout` or config `releaseTimeout`, in seconds. */
   releaseTimeoutSeconds?: number;
+  /** How messages name the base of a diff-aware run: the `--base` revision, or the `--base-file` name. */
+  baseName?: string;
 }
 
 export interface RuleContext<Options> {
   set: ManifestSet;
   options: Options;
   settings: RunSettings;
+  /**
+   * Diff-aware runs only (`--base REV`, `--base-file FILE`): the same inputs as they were at the base,
+   * loaded the same way. Match objects across the two by kind, namespace and name (`base.find`); an
+   * object missing from the base is new in this change. Absent in an ordinary single-revision run.
+   */
+  base?: ManifestSet;
   report(finding: Report): void;
 }
 

@@ -1,4 +1,5 @@
-import type { LoadedFile, LoadProblem } from "../load/types.js";
+import type { LoadedFile, LoadProblem, ParsedDocument } from "../load/types.js";
+import { isKustomizationDocument } from "./kustomize.js";
 import { objectsOf, type K8sObject } from "./objects.js";
 
 /** Everything linted in one run: cross-object rules see all of it together. */
@@ -6,12 +7,15 @@ export class ManifestSet {
   readonly objects: K8sObject[] = [];
   readonly problems: LoadProblem[] = [];
   readonly files: string[] = [];
+  /** kustomization.yaml documents in the input (they are not objects): which files are patches, not resources. */
+  readonly kustomizations: ParsedDocument[] = [];
   private readonly byKindIndex = new Map<string, K8sObject[]>();
 
   add(loaded: LoadedFile): void {
     this.files.push(loaded.file);
     this.problems.push(...loaded.problems);
     for (const document of loaded.documents) {
+      if (isKustomizationDocument(document)) this.kustomizations.push(document);
       for (const object of objectsOf(document)) {
         this.objects.push(object);
         const list = this.byKindIndex.get(object.kind);

@@ -1,0 +1,72 @@
+import { defineRule } from "../src/engine/rule.js";
+import { FLUX_FORCE_KEY, forceMarkersOf, templateForceMarkersOf } from "../src/model/flux-force.js";
+import { helmProvenanceOf } from "../src/model/helm-provenance.js";
+import type { K8sObject } from "../src/model/objects.js";
+import { updateStrategyOf } from "../src/model/update-strategy.js";
+
+/** For a Recreate/OnDelete workload, what to do about the strategy flip the switch was probably meant for. */
+function strategyNote(object: K8sObject): string {
+  const s = updateStrategyOf(object);
+  if (!s?.isNonRolling) return "";
+  const rolling = s.nonRollingType === "Recreate" ? "keep RollingUpdate with maxSurge: 0, maxUnavailable: 1, or " : "";
+  return ` (such as this ${s.nonRollingType} strategy replacing RollingUpdate on a live object: ${rolling}remove the live spec.${s.field}.rollingUpdate block once with kubectl patch)`;
+}
+
+export default defineRule({
+  meta: {
+    id: "force-annotation-ineffective",
+    description:
+      "`kustomize.toolkit.fluxcd.io/force` where Flux never acts on it: on a pod template, with a value other than `enabled`, or on an object delivered by Helm.",
+    rationale:
+      "kustomize-controller reads the switch only from the applied object's own labels and annotations and only " +
+      "acts on the value `enabled` (any case; fluxcd/pkg `ssa/utils/meta.go` AnyInMetadata). On a pod template it " +
+      "is copied onto Pods that Flux never applies, and `\"true\"` is not `enabled`: in both cases the author " +
+      "believes an invalid apply (such as a RollingUpdate → Recreate strategy flip) will be recovered by a " +
+      "recreate, and it will not (warning). helm-controller does not read the switch at all; an object rendered " +
+      "by Helm gets an **info** finding, because the same rendered YAML may also be committed and applied by a " +
+      "Flux Kustomization, where the switch does work. `disabled` is an explicit off and is not reported.",
+    remediation:
+      "Move the switch to the workload's own `metadata.annotations` and spell it `enabled`, for the one commit " +
+      "that needs it, then remove it. For a Helm release, handle the change without it: fix the live object " +
+      "once (`kubectl patch`) or avoid the invalid transition (for a strategy flip, keep RollingUpdate with " +
+      "`maxSurge: 0, maxUnavailable: 1`).",
+    defaultSeverity: "warning",
+    example: {
+      bad:
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      annotations:\n" +
+        "        kustomize.toolkit.fluxcd.io/force: enabled\n",
+      good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: enabled\nspec:\n  template:\n    metadata: {}\n",
+    },
+    tags: ["flux", "helm"],
+    precision: "high",
+  },
+  check({ set, report }) {
+    for (const object of set.objects) {
+      for (const marker of templateForceMarkersOf(object)) {
+        report({
+          object,
+          path: marker.path,
+          message: `${FLUX_FORCE_KEY} on the pod template ${marker.field} does nothing: Flux reads it only from the ${object.kind}'s own metadata (it lands on Pods, which Flux never applies); move it to metadata.annotations of the ${object.kind} if a recreate is really wanted`,
+        });
+      }
+      const helm = helmProvenanceOf(object);
+      for (const marker of forceMarkersOf(object)) {
+        const word = marker.field === "labels" ? "label" : "annotation";
+        if (!marker.enabled && marker.value.toLowerCase() !== "disabled") {
+          report({
+            object,
+            path: marker.path,
+            message: `${word} ${FLUX_FORCE_KEY}: "${marker.value}" does nothing: Flux only acts on the value "enabled" (any case); write enabled, or remove the ${word}`,
+          });
+        } else if (marker.enabled && helm) {
+          report({
+            object,
+            path: marker.path,
+            severity: "info",
+            message: `${word} ${FLUX_FORCE_KEY} is inert if helm-controller installs this object (${helm}): only kustomize-controller reads it; do not rely on it to recover an invalid upgrade of the release${strategyNote(object)}`,
+          });
+        }
+      }
+    }
+  },
+});

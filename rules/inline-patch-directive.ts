@@ -1,0 +1,79 @@
+import { defineRule } from "../src/engine/rule.js";
+import type { NodePath } from "../src/load/types.js";
+import { isObject } from "../src/model/json.js";
+import { kustomizePatchFiles } from "../src/model/kustomize.js";
+import type { K8sObject } from "../src/model/objects.js";
+
+/** Strategic-merge-patch directives: meaningful in a patch, unknown fields anywhere else. */
+function isDirective(key: string): boolean {
+  return key === "$patch" || key === "$retainKeys" || key.startsWith("$setElementOrder/") || key.startsWith("$deleteFromPrimitiveList/");
+}
+
+/** Subtrees that hold patches or free-form chart values, not fields of the object itself. */
+function isPatchOrValuesKey(key: string): boolean {
+  // `patches`, `patchesStrategicMerge`, `Patches`, `jsonPatches`, `strategicMergePatch`; not `dispatch`.
+  return /^patch/i.test(key) || /Patch(es)?$/.test(key) || key === "postRenderers" || key === "values" || key === "valuesObject";
+}
+
+export default defineRule({
+  meta: {
+    id: "inline-patch-directive",
+    description:
+      "A strategic-merge-patch directive (`$patch`, `$retainKeys`, `$setElementOrder/…`, `$deleteFromPrimitiveList/…`) inside a resource instead of a patch.",
+    rationale:
+      "These keys are instructions to a strategic-merge patcher, not fields. Inside a resource nothing consumes " +
+      "them: kustomize passes them through unchanged, server-side apply without strict field validation (Flux " +
+      "kustomize-controller) drops them as unknown fields, silently for built-in kinds, and strict field validation " +
+      "(`kubectl apply`'s default, `fieldValidation=Strict`) rejects the object with `unknown field \"spec.strategy.$patch\"`. " +
+      "In particular `$patch: replace` on `spec.strategy` never removes a live `rollingUpdate` block. Kustomize " +
+      "config (Kustomization, Component), files that a kustomization in the input lists as patches, documents " +
+      "that are patches themselves (a top-level `$patch`), anything under a key named like `patches`, " +
+      "`patchStrategicMerge` or `postRenderers`, and chart values (`values`, `valuesObject`) are not checked.",
+    remediation:
+      "Delete the directive. If a patch was meant, put it in a kustomize `patches:` entry (it is consumed at build " +
+      "time). To drop a field that server-side apply will not remove from the live object, see " +
+      "`strategy-flip-without-force`: patch the live object once, or use the Flux force annotation for one commit.",
+    defaultSeverity: "error",
+    example: {
+      bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    $patch: replace\n    type: Recreate\n",
+      good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    type: Recreate\n",
+    },
+    tags: ["kustomize", "flux", "validation"],
+    precision: "high",
+  },
+  check({ set, report }) {
+    const patchFiles = kustomizePatchFiles(set.kustomizations);
+    for (const object of set.objects) {
+      if (object.apiVersion.startsWith("kustomize.config.k8s.io/") || object.apiVersion.startsWith("config.kubernetes.io/") || object.apiVersion === "builtin") continue;
+      if (object.kind === "Kustomization" || patchFiles.has(object.source.file)) continue;
+      if (Object.keys(object.body).some(isDirective)) continue; // a delete/replace patch document, not a resource
+      visit(object, object.body, object.basePath, "", report);
+    }
+  },
+});
+
+function visit(object: K8sObject, value: unknown, path: NodePath, field: string, report: (r: { object: K8sObject; path: NodePath; message: string }) => void): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => visit(object, item, [...path, i], `${field}[${i}]`, report));
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    if (isDirective(key)) {
+      const at = field || "the top level";
+      const shown = typeof child === "string" || typeof child === "number" || typeof child === "boolean" ? `${key}: ${String(child)}` : key;
+      const strategyNote =
+        key === "$patch" && /(^|\.)(strategy|updateStrategy)$/.test(field)
+          ? " It does not remove a live rollingUpdate block either (see strategy-flip-without-force)."
+          : "";
+      report({
+        object,
+        path: [...path, key],
+        message: `"${shown}" at ${at} is a strategic-merge-patch directive, not a field: server-side apply (Flux) drops it and strict validation rejects the object with unknown field "${field ? `${field}.` : ""}${key}"; delete it, or move it into a kustomize patches: entry if a patch was meant.${strategyNote}`,
+      });
+      continue;
+    }
+    if (isPatchOrValuesKey(key)) continue;
+    visit(object, child, [...path, key], field ? `${field}.${key}` : key, report);
+  }
+}
