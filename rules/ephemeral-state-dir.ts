@@ -2,12 +2,12 @@ import path from "node:path";
 import type { NodePath } from "../src/load/types.js";
 import { defineRule } from "../src/engine/rule.js";
 import { globToRegExp, matchesAnyGlob } from "../src/model/glob-names.js";
-import { isIacImage, parseIacInvocation, shellScriptOf, type IacInvocation } from "../src/model/iac-commands.js";
+import { isIacImage, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
 import { asArray, getPath, isObject } from "../src/model/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
 import { describe } from "../src/model/objects.js";
 import { containersOf, isLongLived, podSpecOf, type ContainerView } from "../src/model/pod-spec.js";
-import { simpleCommandsOf } from "../src/model/shell-simple-commands.js";
+import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
 import { resolvePathToStorage, type ResolvedPath } from "../src/model/volume-storage.js";
 
 export interface EphemeralStateDirOptions {

@@ -5,7 +5,6 @@ const IAC_BINARIES = new Set(["tofu", "terraform"]);
 /** Subcommands that only read configuration or print; they never write a state file. */
 const READ_ONLY_SUBCOMMANDS = new Set(["version", "fmt", "validate", "providers", "graph", "output", "show", "console", "login", "logout", "metadata", "test", "help"]);
 const WRAPPERS = new Set(["exec", "command", "nohup", "time"]);
-const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
 
 export interface FlagValue {
   value: string;
@@ -61,21 +60,6 @@ export function parseIacInvocation(words: ReadonlyArray<string | undefined>): Ia
     }
   }
   return invocation;
-}
-
-/** The script of `sh -c "<script>"` (also `bash -ec`, `/bin/sh -c`), with its index in `words`. */
-export function shellScriptOf(words: ReadonlyArray<string | undefined>): { script: string; index: number } | undefined {
-  const first = words[0];
-  if (first === undefined || !SHELLS.has(path.posix.basename(first))) return undefined;
-  for (let i = 1; i < words.length; i++) {
-    const word = words[i];
-    if (word === undefined || !word.startsWith("-")) return undefined;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(word)) {
-      const script = words[i + 1];
-      return script === undefined ? undefined : { script, index: i + 1 };
-    }
-  }
-  return undefined;
 }
 
 /** `hashicorp/terraform:1.9`, `ghcr.io/opentofu/opentofu`, `…/tofu@sha256:…`: images whose entrypoint is the CLI. */

@@ -1,4 +1,22 @@
 import { createRequire } from "node:module";
+import path from "node:path";
+
+const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
+
+/** The script of `sh -c "<script>"` (also `bash -ec`, `/bin/sh -c`), with its index in `words`. */
+export function shellScriptOf(words: ReadonlyArray<string | undefined>): { script: string; index: number } | undefined {
+  const first = words[0];
+  if (first === undefined || !SHELLS.has(path.posix.basename(first))) return undefined;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if (word === undefined || !word.startsWith("-")) return undefined;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(word)) {
+      const script = words[i + 1];
+      return script === undefined ? undefined : { script, index: i + 1 };
+    }
+  }
+  return undefined;
+}
 
 /** One simple command of a shell script: its words after quote removal; `undefined` where a word is not static. */
 export interface SimpleCommand {
