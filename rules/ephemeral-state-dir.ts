@@ -2,7 +2,7 @@ import path from "node:path";
 import type { NodePath } from "../src/load/types.js";
 import { defineRule } from "../src/engine/rule.js";
 import { globToRegExp, matchesAnyGlob } from "../src/model/glob-names.js";
-import { isIacImage, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
+import { isIacImage, mentionsIacCli, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
 import { asArray, getPath, isObject } from "../src/model/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
 import { describe } from "../src/model/objects.js";
@@ -55,7 +55,8 @@ export default defineRule<EphemeralStateDirOptions>({
       "the working directory holds no state: suppress the finding with `# gitops-lint-ignore ephemeral-state-dir -- remote backend`.",
     remediation:
       "Point the directory at a PVC-backed mount: a StatefulSet with `volumeClaimTemplates`, or a PVC mounted by " +
-      "the Deployment (ReadWriteOnce needs `strategy: Recreate` or `maxSurge: 0`). Better still, configure a remote " +
+      "the Deployment (a ReadWriteOnce claim needs `maxSurge: 0, maxUnavailable: 1`, see `rwo-volume-rolling-update`). " +
+      "Better still, configure a remote " +
       "state backend so no Pod holds state.",
     defaultSeverity: "error",
     optionsSchema: {
@@ -80,7 +81,7 @@ export default defineRule<EphemeralStateDirOptions>({
         "        - name: api\n          image: api:1\n          env:\n            - name: CATALYST_TOFU_WORKDIR\n              value: /tmp/catalyst/tofu\n" +
         "          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n      volumes:\n        - name: tmp\n          emptyDir: {}\n",
       good:
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    type: Recreate\n  template:\n    spec:\n      containers:\n" +
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n  template:\n    spec:\n      containers:\n" +
         "        - name: api\n          image: api:1\n          env:\n            - name: CATALYST_TOFU_WORKDIR\n              value: /var/lib/catalyst/tofu\n" +
         "          volumeMounts:\n            - name: state\n              mountPath: /var/lib/catalyst\n      volumes:\n        - name: state\n" +
         "          persistentVolumeClaim:\n            claimName: api-state\n",
@@ -213,7 +214,8 @@ function commandSignals(container: ContainerView, environment: ContainerEnvironm
     return invocationSignals(direct, typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined, at, [...container.path, "workingDir"], "");
   }
   const shell = shellScriptOf(values);
-  if (!shell) return [];
+  // The shell parser is slow (GopherJS) and most charts run scripts: parse only those that can run the CLI.
+  if (!shell || !mentionsIacCli(shell.script)) return [];
   const scriptAt = argv[shell.index]?.at ?? container.path;
   const lookup = envLookup(environment);
   const commands = simpleCommandsOf(shell.script, (name) => {

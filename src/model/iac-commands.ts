@@ -70,3 +70,9 @@ export function isIacImage(image: unknown): boolean {
   const repository = lastSegment.split(":")[0] ?? "";
   return repository === "terraform" || repository === "opentofu" || repository === "tofu";
 }
+
+/** Cheap pre-filter before parsing a script: can it mention the CLI at all? (The parser decides whether it runs it.) */
+export function mentionsIacCli(script: string): boolean {
+  for (const binary of IAC_BINARIES) if (script.includes(binary)) return true;
+  return false;
+}

@@ -26,7 +26,8 @@ export function isProcessLevelCheck(handler: ProbeHandler): boolean {
   const isPresence = (word: string | undefined): boolean => word !== undefined && PROCESS_PRESENCE_COMMANDS.has(path.posix.basename(word));
   if (isPresence(handler.command[0])) return true;
   const shell = shellScriptOf(handler.command);
-  if (!shell) return false;
+  // Only pay for loading the shell parser when the script can be a presence check at all.
+  if (!shell || ![...PROCESS_PRESENCE_COMMANDS].some((c) => shell.script.includes(c))) return false;
   const commands = simpleCommandsOf(shell.script, () => undefined);
   return commands !== undefined && commands.length > 0 && commands.every((c) => isPresence(c.words[0]));
 }
