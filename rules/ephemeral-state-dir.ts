@@ -49,8 +49,8 @@ export default defineRule<EphemeralStateDirOptions>({
       "`stateEnvPatterns` if your setup keeps state there.\n\n" +
       "Not reported: PVCs and StatefulSet `volumeClaimTemplates`, network file systems, `hostPath` (it survives Pod " +
       "replacement on the same node; a rescheduled Pod on another node still loses it), read-only sources " +
-      "(ConfigMap, Secret, projected: writes fail at once, which is a different bug), a read-only root filesystem " +
-      "with no mount (writes fail loudly), Jobs and CronJobs (not replaced by rollouts), and values only known at " +
+      "(ConfigMap, Secret, projected: writes fail at once, which is a different bug), `readOnly` mounts and a " +
+      "read-only root filesystem with no mount (writes fail loudly), Jobs and CronJobs (not replaced by rollouts), and values only known at " +
       "runtime (`valueFrom`). If the configuration uses a remote backend (S3, GCS, `http`, Terraform Cloud), " +
       "the working directory holds no state: suppress the finding with `# gitops-lint-ignore ephemeral-state-dir -- remote backend`.",
     remediation:
@@ -134,6 +134,8 @@ interface Signal {
 }
 
 function isLost(resolved: ResolvedPath, container: ContainerView): boolean {
+  // A read-only mount makes every write fail at once: loud, not silently lost.
+  if (resolved.mount?.readOnly) return false;
   if (resolved.storage.lifetime === "ephemeral") return true;
   if (resolved.storage.lifetime !== "container-layer") return false;
   // A read-only root filesystem makes every write fail at once: loud, not silently lost.

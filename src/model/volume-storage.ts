@@ -55,7 +55,7 @@ export interface ResolvedPath {
   /** The normalized absolute path that was resolved. */
   path: string;
   /** The mount that holds it, absent when the path is on the container's own filesystem. */
-  mount?: { name: string; mountPath: string; subPath?: string; path: NodePath };
+  mount?: { name: string; mountPath: string; subPath?: string; readOnly: boolean; path: NodePath };
   storage: VolumeStorage;
 }
 
@@ -103,7 +103,7 @@ export function resolvePathToStorage(object: K8sObject, pod: PodSpecView, contai
   const subPath = typeof best.mount.subPath === "string" ? best.mount.subPath : typeof best.mount.subPathExpr === "string" ? best.mount.subPathExpr : undefined;
   return {
     path: target,
-    mount: { name, mountPath: best.mountPath, ...(subPath ? { subPath } : {}), path: [...container.path, "volumeMounts", best.index] },
+    mount: { name, mountPath: best.mountPath, ...(subPath ? { subPath } : {}), readOnly: best.mount.readOnly === true, path: [...container.path, "volumeMounts", best.index] },
     storage: storageOfVolume(volume, templates.has(name) ? name : undefined),
   };
 }
