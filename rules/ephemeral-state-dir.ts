@@ -2,7 +2,7 @@ import path from "node:path";
 import type { NodePath } from "../src/load/types.js";
 import { defineRule } from "../src/engine/rule.js";
 import { globToRegExp, matchesAnyGlob } from "../src/model/glob-names.js";
-import { isIacImage, mentionsIacCli, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
+import { iacEntrypointOfImage, mentionsIacCli, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
 import { asArray, getPath, isObject } from "../src/model/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
 import { describe } from "../src/model/objects.js";
@@ -199,9 +199,8 @@ function argvOf(container: ContainerView, environment: ContainerEnvironment): Wo
       words.push({ value, at: [...container.path, field, i] });
     });
   }
-  if (container.container.command === undefined && words.length > 0 && isIacImage(container.container.image)) {
-    words.unshift({ value: "terraform", at: [...container.path, "image"] });
-  }
+  const entrypoint = iacEntrypointOfImage(container.container.image);
+  if (container.container.command === undefined && words.length > 0 && entrypoint) words.unshift({ value: entrypoint, at: [...container.path, "image"] });
   return words;
 }
 

@@ -62,13 +62,17 @@ export function parseIacInvocation(words: ReadonlyArray<string | undefined>): Ia
   return invocation;
 }
 
-/** `hashicorp/terraform:1.9`, `ghcr.io/opentofu/opentofu`, `…/tofu@sha256:…`: images whose entrypoint is the CLI. */
-export function isIacImage(image: unknown): boolean {
-  if (typeof image !== "string") return false;
+/**
+ * The CLI an image runs as its entrypoint, from the image name: `hashicorp/terraform:1.9` → `terraform`,
+ * `ghcr.io/opentofu/opentofu`, `…/tofu@sha256:…` → `tofu`; `undefined` for other images.
+ */
+export function iacEntrypointOfImage(image: unknown): "terraform" | "tofu" | undefined {
+  if (typeof image !== "string") return undefined;
   const withoutDigest = image.split("@")[0] ?? "";
   const lastSegment = withoutDigest.split("/").pop() ?? "";
   const repository = lastSegment.split(":")[0] ?? "";
-  return repository === "terraform" || repository === "opentofu" || repository === "tofu";
+  if (repository === "terraform") return "terraform";
+  return repository === "opentofu" || repository === "tofu" ? "tofu" : undefined;
 }
 
 /** Cheap pre-filter before parsing a script: can it mention the CLI at all? (The parser decides whether it runs it.) */
