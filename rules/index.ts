@@ -1,15 +1,28 @@
 import type { AnyRule } from "../src/engine/rule.js";
-import invalidInput from "./invalid-input.js";
-import unrenderedTemplate from "./unrendered-template.js";
-import strategyFlipWithoutForce from "./strategy-flip-without-force.js";
-import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
-import inlinePatchDirective from "./inline-patch-directive.js";
+import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
+import inlinePatchDirective from "./inline-patch-directive.js";
+import invalidInput from "./invalid-input.js";
+import livenessEqualsReadiness from "./liveness-equals-readiness.js";
+import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
+import rwoVolumeRollingUpdate from "./rwo-volume-rolling-update.js";
+import strategyFlipWithoutForce from "./strategy-flip-without-force.js";
+import unrenderedTemplate from "./unrendered-template.js";
 
-/** Every rule, in the order docs and `gitops-lint rules` list them. */
-export const rules: AnyRule[] = [invalidInput, unrenderedTemplate];
-rules.push(strategyFlipWithoutForce, recreateWithRollingUpdate, inlinePatchDirective, forceAnnotationIneffective, forceAnnotationLeftOn);
+/** Every rule, in the order docs and `gitops-lint rules` list them: the incident rules first, then the extended set, then input checks. */
+export const rules: AnyRule[] = [
+  strategyFlipWithoutForce,
+  ephemeralStateDir,
+  recreateWithRollingUpdate,
+  inlinePatchDirective,
+  forceAnnotationIneffective,
+  forceAnnotationLeftOn,
+  rwoVolumeRollingUpdate,
+  livenessEqualsReadiness,
+  unrenderedTemplate,
+  invalidInput,
+];
 
 export function findRule(id: string): AnyRule | undefined {
   return rules.find((rule) => rule.meta.id === id);

@@ -1,0 +1,123 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { rollingUpdateBudgetOf } from "../src/model/deployment-rollout.js";
+import { parseIacInvocation } from "../src/model/iac-commands.js";
+import { containerEnvironmentOf, expandKubernetesVars, type EnvValue } from "../src/model/kubernetes-var-expansion.js";
+import type { K8sObject } from "../src/model/objects.js";
+import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
+import { isPathSegmentPrefix, normalizeAbsolutePath } from "../src/model/volume-storage.js";
+
+const known = (value: string): EnvValue => ({ known: true, value });
+
+describe("expandKubernetesVars (kubelet $(VAR) semantics)", () => {
+  const vars = new Map<string, EnvValue>([["ROOT", known("/data")], ["SECRET", { known: false }]]);
+  const lookup = (name: string): EnvValue | undefined => vars.get(name);
+
+  it("expands defined references, keeps undefined ones literal, unescapes $$", () => {
+    expect(expandKubernetesVars("$(ROOT)/tofu", lookup)).toBe("/data/tofu");
+    expect(expandKubernetesVars("$(MISSING)/tofu", lookup)).toBe("$(MISSING)/tofu");
+    expect(expandKubernetesVars("$$(ROOT)/x", lookup)).toBe("$(ROOT)/x");
+    expect(expandKubernetesVars("$$$(ROOT)", lookup)).toBe("$/data");
+    expect(expandKubernetesVars("a$b$", lookup)).toBe("a$b$");
+    expect(expandKubernetesVars("$(ROOT", lookup)).toBe("$(ROOT");
+  });
+
+  it("returns undefined when the result depends on a runtime-only value", () => {
+    expect(expandKubernetesVars("/tmp/$(SECRET)", lookup)).toBeUndefined();
+  });
+
+  it("leaves text without references unchanged", () => {
+    fc.assert(fc.property(fc.string().filter((s) => !s.includes("$")), (s) => expandKubernetesVars(s, lookup) === s));
+  });
+
+  it("env entries see only earlier entries; envFrom makes unknown names runtime-only", () => {
+    const env = containerEnvironmentOf({
+      env: [
+        { name: "A", value: "$(B)/x" },
+        { name: "B", value: "/b" },
+        { name: "C", value: "$(B)/y" },
+      ],
+    });
+    expect(env.vars.get("A")).toEqual(known("$(B)/x"));
+    expect(env.vars.get("C")).toEqual(known("/b/y"));
+    const withEnvFrom = containerEnvironmentOf({ envFrom: [{ configMapRef: { name: "x" } }], env: [{ name: "A", value: "$(FROM_CM)/x" }] });
+    expect(withEnvFrom.vars.get("A")).toEqual({ known: false });
+  });
+});
+
+describe("path segments", () => {
+  it("a mount covers a path only by whole segments", () => {
+    expect(isPathSegmentPrefix("/var/lib/app", "/var/lib/app")).toBe(true);
+    expect(isPathSegmentPrefix("/var/lib/app", "/var/lib/app/tofu")).toBe(true);
+    expect(isPathSegmentPrefix("/var/lib/app", "/var/lib/application")).toBe(false);
+    expect(isPathSegmentPrefix("/", "/anything")).toBe(true);
+    expect(normalizeAbsolutePath("/var//lib/./app/../app/")).toBe("/var/lib/app");
+  });
+
+  it("agrees with a segment-by-segment comparison", () => {
+    const segment = fc.constantFrom("a", "ab", "b", "app", "application");
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.array(segment, { minLength: 1, maxLength: 4 }), (d, p) => {
+        const bySegments = d.length <= p.length && d.every((s, i) => p[i] === s);
+        return isPathSegmentPrefix(`/${d.join("/")}`, `/${p.join("/")}`) === bySegments;
+      }),
+    );
+  });
+});
+
+describe("parseIacInvocation (tofu/terraform CLI syntax)", () => {
+  it("reads -chdir= only before the subcommand and -state in both Go flag forms", () => {
+    const a = parseIacInvocation(["tofu", "-chdir=/w", "apply", "-state", "/s.tfstate", "--state-out=/o.tfstate"]);
+    expect(a?.chdir?.value).toBe("/w");
+    expect(a?.subcommand).toBe("apply");
+    expect(a?.stateFiles.map((s) => s.value)).toEqual(["/s.tfstate", "/o.tfstate"]);
+    expect(parseIacInvocation(["terraform", "apply", "-chdir=/w"])?.chdir).toBeUndefined();
+    expect(parseIacInvocation(["tofu", "-chdir", "/w", "apply"])?.chdir).toBeUndefined();
+  });
+
+  it("ignores other binaries and read-only subcommands, unwraps exec", () => {
+    expect(parseIacInvocation(["terragrunt", "apply"])).toBeUndefined();
+    expect(parseIacInvocation(["tofu", "fmt"])).toBeUndefined();
+    expect(parseIacInvocation(["terraform", "-version"])).toBeUndefined();
+    expect(parseIacInvocation(["exec", "/usr/bin/terraform", "apply"])?.binary).toBe("terraform");
+  });
+});
+
+describe("shell scripts (mvdan-sh)", () => {
+  it("finds the script of sh -c and bash -ec", () => {
+    expect(shellScriptOf(["/bin/sh", "-c", "x"])?.script).toBe("x");
+    expect(shellScriptOf(["bash", "-ec", "y"])?.index).toBe(2);
+    expect(shellScriptOf(["python", "-c", "z"])).toBeUndefined();
+  });
+
+  it("evaluates words statically: quotes, env, script assignments; dynamic words are undefined", () => {
+    const commands = simpleCommandsOf('D=/w; export E="$D/e"; tofu -chdir="$D" apply; cd $(mktemp -d); echo ${X:-y} $HOME', (n) => (n === "HOME" ? "/root" : undefined));
+    expect(commands?.map((c) => c.words)).toEqual([
+      ["tofu", "-chdir=/w", "apply"],
+      ["cd", undefined],
+      ["mktemp", "-d"],
+      ["echo", undefined, "/root"],
+    ]);
+  });
+
+  it("returns undefined for a script that does not parse", () => {
+    expect(simpleCommandsOf("if then fi (", () => undefined)).toBeUndefined();
+  });
+});
+
+describe("rollingUpdateBudgetOf (API defaults and rounding)", () => {
+  const deployment = (spec: Record<string, unknown>): K8sObject =>
+    ({ kind: "Deployment", apiVersion: "apps/v1", name: "d", body: { spec }, basePath: [], labels: {}, annotations: {} }) as unknown as K8sObject;
+
+  it("defaults to 25%/25%: surge rounds up, unavailable rounds down", () => {
+    expect(rollingUpdateBudgetOf(deployment({}))).toMatchObject({ replicas: 1, surgePods: 1, unavailablePods: 0, defaultedType: true });
+    expect(rollingUpdateBudgetOf(deployment({ replicas: 4 }))).toMatchObject({ surgePods: 1, unavailablePods: 1 });
+    expect(rollingUpdateBudgetOf(deployment({ replicas: 10, strategy: { rollingUpdate: { maxSurge: "15%", maxUnavailable: "15%" } } }))).toMatchObject({ surgePods: 2, unavailablePods: 1 });
+  });
+
+  it("allows one unavailable Pod when both resolve to 0; Recreate and invalid values have no budget", () => {
+    expect(rollingUpdateBudgetOf(deployment({ strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } } }))).toMatchObject({ surgePods: 0, unavailablePods: 1 });
+    expect(rollingUpdateBudgetOf(deployment({ strategy: { type: "Recreate" } }))).toBeUndefined();
+    expect(rollingUpdateBudgetOf(deployment({ strategy: { rollingUpdate: { maxSurge: "1" } } }))).toBeUndefined();
+  });
+});
