@@ -78,6 +78,7 @@ describe("chart directories", () => {
     expect(report.code).toBe(1);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]!.message).toContain("set image to the container image");
+    expect(report.findings[0]).toMatchObject({ file: `${FIXTURES}/chart-required-value/templates/pod.yaml`, line: 9, column: 16 });
     expect(JSON.stringify(report)).not.toContain(os.tmpdir());
     const fixed = await lintJson([`${FIXTURES}/chart-required-value`, "--helm", helm, "--set", "image=busybox:1.36"]);
     expect(fixed.findings).toEqual([]);

@@ -99,6 +99,6 @@ export function errorSummary(stderr: string, maxLines = 3): string {
   const lines = stderr
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l !== "" && !/^(usage|use ".* --help")/i.test(l));
+    .filter((l) => l !== "" && !/^(usage|use ".* --help"|use --debug flag)/i.test(l));
   return lines.slice(0, maxLines).map((l) => l.replace(/^(error|Error):\s*/, "")).join("; ") || "no error message";
 }

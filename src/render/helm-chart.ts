@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadFile } from "../load/load-file.js";
 import type { LoadedFile, LoadProblem } from "../load/types.js";
 import { errorSummary, type RenderContext } from "./context.js";
+import { isInside } from "./discover.js";
 import { runTool, type RunResult, type Tool } from "./tools.js";
 
 export interface ChartRender {
@@ -58,7 +60,9 @@ export async function renderChart(ctx: RenderContext, render: ChartRender): Prom
           `run \`helm dependency build ${chartDisplay}\` and lint again`,
       );
     }
-    return fail(`\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr))}`);
+    const message = `\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr))}`;
+    const at = render.helmRelease ? undefined : templateErrorPosition(ctx, render.chartDir, result.stderr);
+    return { file: name, documents: [], problems: [{ ...problem(render, message), ...(at ?? {}) }] };
   }
 
   const loaded = loadFile(name, Buffer.from(result.stdout));
@@ -78,6 +82,25 @@ function runHelm(ctx: RenderContext, tool: Tool, args: string[]): Promise<RunRes
 
 function problem(render: ChartRender, message: string): LoadProblem {
   return { kind: "invalid-input", file: render.reportAt.file, line: render.reportAt.line, column: render.reportAt.column, message };
+}
+
+// Helm names the failing template as <chart>/templates/x.yaml (subcharts: <chart>/charts/<sub>/templates/x.yaml):
+// `execution error at (c/templates/x.yaml:9:16)`, `template: c/templates/x.yaml:4:20: executing …`,
+// `parse error at (c/templates/x.yaml:3)`, `YAML parse error on c/templates/x.yaml` (no template line).
+const TEMPLATE_IN_ERROR = /(?:at \(|template: )([^\s:()]+\/templates\/[^\s:()]+):(\d+)(?::(\d+))?|YAML parse error on ([^\s:()]+\/templates\/[^\s:()]+)/;
+
+/**
+ * The template file and line a Helm error names, when that file is in the chart directory. Only for
+ * charts given on the command line: a HelmRelease's render failure is reported at the HelmRelease,
+ * whose values caused it.
+ */
+function templateErrorPosition(ctx: RenderContext, chartDir: string, stderr: string): { file: string; line: number; column: number } | undefined {
+  const match = TEMPLATE_IN_ERROR.exec(stderr);
+  if (!match) return undefined;
+  const helmPath = match[1] ?? match[4]!;
+  const file = path.join(chartDir, ...helmPath.split("/").slice(1));
+  if (!isInside(file, chartDir) || !existsSync(file)) return undefined;
+  return { file: ctx.display(file), line: match[2] ? Number(match[2]) : 1, column: match[3] ? Number(match[3]) : 1 };
 }
 
 /** Where problems about a chart given on the command line are reported: its Chart.yaml. */
