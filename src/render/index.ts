@@ -106,7 +106,7 @@ class RenderRun {
         .map((object) => ({ object, source: fluxKustomizationSource(object) }))
         .filter((k) => k.source !== undefined)
         .sort((a, b) => path.normalize(b.source!.path).length - path.normalize(a.source!.path).length);
-      for (const { object, source } of sources) await this.applyKustomization(object, source!.path, source!.unit);
+      await this.applyKustomizations(sources.map(({ object, source }) => ({ object, path: source!.path, unit: source!.unit })));
       const rendered = await mapLimit(releases, 4, (object) => this.renderRelease(object));
       rendered.forEach((r) => {
         if (r) this.addLoaded(`${r.chartDir}\0${r.unit}`, r.loaded);
@@ -122,25 +122,37 @@ class RenderRun {
     return true;
   }
 
-  private async applyKustomization(object: K8sObject, specPath: string, unit: string): Promise<void> {
-    const root = this.repoRoot(object);
-    const dir = path.resolve(root, specPath);
-    if (!isInside(dir, root) || !isDirectory(dir)) return; // another repository's path, or not there: nothing to build
-    const expanded = await expandDirectory(dir, true);
-    for (const file of expanded.files) {
-      if (!this.byLocation.has(file)) {
-        const loaded = await readRaw(this.ctx, file);
-        this.addLoaded(file, loaded);
+  /**
+   * Builds each Kustomization's path (concurrently: separate processes), then adds and marks the
+   * results in order, deeper paths first, so the outcome does not depend on timing.
+   */
+  private async applyKustomizations(sources: Array<{ object: K8sObject; path: string; unit: string }>): Promise<void> {
+    const plans = await mapLimit(sources, 4, async ({ object, path: specPath, unit }) => {
+      const root = this.repoRoot(object);
+      const dir = path.resolve(root, specPath);
+      if (!isInside(dir, root) || !isDirectory(dir)) return undefined; // another repository's path, or not there: nothing to build
+      const expanded = await expandDirectory(dir, true);
+      const files = await Promise.all(
+        expanded.files.map(async (file) => ({ file, loaded: this.byLocation.has(file) ? undefined : await readRaw(this.ctx, file) })),
+      );
+      const units = await mapLimit(expanded.units, 4, async (u) => ({
+        unit: u,
+        loaded: this.byLocation.has(u.dir) || u.kind === "helm-chart" ? undefined : await this.renderUnit(u, unit),
+      }));
+      return { unit, files, units };
+    });
+    for (const plan of plans) {
+      if (!plan) continue;
+      for (const { file, loaded } of plan.files) {
+        if (loaded && !this.byLocation.has(file)) this.addLoaded(file, loaded);
+        this.mark(file, plan.unit);
       }
-      this.mark(file, unit);
+      for (const { unit: u, loaded } of plan.units) {
+        if (u.kind === "helm-chart" && !this.byLocation.has(u.dir)) this.deferredCharts.push(u);
+        if (loaded && !this.byLocation.has(u.dir)) this.addLoaded(u.dir, loaded);
+        this.mark(u.dir, plan.unit);
+      }
     }
-    const toRender: RenderUnit[] = [];
-    for (const u of expanded.units) {
-      if (u.kind === "helm-chart" && !this.byLocation.has(u.dir)) this.deferredCharts.push(u);
-      else if (!this.byLocation.has(u.dir)) toRender.push(u);
-    }
-    await this.renderUnits(toRender, unit);
-    for (const u of expanded.units) this.mark(u.dir, unit);
   }
 
   private mark(location: string, unit: string): void {
