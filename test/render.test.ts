@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readInputs } from "../src/cli/read-inputs.js";
 import { lint } from "../src/engine/lint.js";
 import { defineRule } from "../src/engine/rule.js";
-import { helmReleaseOf, sameApplyUnit } from "../src/model/apply-unit.js";
+import { availableBefore, helmReleaseOf, sameApplyUnit } from "../src/model/apply-unit.js";
 import { getPath } from "../src/model/json.js";
 import type { ManifestSet } from "../src/model/manifest-set.js";
 import type { K8sObject } from "../src/model/objects.js";
@@ -86,7 +86,7 @@ describe("chart directories", () => {
 
   it("says what is missing and how to install it when helm is not installed, and lints the rest", async () => {
     // no --helm, and a PATH without helm on it
-    const result = spawnCli([`${FLEET}/charts/platform`, `${FLEET}/infrastructure/base/sovereign-fqdn.yaml`, "-f", "json"], { env: { PATH: "/nonexistent" } });
+    const result = spawnCli([`${FLEET}/charts/platform`, `${FLEET}/infrastructure/base/platform-settings.yaml`, "-f", "json"], { env: { PATH: "/nonexistent" } });
     expect(result.code).toBe(1);
     const parsed = JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; file: string; message: string }>; summary: { objects: number } };
     expect(parsed.findings).toHaveLength(1);
@@ -192,7 +192,10 @@ describe("a Flux fleet repository", () => {
   it("builds every Flux Kustomization's path as its own apply unit", () => {
     expect(one(set, "Kustomization", "apps").source.unit).toBe("Kustomization flux-system/flux-system");
     expect(one(set, "GitRepository", "flux-system").source.unit).toBe("Kustomization flux-system/flux-system");
-    expect(one(set, "ConfigMap", "sovereign-fqdn").source.unit).toBe("Kustomization flux-system/infrastructure");
+    expect(one(set, "ConfigMap", "platform-settings").source.unit).toBe("Kustomization flux-system/infrastructure");
+    // a path without a kustomization file: Flux applies every manifest below it
+    expect(one(set, "ConfigMap", "sovereign-fqdn").source.unit).toBe("Kustomization flux-system/sovereign-tls");
+    expect(one(set, "ConfigMap", "sovereign-fqdn").source.file).toBe("infrastructure/sovereign-tls/sovereign-fqdn.yaml");
     expect(one(set, "HelmRelease", "platform").source.unit).toBe("Kustomization flux-system/apps");
     expect(one(set, "HelmRelease", "platform").source.origin?.file).toBe("apps/base/platform/helmrelease.yaml");
   });
@@ -210,13 +213,22 @@ describe("a Flux fleet repository", () => {
     }
   });
 
-  it("knows which objects are applied together", () => {
+  it("knows which objects are applied together, and which Flux applies first", () => {
     const api = one(set, "Deployment", "platform-api");
     const fqdn = one(set, "ConfigMap", "sovereign-fqdn");
+    const settings = one(set, "ConfigMap", "platform-settings");
     const job = one(set, "Job", "platform-token-mint");
+    const release = one(set, "HelmRelease", "platform");
     expect(sameApplyUnit(api, fqdn)).toBe(false);
     expect(sameApplyUnit(api, job)).toBe(true);
     expect(set.find("ConfigMap", "sovereign-fqdn", api)).toBe(fqdn);
+    // sovereign-tls runs concurrently with apps: nothing orders it before the release
+    expect(availableBefore(fqdn, api, set)).toBe(false);
+    // apps dependsOn infrastructure, and the release's chart is applied after the apps Kustomization
+    expect(availableBefore(settings, api, set)).toBe(true);
+    expect(availableBefore(release, api, set)).toBe(true);
+    expect(availableBefore(job, api, set)).toBe(true);
+    expect(availableBefore(api, release, set)).toBe(false);
   });
 
   it("renders the chart once, with the release's values, when the walk also finds the chart itself", async () => {
