@@ -157,6 +157,12 @@ describe("kustomizations", () => {
     expect(set.files).toEqual([`${FIXTURES}/overlay/prod (kustomize build)`]);
   });
 
+  it("does not build kustomize Components or library charts on their own, nor read their files raw", async () => {
+    const report = await lintJson([`${FIXTURES}/walk-skips`, "--helm", helm]);
+    expect(report.findings).toEqual([]);
+    expect(report.summary.objects).toBe(1);
+  });
+
   it("says what is missing when neither kustomize nor kubectl is installed", () => {
     const result = spawnCli([`${FIXTURES}/overlay/prod`, "-f", "json"], { env: { PATH: "/nonexistent" } });
     expect(result.code).toBe(1);

@@ -7,7 +7,8 @@ import { KUSTOMIZATION_FILES } from "./kustomize.js";
 
 /** A directory that is rendered as a whole instead of being read file by file. */
 export interface RenderUnit {
-  kind: "helm-chart" | "kustomize";
+  /** `skip`: a directory that is only ever rendered through another (a library chart, a kustomize Component); its files are not read raw either. */
+  kind: "helm-chart" | "kustomize" | "skip";
   /** Absolute directory. */
   dir: string;
   /** Absolute Chart.yaml or kustomization file. */
@@ -29,11 +30,21 @@ const MARKER_GLOB = `**/{Chart.yaml,${KUSTOMIZATION_FILES.join(",")}}`;
 export function unitAt(dir: string, explicit: boolean): RenderUnit | undefined {
   for (const name of KUSTOMIZATION_FILES) {
     const marker = path.join(dir, name);
-    if (isFile(marker)) return { kind: "kustomize", dir, marker, explicit };
+    if (isFile(marker)) return { kind: yamlField(marker, "kind") === "Component" && !explicit ? "skip" : "kustomize", dir, marker, explicit };
   }
   const chart = path.join(dir, "Chart.yaml");
-  if (isFile(chart)) return { kind: "helm-chart", dir, marker: chart, explicit };
+  if (isFile(chart)) return { kind: yamlField(chart, "type") === "library" && !explicit ? "skip" : "helm-chart", dir, marker: chart, explicit };
   return undefined;
+}
+
+/** A top-level string field of a small YAML file, if it parses. */
+function yamlField(file: string, key: string): string | undefined {
+  try {
+    const value = jsYaml.load(readFileSync(file, "utf8"), { schema: jsYaml.CORE_SCHEMA });
+    return isObject(value) && typeof value[key] === "string" ? value[key] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -44,7 +55,7 @@ export function unitAt(dir: string, explicit: boolean): RenderUnit | undefined {
  */
 export async function expandDirectory(dir: string, explicit: boolean): Promise<ExpandedDirectory> {
   const self = unitAt(dir, explicit);
-  if (self) return { files: [], units: [self] };
+  if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
 
   const options = { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false } as const;
   const [manifests, markers] = await Promise.all([globby(MANIFEST_GLOB, options), globby(MARKER_GLOB, options)]);
@@ -57,7 +68,7 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
     if (unit) units.push(unit);
   }
   const referenced = new Set(units.filter((u) => u.kind === "kustomize").flatMap((u) => localReferences(u)));
-  const kept = units.filter((u) => !(u.kind === "kustomize" && referenced.has(u.dir)));
+  const kept = units.filter((u) => u.kind !== "skip" && !(u.kind === "kustomize" && referenced.has(u.dir)));
   const files = manifests.filter((f) => !units.some((u) => isInside(f, u.dir))).sort();
   return { files, units: kept };
 }
