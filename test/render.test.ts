@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -242,6 +243,13 @@ describe("a Flux fleet repository", () => {
     expect(whole.objects.filter((o) => o.kind === "Deployment").map((o) => o.name)).toEqual(["platform-api"]);
     expect(whole.objects.filter((o) => o.kind === "HelmRelease")).toHaveLength(1);
     expect(whole.problems).toEqual([]);
+  });
+
+  it("does not render a HelmRelease's chart again when the input already has that chart's helm template output", async () => {
+    const rendered = spawnSync(helm, ["template", "platform", `${FLEET}/charts/platform`], { cwd: REPO, encoding: "utf8" }).stdout;
+    const report = await lintJson(["-", `${FLEET}/apps/base/platform/helmrelease.yaml`, "--repo-root", FLEET, "--helm", helm], { stdin: rendered });
+    expect(report.summary.objects).toBe(3);
+    expect(report.summary.files).toBe(2);
   });
 
   it("finds the repository root from .git when --repo-root is not given", async () => {

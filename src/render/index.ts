@@ -1,9 +1,11 @@
-import { existsSync, promises as fs, statSync } from "node:fs";
+import { existsSync, promises as fs, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import jsYaml from "js-yaml";
 import type { Finding } from "../engine/finding.js";
 import { loadFile } from "../load/load-file.js";
 import { PositionResolver } from "../load/positions.js";
 import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/types.js";
+import { isObject } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { describe, type K8sObject } from "../model/objects.js";
 import type { RenderContext } from "./context.js";
@@ -165,6 +167,9 @@ class RenderRun {
     const root = this.repoRoot(object);
     const chartDir = path.resolve(root, chart.chartPath);
     if (!isInside(chartDir, root) || !existsSync(path.join(chartDir, "Chart.yaml"))) return undefined; // a chart of another repository
+    // `helm template … | gitops-lint - hr.yaml`: the user rendered this chart already; do not lint it twice.
+    const chartName = chartNameOf(path.join(chartDir, "Chart.yaml"));
+    if (chartName !== undefined && this.set.objects.some((o) => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined)) return undefined;
     this.chartsRenderedByRelease.add(chartDir);
     const ref = { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
 
@@ -234,6 +239,15 @@ function problemAt(object: K8sObject, keyPath: NodePath, message: string): LoadP
     message,
     ...(finding.rendered ? {} : { document: object.source }),
   };
+}
+
+function chartNameOf(chartYaml: string): string | undefined {
+  try {
+    const value = jsYaml.load(readFileSync(chartYaml, "utf8"), { schema: jsYaml.CORE_SCHEMA });
+    return isObject(value) && typeof value.name === "string" ? value.name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isDirectory(p: string): boolean {
