@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,6 +61,20 @@ describe("chart directories", () => {
     const report = await lintJson([`${FLEET}/charts`, "--helm", helm]);
     expect(report.findings.filter((f) => f.ruleId === "unrendered-template")).toEqual([]);
     expect(report.summary.objects).toBe(2);
+  });
+
+  it("passes paths to helm as arguments, never through a shell", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
+    try {
+      const odd = path.join(dir, "a chart; touch pwned $(id)");
+      cpSync(path.join(REPO, FLEET, "charts/platform"), odd, { recursive: true });
+      const report = await lintJson([path.basename(odd), "--helm", helm, "--set", "image=x; echo $(id)"], { cwd: dir });
+      expect(report.findings).toEqual([]);
+      expect(report.summary.objects).toBe(2);
+      expect(existsSync(path.join(dir, "pwned"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports missing chart dependencies once, at Chart.yaml, with the command that fixes it", () => {
