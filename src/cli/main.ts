@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { findRule, rules } from "../../rules/index.js";
@@ -6,6 +6,7 @@ import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedCo
 import { lint } from "../engine/lint.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
 import { parseDuration } from "../model/duration.js";
+import type { RenderOptions } from "../render/context.js";
 import { FORMATTERS } from "../report/formats.js";
 import { chalkFor } from "./color.js";
 import { readBase } from "./read-base.js";
@@ -32,6 +33,16 @@ interface LintFlags {
   releaseTimeout?: string;
   base?: string;
   baseFile?: string;
+  helm?: string;
+  kustomize?: string;
+  values: string[];
+  set: string[];
+  setString: string[];
+  releaseName?: string;
+  namespace?: string;
+  kubeVersion?: string;
+  apiVersions: string[];
+  repoRoot?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -59,6 +70,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
     .option("--base <rev>", "diff-aware: also read each linted file as it was at this git revision and report changes that break on apply (strategy flips)")
     .option("--base-file <file>", "diff-aware: the previous render of stdin (or of all inputs), instead of or with --base")
+    .option("--helm <path>", "helm binary for rendering chart directories (default: helm on PATH)")
+    .option("--kustomize <path>", "kustomize or kubectl binary for building kustomizations (default: kustomize, else kubectl, on PATH)")
+    .option("--values <file>", "values file for charts given on the command line, like helm -f (repeatable)", collect, [] as string[])
+    .option("--set <key=value>", "set a value for charts given on the command line, like helm --set (repeatable)", collect, [] as string[])
+    .option("--set-string <key=value>", "set a string value for charts given on the command line (repeatable)", collect, [] as string[])
+    .option("--release-name <name>", "release name for charts given on the command line (default: helm's release-name)")
+    .option("--namespace <namespace>", "release namespace for charts given on the command line")
+    .option("--kube-version <version>", "Kubernetes version charts are rendered for (helm --kube-version)")
+    .option("--api-versions <list>", "API versions available to charts' Capabilities (helm --api-versions; repeatable)", collect, [] as string[])
+    .option("--repo-root <dir>", "root of the Git repository that Flux paths are relative to (default: the Git work tree of the input)")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -105,7 +126,7 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     throw new UsageError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
   }
   const config = await resolveConfig(flags, io.cwd);
-  const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin) });
+  const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin), env: io.env, render: renderOptionsOf(flags, io.cwd) });
   const diff =
     flags.base !== undefined || flags.baseFile !== undefined
       ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
@@ -125,6 +146,29 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const { errors, warnings } = result.summary;
   if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) return 1;
   return 0;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function renderOptionsOf(flags: LintFlags, cwd: string): RenderOptions {
+  for (const file of flags.values) {
+    if (!existsSync(path.resolve(cwd, file))) throw new UsageError(`--values ${file}: no such file`);
+  }
+  if (flags.repoRoot !== undefined && !existsSync(path.resolve(cwd, flags.repoRoot))) throw new UsageError(`--repo-root ${flags.repoRoot}: no such directory`);
+  return {
+    values: flags.values,
+    set: flags.set,
+    setString: flags.setString,
+    apiVersions: flags.apiVersions,
+    ...(flags.helm !== undefined ? { helm: flags.helm } : {}),
+    ...(flags.kustomize !== undefined ? { kustomize: flags.kustomize } : {}),
+    ...(flags.releaseName !== undefined ? { releaseName: flags.releaseName } : {}),
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+    ...(flags.kubeVersion !== undefined ? { kubeVersion: flags.kubeVersion } : {}),
+    ...(flags.repoRoot !== undefined ? { repoRoot: flags.repoRoot } : {}),
+  };
 }
 
 async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {

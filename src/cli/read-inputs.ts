@@ -2,18 +2,24 @@ import { promises as fs } from "node:fs";
 import { collectInputs } from "../load/inputs.js";
 import { loadFile } from "../load/load-file.js";
 import { ManifestSet } from "../model/manifest-set.js";
+import { defaultRenderOptions, RenderContext, type RenderOptions } from "../render/context.js";
+import { renderInputs, type RawInput } from "../render/index.js";
 
 export interface ReadOptions {
   cwd: string;
   stdinName: string;
   readStdin: () => Promise<Buffer>;
+  /** Environment for the render tools (PATH lookup of helm, kustomize, kubectl). */
+  env?: NodeJS.ProcessEnv;
+  render?: RenderOptions;
 }
 
 /** Command-line arguments → one ManifestSet of everything that could be read, with a problem for everything that could not. */
 export async function readInputs(args: string[], options: ReadOptions): Promise<ManifestSet> {
-  const { files, problems } = await collectInputs(args, { cwd: options.cwd, stdinName: options.stdinName });
+  const { files, problems, units } = await collectInputs(args, { cwd: options.cwd, stdinName: options.stdinName });
   const set = new ManifestSet();
   set.addProblems(problems);
+  const raw: RawInput[] = [];
   for (const input of files) {
     let bytes: Buffer;
     try {
@@ -23,8 +29,12 @@ export async function readInputs(args: string[], options: ReadOptions): Promise<
       set.addProblems([{ kind: "invalid-input", file: input.name, line: 1, column: 1, message: `cannot read ${input.name}: ${code === "EACCES" ? "permission denied" : code ?? (error as Error).message}` }]);
       continue;
     }
-    set.add(loadFile(input.name, bytes));
+    const loaded = loadFile(input.name, bytes);
+    set.add(loaded);
+    if (input.absolutePath !== undefined) raw.push({ absolutePath: input.absolutePath, loaded });
   }
+  // Charts, kustomizations, and what Flux objects in the input apply (src/render/).
+  await renderInputs(set, units, raw, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions()));
   return set;
 }
 

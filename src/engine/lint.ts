@@ -1,5 +1,6 @@
 import { PositionResolver } from "../load/positions.js";
 import type { ManifestSet } from "../model/manifest-set.js";
+import { mapToOrigin } from "../render/origin-map.js";
 import { refOf } from "../model/objects.js";
 import type { ResolvedConfig } from "./config.js";
 import { compareFindings, type Finding, type LintResult } from "./finding.js";
@@ -20,6 +21,7 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig,
     const options = { ...(rule.defaultOptions ?? {}), ...(config.options.get(id) ?? {}) };
     const report = (r: Report): void => {
       const finding = toFinding(r, id, positions);
+      if ("object" in r) mapToOrigin(finding, r.object, r.path, positions);
       finding.severity = configured ?? r.severity ?? rule.meta.defaultSeverity;
       finding.remediation = r.remediation ?? rule.meta.remediation;
       const key = `${id}\0${finding.file}\0${finding.line}\0${finding.column}\0${finding.message}`;

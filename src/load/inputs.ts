@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { globby, isDynamicPattern } from "globby";
+import { expandDirectory, type RenderUnit } from "../render/discover.js";
 import type { LoadProblem } from "./types.js";
 
 export interface InputFile {
@@ -13,14 +14,15 @@ export interface InputFile {
 export interface CollectedInputs {
   files: InputFile[];
   problems: LoadProblem[];
+  /** Chart and kustomization directories, rendered instead of read file by file (src/render/). */
+  units: RenderUnit[];
 }
-
-const MANIFEST_GLOB = "**/*.{yaml,yml,json}";
 
 /** Expands the command line's files, directories, globs and `-` into a de-duplicated list of inputs. */
 export async function collectInputs(args: string[], options: { cwd: string; stdinName: string }): Promise<CollectedInputs> {
   const files: InputFile[] = [];
   const problems: LoadProblem[] = [];
+  const units: RenderUnit[] = [];
   const seen = new Set<string>();
   const add = (absolutePath: string): void => {
     if (seen.has(absolutePath)) return;
@@ -41,9 +43,15 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
     const stat = await fs.stat(absolute).catch((error: NodeJS.ErrnoException) => error);
     if (!(stat instanceof Error)) {
       if (stat.isDirectory()) {
-        // Symlinked directories are not followed: a link loop must not hang the walk.
-        const found = await globby(MANIFEST_GLOB, { cwd: absolute, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true });
-        found.sort().forEach(add);
+        // Symlinked directories are not followed: a link loop must not hang the walk. Chart and
+        // kustomization directories become render units; their files are not read raw.
+        const expanded = await expandDirectory(absolute, true);
+        expanded.files.forEach(add);
+        for (const unit of expanded.units) {
+          if (seen.has(`unit:${unit.dir}`)) continue;
+          seen.add(`unit:${unit.dir}`);
+          units.push(unit);
+        }
       } else {
         add(absolute);
       }
@@ -55,7 +63,7 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       missing(arg, stat.code === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg}: ${stat.code ?? stat.message}`);
     }
   }
-  return { files, problems };
+  return { files, problems, units };
 }
 
 export function displayName(cwd: string, absolutePath: string): string {

@@ -20,6 +20,27 @@ export interface SourceDocument {
   startLine: number;
   /** `# Source: chart/templates/x.yaml` written by `helm template`, when present. */
   helmSource?: string;
+  /** Chart directory, relative to the working directory, that the document was rendered from, when known. */
+  chartDir?: string;
+  /**
+   * The apply unit the document belongs to, when known: what one controller applies together, e.g.
+   * `Kustomization flux-system/apps` or `HelmRelease platform/api`. Absent for plain input.
+   */
+  unit?: string;
+  /** The Flux HelmRelease whose chart this document was rendered from (by gitops-lint, with its values). */
+  helmRelease?: { namespace?: string; name: string };
+  /** Where `kustomize build` took the object from (its `config.kubernetes.io/origin`), when the document was built by gitops-lint. */
+  origin?: DocumentOrigin;
+}
+
+/** The source of one object in a kustomize build: a resource file, or the kustomization whose generator made it. */
+export interface DocumentOrigin {
+  /** Relative to the working directory, forward slashes. */
+  file: string;
+  /** Absolute path of the same file (never printed). */
+  absolutePath: string;
+  /** Set for generated objects: the generator kind (`ConfigMapGenerator`, `SecretGenerator`, …); `file` is then the kustomization. */
+  generator?: string;
 }
 
 /** Something wrong with the input itself, found while loading; becomes an `invalid-input` or `unrendered-template` finding. */

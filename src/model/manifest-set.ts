@@ -37,9 +37,12 @@ export class ManifestSet {
    * The object of this kind and name that `from` would see. Rendered charts often omit namespaces
    * (the release namespace fills them in at apply time), so an absent namespace matches any.
    */
-  find(kind: string, name: string, from?: { namespace?: string }): K8sObject | undefined {
-    return this.ofKind(kind).find(
+  find(kind: string, name: string, from?: { namespace?: string; source?: { unit?: string } }): K8sObject | undefined {
+    const matches = this.ofKind(kind).filter(
       (o) => o.name === name && (o.namespace === undefined || from?.namespace === undefined || o.namespace === from.namespace),
     );
+    // Among equals, the object of the same apply unit (see model/apply-unit.ts) is the one `from` sees.
+    const unit = from?.source?.unit;
+    return (unit !== undefined ? matches.find((o) => o.source.unit === unit) : undefined) ?? matches[0];
   }
 }

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { lookupHelm, lookupKustomize, type ToolLookup } from "./tools.js";
+
+/** What the command line says about rendering. */
+export interface RenderOptions {
+  /** `--helm PATH` */
+  helm?: string;
+  /** `--kustomize PATH` (kustomize or kubectl) */
+  kustomize?: string;
+  /** `-f/--values FILE`, for charts given on the command line */
+  values: string[];
+  /** `--set key=value` */
+  set: string[];
+  /** `--set-string key=value` */
+  setString: string[];
+  releaseName?: string;
+  namespace?: string;
+  kubeVersion?: string;
+  apiVersions: string[];
+  /** `--repo-root DIR`: what Flux `spec.path` and HelmRelease chart paths are relative to. */
+  repoRoot?: string;
+}
+
+export function defaultRenderOptions(): RenderOptions {
+  return { values: [], set: [], setString: [], apiVersions: [] };
+}
+
+/** Per-run state of rendering: tools (looked up once), a private temp directory, path display. */
+export class RenderContext {
+  private helmLookup?: ToolLookup;
+  private kustomizeLookup?: ToolLookup;
+  private tempDir?: string;
+  private tempCount = 0;
+
+  readonly cwd: string;
+
+  constructor(
+    cwd: string,
+    readonly env: NodeJS.ProcessEnv,
+    readonly options: RenderOptions,
+  ) {
+    this.cwd = path.resolve(cwd);
+  }
+
+  helm(): ToolLookup {
+    return (this.helmLookup ??= lookupHelm(this.options.helm, this.cwd, this.envPath()));
+  }
+
+  kustomize(): ToolLookup {
+    return (this.kustomizeLookup ??= lookupKustomize(this.options.kustomize, this.cwd, this.envPath()));
+  }
+
+  /** Environment for child processes: the user's, so tools find their own config. */
+  childEnv(): NodeJS.ProcessEnv {
+    return this.env;
+  }
+
+  /** A fresh directory inside this run's temp directory (removed by `dispose`). */
+  tempSubdir(prefix: string): string {
+    this.tempDir ??= mkdtempSync(path.join(os.tmpdir(), "gitops-lint-"));
+    return mkdtempSync(path.join(this.tempDir, `${prefix}-`));
+  }
+
+  /** Writes a temp file and returns its absolute path. */
+  tempFile(name: string, content: string): string {
+    const dir = this.tempSubdir("f");
+    const file = path.join(dir, `${this.tempCount++}-${name}`);
+    writeFileSync(file, content);
+    return file;
+  }
+
+  /** Relative to the working directory, forward slashes: how the user names the path. */
+  display(absolutePath: string): string {
+    return (path.relative(this.cwd, absolutePath) || ".").split(path.sep).join("/");
+  }
+
+  /** Tool output made safe to print: temp paths removed, the working directory made relative. */
+  clean(text: string): string {
+    let out = text;
+    if (this.tempDir) out = out.split(this.tempDir + path.sep).join("").split(this.tempDir).join("<temp>");
+    out = out.split(this.cwd + path.sep).join("");
+    return out;
+  }
+
+  dispose(): void {
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    this.tempDir = undefined;
+  }
+
+  private envPath(): string | undefined {
+    return this.env.PATH ?? process.env.PATH;
+  }
+}
+
+/** The first meaningful line(s) of a tool's error output, without `Error:` prefixes. */
+export function errorSummary(stderr: string, maxLines = 3): string {
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !/^(usage|use ".* --help"|use --debug flag)/i.test(l));
+  return lines.slice(0, maxLines).map((l) => l.replace(/^(error|Error):\s*/, "")).join("; ") || "no error message";
+}

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { globby } from "globby";
+import jsYaml from "js-yaml";
+import { asArray, isObject } from "../model/json.js";
+import { KUSTOMIZATION_FILES } from "./kustomize.js";
+
+/** A directory that is rendered as a whole instead of being read file by file. */
+export interface RenderUnit {
+  /** `skip`: a directory that is only ever rendered through another (a library chart, a kustomize Component); its files are not read raw either. */
+  kind: "helm-chart" | "kustomize" | "skip";
+  /** Absolute directory. */
+  dir: string;
+  /** Absolute Chart.yaml or kustomization file. */
+  marker: string;
+  /** Named on the command line itself (rather than found inside a directory being walked). */
+  explicit: boolean;
+}
+
+export interface ExpandedDirectory {
+  /** Absolute paths of plain manifest files, outside every unit. */
+  files: string[];
+  units: RenderUnit[];
+}
+
+const MANIFEST_GLOB = "**/*.{yaml,yml,json}";
+const MARKER_GLOB = `**/{Chart.yaml,${KUSTOMIZATION_FILES.join(",")}}`;
+
+/** The unit a directory is by itself (it holds a kustomization, or a Chart.yaml), if any. A kustomization wins over a Chart.yaml next to it. */
+export function unitAt(dir: string, explicit: boolean): RenderUnit | undefined {
+  for (const name of KUSTOMIZATION_FILES) {
+    const marker = path.join(dir, name);
+    if (isFile(marker)) return { kind: yamlField(marker, "kind") === "Component" && !explicit ? "skip" : "kustomize", dir, marker, explicit };
+  }
+  const chart = path.join(dir, "Chart.yaml");
+  if (isFile(chart)) return { kind: yamlField(chart, "type") === "library" && !explicit ? "skip" : "helm-chart", dir, marker: chart, explicit };
+  return undefined;
+}
+
+/** A top-level string field of a small YAML file, if it parses. */
+function yamlField(file: string, key: string): string | undefined {
+  try {
+    const value = jsYaml.load(readFileSync(file, "utf8"), { schema: jsYaml.CORE_SCHEMA });
+    return isObject(value) && typeof value[key] === "string" ? value[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A directory → the units inside it and the plain files outside them. A chart or kustomization
+ * directory is one unit: its files are never read raw (chart templates are not manifests; kustomize
+ * patches are not whole objects). The outermost unit wins, and a kustomization that another unit of
+ * the same walk uses as a resource, base or component is linted as part of that one, not again alone.
+ */
+export async function expandDirectory(dir: string, explicit: boolean): Promise<ExpandedDirectory> {
+  const self = unitAt(dir, explicit);
+  if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
+
+  const options = { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false } as const;
+  const [manifests, markers] = await Promise.all([globby(MANIFEST_GLOB, options), globby(MARKER_GLOB, options)]);
+
+  const unitDirs = [...new Set(markers.map((m) => path.dirname(m)))].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
+  const units: RenderUnit[] = [];
+  for (const unitDir of unitDirs) {
+    if (units.some((u) => isInside(unitDir, u.dir))) continue;
+    const unit = unitAt(unitDir, false);
+    if (unit) units.push(unit);
+  }
+  const referenced = new Set(units.filter((u) => u.kind === "kustomize").flatMap((u) => localReferences(u)));
+  const kept = units.filter((u) => u.kind !== "skip" && !(u.kind === "kustomize" && referenced.has(u.dir)));
+  const files = manifests.filter((f) => !units.some((u) => isInside(f, u.dir))).sort();
+  return { files, units: kept };
+}
+
+/** Absolute directories a kustomization lists under resources, bases or components. */
+function localReferences(unit: RenderUnit): string[] {
+  let value: unknown;
+  try {
+    value = jsYaml.load(readFileSync(unit.marker, "utf8"), { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return [];
+  }
+  if (!isObject(value)) return [];
+  return ["resources", "bases", "components"]
+    .flatMap((key) => asArray(value[key]))
+    .filter((r): r is string => typeof r === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(r) && !r.startsWith("github.com/"))
+    .map((r) => path.resolve(unit.dir, r))
+    .filter((r) => existsSync(r) && statSync(r).isDirectory());
+}
+
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+function depth(p: string): number {
+  return p.split(path.sep).length;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

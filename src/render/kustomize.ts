@@ -1,0 +1,73 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import jsYaml from "js-yaml";
+import { loadFile } from "../load/load-file.js";
+import type { DocumentOrigin, LoadedFile } from "../load/types.js";
+import { isObject } from "../model/json.js";
+import { errorSummary, type RenderContext } from "./context.js";
+import { runTool } from "./tools.js";
+
+export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+
+/**
+ * `kustomize build` (or `kubectl kustomize`) of a kustomization directory, with the source file of
+ * every object. Neither tool has a flag for origin annotations, so the target is built through a
+ * throw-away kustomization in a temp directory that lists it as its only resource and turns on
+ * `buildMetadata: [originAnnotations]`; that changes nothing else in the output. The load restrictor
+ * is off, as in Flux's kustomize-controller, so a kustomization that reaches outside its directory
+ * builds here as it does there. Origin annotations are taken off the objects before rules see them.
+ */
+export async function buildKustomization(ctx: RenderContext, dir: string, kustomizationFile: string, unit?: string): Promise<LoadedFile> {
+  const dirDisplay = ctx.display(dir);
+  const name = `${dirDisplay} (kustomize build)`;
+  const reportAt = { kind: "invalid-input" as const, file: ctx.display(kustomizationFile), line: 1, column: 1 };
+  const fail = (message: string): LoadedFile => ({ file: name, documents: [], problems: [{ ...reportAt, message }] });
+
+  const lookup = ctx.kustomize();
+  if ("missing" in lookup) return fail(`cannot build the kustomization ${dirDisplay}: ${lookup.missing}; its resources were not linted`);
+
+  const wrapper = ctx.tempSubdir("kustomize");
+  const target = path.relative(wrapper, dir).split(path.sep).join("/");
+  writeFileSync(path.join(wrapper, "kustomization.yaml"), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+  const result = await runTool(lookup.tool, [wrapper, "--load-restrictor", "LoadRestrictionsNone"], { cwd: wrapper, env: ctx.childEnv() });
+  if (result.code !== 0) {
+    return fail(`\`${lookup.tool.label} ${dirDisplay}\` failed: ${cleanKustomizeError(ctx, wrapper, errorSummary(result.stderr))}`);
+  }
+
+  const loaded = loadFile(name, Buffer.from(result.stdout));
+  for (const document of loaded.documents) {
+    const origin = takeOrigin(ctx, wrapper, document.value);
+    if (origin) document.source.origin = origin;
+    if (unit !== undefined) document.source.unit = unit;
+  }
+  return loaded;
+}
+
+/** Reads and removes the origin annotation (and an annotations map left empty by that). */
+function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown): DocumentOrigin | undefined {
+  if (!isObject(value) || !isObject(value.metadata) || !isObject(value.metadata.annotations)) return undefined;
+  const annotations = value.metadata.annotations;
+  const raw = annotations[ORIGIN_ANNOTATION];
+  if (typeof raw !== "string") return undefined;
+  delete annotations[ORIGIN_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete value.metadata.annotations;
+  let parsed: unknown;
+  try {
+    parsed = jsYaml.load(raw, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed) || typeof parsed.repo === "string") return undefined; // remote resource: no local file
+  const relative = typeof parsed.path === "string" ? parsed.path : typeof parsed.configuredIn === "string" ? parsed.configuredIn : undefined;
+  if (relative === undefined) return undefined;
+  const absolutePath = path.resolve(wrapper, relative);
+  const generator = typeof parsed.path === "string" ? undefined : isObject(parsed.configuredBy) && typeof parsed.configuredBy.kind === "string" ? parsed.configuredBy.kind : "generator";
+  return { file: ctx.display(absolutePath), absolutePath, ...(generator !== undefined ? { generator } : {}) };
+}
+
+/** Kustomize names files relative to the wrapper (`../../work/repo/x.yaml`) or absolutely; name them as the user does. */
+function cleanKustomizeError(ctx: RenderContext, wrapper: string, message: string): string {
+  const fromWrapper = message.replace(/(?:\.\.\/)+[^\s'":]+/g, (p) => ctx.display(path.resolve(wrapper, p)));
+  return ctx.clean(fromWrapper);
+}

