@@ -30,9 +30,12 @@ export default defineRule({
       "`sleep` plus explicit command timeouts: `curl --max-time`, `kubectl wait --timeout`, `timeout N`, " +
       "`wget -T`, `nc -w`), with variables from the script and the container's `env`. Polling loops without a " +
       "bound (`until curl …; do sleep 5; done`) can wait forever unless `activeDeadlineSeconds` stops them. " +
-      "When only the Job's retries push the total over the timeout (`backoffLimit`, default 6, with back-offs " +
-      "of 10 s doubling up to 6 min, or the kubelet's 10 s … 5 min for `restartPolicy: OnFailure`), the finding " +
-      "is a warning. Commands without an explicit timeout count 0 s, so the computed wait is a lower bound.",
+      "When one attempt fits but the attempts together do not (`(backoffLimit + 1) × wait ≥ timeout`, " +
+      "`backoffLimit` 6 by default; the message adds the back-offs: 10 s doubling up to 6 min between Pods, or " +
+      "the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure`, whose restarts count against " +
+      "`backoffLimit` too), the finding is a warning: the Job's retries are cut off by Helm. Back-offs alone do " +
+      "not trigger it (they exceed 5m for any retried Job). Commands without an explicit timeout count 0 s, so " +
+      "the computed wait is a lower bound. Scripts that do not parse, or are over 64 KiB, are skipped.",
     remediation:
       "Make the hook's worst case finish well inside the timeout: fewer iterations or shorter sleeps and " +
       "command timeouts, or `activeDeadlineSeconds` below the timeout; or raise the HelmRelease's " +
@@ -76,8 +79,10 @@ export default defineRule({
         if (retries === 0) continue;
         const onFailure = pod.spec.restartPolicy === "OnFailure";
         const backoffs = backoffSeconds(retries, onFailure ? KUBELET_BACKOFF_CAP : JOB_BACKOFF_CAP);
+        // The attempts' own waits must reach the timeout: the back-offs alone (10 + 20 + … + 320 s = 630 s
+        // for the default backoffLimit 6) exceed a 5m timeout for every retried Job, loop or not.
         const withRetries = Math.min(jobDeadline ?? Infinity, (retries + 1) * attempt + backoffs);
-        if (withRetries >= timeout.seconds) {
+        if ((retries + 1) * attempt >= timeout.seconds && withRetries >= timeout.seconds) {
           const cappedByJob = jobDeadline !== undefined && jobDeadline < (retries + 1) * attempt + backoffs;
           exceeded.push({
             action,
