@@ -30,12 +30,13 @@ export default defineRule({
       "`sleep` plus explicit command timeouts: `curl --max-time`, `kubectl wait --timeout`, `timeout N`, " +
       "`wget -T`, `nc -w`), with variables from the script and the container's `env`. Polling loops without a " +
       "bound (`until curl …; do sleep 5; done`) can wait forever unless `activeDeadlineSeconds` stops them. " +
-      "When one attempt fits but the attempts together do not (`(backoffLimit + 1) × wait ≥ timeout`, " +
-      "`backoffLimit` 6 by default; the message adds the back-offs: 10 s doubling up to 6 min between Pods, or " +
-      "the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure`, whose restarts count against " +
-      "`backoffLimit` too), the finding is a warning: the Job's retries are cut off by Helm. Back-offs alone do " +
-      "not trigger it (they exceed 5m for any retried Job). Commands without an explicit timeout count 0 s, so " +
-      "the computed wait is a lower bound. Scripts that do not parse, or are over 64 KiB, are skipped.",
+      "When one attempt fits but not even one retry does (`2 × wait + 10 s back-off ≥ timeout`, for a Job whose " +
+      "`backoffLimit` — 6 by default — allows a retry), the finding is a warning: Helm gives up before the Job's " +
+      "retries can help. The message shows the full retry budget: back-offs of 10 s doubling up to 6 min between " +
+      "Pods, or the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure` (whose restarts count " +
+      "against `backoffLimit` too). Counting every retry in the trigger would flag any retried Job with a sleep, " +
+      "as the back-offs alone (630 s for backoffLimit 6) exceed 5m. Commands without an explicit timeout count " +
+      "0 s, so the computed wait is a lower bound. Scripts that do not parse, or are over 64 KiB, are skipped.",
     remediation:
       "Make the hook's worst case finish well inside the timeout: fewer iterations or shorter sleeps and " +
       "command timeouts, or `activeDeadlineSeconds` below the timeout; or raise the HelmRelease's " +
@@ -79,19 +80,21 @@ export default defineRule({
         if (retries === 0) continue;
         const onFailure = pod.spec.restartPolicy === "OnFailure";
         const backoffs = backoffSeconds(retries, onFailure ? KUBELET_BACKOFF_CAP : JOB_BACKOFF_CAP);
-        // The attempts' own waits must reach the timeout: the back-offs alone (10 + 20 + … + 320 s = 630 s
-        // for the default backoffLimit 6) exceed a 5m timeout for every retried Job, loop or not.
-        const withRetries = Math.min(jobDeadline ?? Infinity, (retries + 1) * attempt + backoffs);
-        if ((retries + 1) * attempt >= timeout.seconds && withRetries >= timeout.seconds) {
-          const cappedByJob = jobDeadline !== undefined && jobDeadline < (retries + 1) * attempt + backoffs;
+        // Warn when not even one retry fits: a failed attempt, the first back-off (10 s) and a second
+        // attempt reach the timeout. Counting every retry and back-off instead would flag any retried Job
+        // with a sleep: the back-offs alone (10 + 20 + … + 320 s = 630 s for the default backoffLimit 6)
+        // exceed a 5m timeout.
+        const oneRetry = Math.min(jobDeadline ?? Infinity, 2 * attempt + 10);
+        if (oneRetry >= timeout.seconds) {
+          const all = (retries + 1) * attempt + backoffs;
           exceeded.push({
             action,
             timeout,
             severity: "warning",
             detail:
-              `with backoffLimit ${retries} the Job runs up to ${retries + 1} attempts: ${retries + 1} × ${attempt} s + ` +
-              `${onFailure ? "kubelet restart" : "Job"} back-offs ${backoffs} s = ${(retries + 1) * attempt + backoffs} s` +
-              `${cappedByJob ? `, cut at Job activeDeadlineSeconds ${jobDeadline} s` : ""}`,
+              `a failed attempt and one retry take ${attempt} s + 10 s back-off + ${attempt} s = ${2 * attempt + 10} s` +
+              `${jobDeadline !== undefined && jobDeadline < 2 * attempt + 10 ? ` (cut at Job activeDeadlineSeconds ${jobDeadline} s)` : ""}` +
+              ` (backoffLimit ${retries} allows ${retries + 1} attempts${onFailure ? ", restarted in place by the kubelet (restartPolicy: OnFailure)" : ""}: up to ${all} s with back-offs)`,
           });
         }
       }
@@ -114,7 +117,7 @@ export default defineRule({
       } else {
         message =
           `${what} waits up to ${budget.text} = ${attempt} s per attempt; ${shown[0]!.detail} ≥ ${against}: ` +
-          `a hook that fails and retries outlasts the timeout. Lower backoffLimit, set the Job's activeDeadlineSeconds below ${firstTimeout} s, or shorten the wait`;
+          `Helm gives up before the Job's retries can help. Shorten the wait so that a retry fits, or set backoffLimit: 0 and let the release retry`;
       }
       const hr = shown.find((e) => e.timeout.helmRelease)?.timeout.helmRelease;
       report({

@@ -1,7 +1,7 @@
 import { commandWait, type Wait } from "./command-waits.js";
 import type { ShellParser, ShNode } from "./parser.js";
 import { loopIterations } from "./loop-bounds.js";
-import { wordValue, type Variables } from "./words.js";
+import { UNKNOWN_VALUE, wordValue, type Variables } from "./words.js";
 
 export type { Wait } from "./command-waits.js";
 
@@ -124,11 +124,29 @@ class Walker {
     }
     const name = wordValue(this.sh, args[0], this.vars);
     const body = name !== undefined ? this.funcs.get(name) : undefined;
-    if (body) return [...waits, ...this.stmt(body)];
+    if (body) return [...waits, ...this.callFunction(body, args.slice(1))];
     if (name === "let" || name === ":") this.forgetAssigned(cmd);
     const position = posOf(args[0]);
     const wait = commandWait(args.map((a) => wordValue(this.sh, a, this.vars)), position);
     return wait ? [...waits, wait] : waits;
+  }
+
+  /** A function body runs with its own `$1 … $9` (unset beyond the arguments given). */
+  private callFunction(body: ShNode, args: ShNode[]): Wait[] {
+    const saved = new Map<string, string | undefined>();
+    for (let n = 1; n <= 9; n++) {
+      const key = String(n);
+      saved.set(key, this.vars.get(key));
+      const arg = args[n - 1];
+      if (arg === undefined) this.vars.delete(key);
+      else this.vars.set(key, wordValue(this.sh, arg, this.vars) ?? UNKNOWN_VALUE);
+    }
+    const waits = this.stmt(body);
+    for (const [key, value] of saved) {
+      if (value === undefined) this.vars.delete(key);
+      else this.vars.set(key, value);
+    }
+    return waits;
   }
 
   private assign(assign: ShNode): void {

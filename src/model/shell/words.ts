@@ -3,6 +3,9 @@ import type { ShellParser, ShNode } from "./parser.js";
 /** Variables whose values are known at a point of the script: container env, then literal assignments. */
 export type Variables = Map<string, string>;
 
+/** The value of a variable that is set, to something not known statically (a function's `$1` from `$(cmd)`). */
+export const UNKNOWN_VALUE = "\u0000unknown";
+
 /**
  * The value of a shell word when it is known without running anything: literals, quotes, `$X`/`${X}`
  * from known variables, `${X:-default}`, and `$(( ))` arithmetic over those. Undefined otherwise
@@ -49,6 +52,7 @@ function paramValue(sh: ShellParser, exp: ShNode, vars: Variables): string | und
   if (exp.Excl || exp.Length || exp.Index || exp.Slice || exp.Repl || !exp.Param) return undefined;
   const name = exp.Param.Value as string;
   const value = vars.get(name);
+  if (value === UNKNOWN_VALUE) return undefined;
   if (exp.Exp) {
     const op = exp.Exp.Op as number;
     if (op === sh.ops.defaultUnsetOrNull && (value === undefined || value === "")) return wordValue(sh, exp.Exp.Word, vars);
@@ -66,7 +70,7 @@ export function arithValue(sh: ShellParser, expr: ShNode, vars: Variables, depth
       const parts = expr.Parts as ShNode[];
       if (parts.length === 1 && sh.syntax.NodeType(parts[0]) === "Lit" && isName(parts[0].Value)) {
         const value = vars.get(parts[0].Value as string);
-        return value === undefined ? undefined : toInteger(value);
+        return value === undefined || value === UNKNOWN_VALUE ? undefined : toInteger(value);
       }
       const text = wordValue(sh, expr, vars);
       return text === undefined ? undefined : toInteger(text);
