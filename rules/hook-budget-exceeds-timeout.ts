@@ -84,7 +84,10 @@ export default defineRule({
         // attempt reach the timeout. Counting every retry and back-off instead would flag any retried Job
         // with a sleep: the back-offs alone (10 + 20 + … + 320 s = 630 s for the default backoffLimit 6)
         // exceed a 5m timeout.
-        const oneRetry = Math.min(jobDeadline ?? Infinity, 2 * attempt + 10);
+        // With restartPolicy: OnFailure the retry is a restart inside the same Pod, so the pod's
+        // activeDeadlineSeconds bounds all attempts together, not each one.
+        const podBound = onFailure ? (podDeadline ?? Infinity) : Infinity;
+        const oneRetry = Math.min(jobDeadline ?? Infinity, podBound, 2 * attempt + 10);
         if (oneRetry >= timeout.seconds) {
           const all = (retries + 1) * attempt + backoffs;
           exceeded.push({
