@@ -95,6 +95,7 @@ function checkDeletePolicy(object: K8sObject, path: ReturnType<typeof pathIn>, r
 
 function describeEntry(entry: string, valid: string[]): string {
   if (entry === "") return "an empty entry";
+  if (entry.toLowerCase() === "crd-install") return `"crd-install" (Helm 2's CRD hook; Helm 3 and 4 install CRDs from the chart's crds/ directory instead)`;
   // Helm calls uninstall hooks "delete": pre-uninstall → pre-delete.
   const renamed = entry.replace("uninstall", "delete");
   const close = valid.includes(renamed) ? renamed : closestName(entry, valid);
