@@ -15,7 +15,9 @@ export default defineRule({
       "Helm reads hook annotations leniently and never reports a mistake. An unknown event anywhere in " +
       "`helm.sh/hook` (a typo such as `pre-instal`, or an empty entry from a trailing comma) makes Helm skip the " +
       "whole object: it is neither run as a hook nor installed, with only an info-level log line (Helm 3 and 4, " +
-      "`manifest_sorter.go`: \"skipping unknown hooks\"). Events are compared case-insensitively after trimming. " +
+      "`manifest_sorter.go`: \"skipping unknown hooks\"). `helm template` drops it too, so such an object is " +
+      "found only when the chart's own files (or other raw manifests) are linted; in rendered output the symptom " +
+      "is an object that is missing. Events are compared case-insensitively after trimming. " +
       "A weight that `strconv.Atoi` cannot read (`\"1.5\"`, `\"-5 \"`, `\"first\"`) silently becomes 0, reordering " +
       "hooks. Delete policies are not validated either: an unknown one never matches, and when no valid policy " +
       "remains the object also loses Helm's default `before-hook-creation` (`pkg/action/hooks.go` applies it only " +
