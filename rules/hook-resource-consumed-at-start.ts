@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { hookInfo, type HookInfo } from "../src/model/helm.js";
+import { hookInfo, releaseChartOf, type HookInfo } from "../src/model/helm.js";
 import { ACTION_OF_EVENT } from "../src/model/helm-release.js";
 import { describe, refOf, type K8sObject } from "../src/model/objects.js";
 import { configReferences } from "../src/model/pod-config-references.js";
@@ -59,7 +59,14 @@ export default defineRule({
         // A hook with an unknown event is skipped by Helm altogether: hook-annotation-invalid reports that.
         const recognised = hooks.filter((h) => h.hook.events.length > 0 && h.hook.events.every((e) => e.toLowerCase() in ACTION_OF_EVENT));
         if (recognised.length !== hooks.length || recognised.length === 0) continue;
-        const problems = recognised.map((h) => ({ ...h, problem: problemOf(h.hook, workload.kind) }));
+        // The install-order problems only hold within one release; another chart's workload may be installed
+        // long after this release's post-install hooks ran. A hook-succeeded deletion holds for everyone.
+        const sameRelease = (o: K8sObject) => {
+          const a = releaseChartOf(o);
+          const b = releaseChartOf(workload);
+          return a === undefined || b === undefined || a === b;
+        };
+        const problems = recognised.map((h) => ({ ...h, problem: problemOf(h.hook, workload.kind, sameRelease(h.object)) }));
         if (problems.some((p) => p.problem === undefined)) continue; // one of them is there when the workload starts
         const first = problems[0]!;
         reported.add(key);
@@ -77,13 +84,13 @@ export default defineRule({
   },
 });
 
-function problemOf(hook: HookInfo, workloadKind: string): string | undefined {
+function problemOf(hook: HookInfo, workloadKind: string, sameRelease: boolean): string | undefined {
   const events = hook.events.map((e) => e.toLowerCase());
   const policies = hook.deletePolicies.map((p) => p.toLowerCase());
   if (policies.includes("hook-succeeded")) {
     return `Helm deletes it as soon as its ${events.join(",")} hooks succeed, so the workload's Pods cannot find it and do not start`;
   }
-  if (events.includes("pre-install")) return undefined;
+  if (events.includes("pre-install") || !sameRelease) return undefined;
   if (events.some((e) => e === "post-install")) {
     // A CronJob's Pods start later, after the post-install hooks ran.
     if (workloadKind === "CronJob") return undefined;
