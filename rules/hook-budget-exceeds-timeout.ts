@@ -126,7 +126,7 @@ export default defineRule({
       report({
         object,
         path: budget.path,
-        inValue: budget.inScript,
+        ...(budget.inScript ? { inValue: budget.inScript } : {}),
         message,
         severity,
         ...(hr ? { target: refOf(hr) } : {}),

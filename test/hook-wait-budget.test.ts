@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expandKubernetesReferences } from "../src/model/shell/container-script.js";
 import { shellParser } from "../src/model/shell/parser.js";
 import { waitBudget } from "../src/model/shell/wait-budget.js";
 import { lintJson } from "./support/cli.js";
@@ -85,6 +86,14 @@ spec:
           args:
 ${args}`;
 
+describe("the kubelet's $(VAR) expansion of command and args", () => {
+  it("replaces defined env vars and $$, and leaves everything else to the shell", () => {
+    const env = new Map([["RETRIES", "100"]]);
+    expect(expandKubernetesReferences("for i in $(seq 1 $(RETRIES)); do echo $$; done", env)).toBe("for i in $(seq 1 100); do echo $; done");
+    expect(expandKubernetesReferences("t=$(date +%s) $(UNDEFINED) $", env)).toBe("t=$(date +%s) $(UNDEFINED) $");
+  });
+});
+
 describe("hook-budget-exceeds-timeout end to end", () => {
   it("points at the loop's line inside a literal block scalar, and at the script element otherwise", async () => {
     const literal = hookJob("            - |\n              echo start\n\n              until nc -z db 5432; do sleep 2; done\n");
@@ -98,6 +107,16 @@ describe("hook-budget-exceeds-timeout end to end", () => {
     const folded = hookJob("            - >-\n              echo start;\n              until nc -z db 5432; do sleep 2; done\n");
     const foldedFinding = (await lintJson(["-"], { stdin: folded })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
     expect([foldedFinding.line, foldedFinding.column]).toEqual([17, 15]);
+  });
+
+  it("reads kubelet-expanded values, reporting at the script element since the text no longer matches the file", async () => {
+    const job = hookJob("            - |\n              for i in $(seq 1 $(RETRIES)); do sleep 5; done\n").replace(
+      'command: ["sh", "-c"]',
+      'command: ["sh", "-c"]\n          env:\n            - name: RETRIES\n              value: "100"',
+    );
+    const finding = (await lintJson(["-"], { stdin: job })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect(finding.message).toContain("100 × sleep 5 s = 500 s");
+    expect([finding.line, finding.column]).toEqual([20, 15]);
   });
 
   it("takes the timeout from the matching HelmRelease, else --release-timeout, else 5m, and says which", async () => {

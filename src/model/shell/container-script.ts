@@ -5,8 +5,10 @@ import type { ContainerView } from "../pod-spec.js";
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "ksh", "mksh", "zsh", "busybox"]);
 
 export interface ContainerScript {
-  /** The shell script the container runs. */
+  /** The shell script the container runs, after the kubelet's `$(VAR)` expansion. */
   script: string;
+  /** False when that expansion changed the text: positions in `script` then do not match the manifest. */
+  verbatim: boolean;
   /** Path of the `command`/`args` element holding the script (basePath included). */
   path: NodePath;
   /** Literal `env[].value`s of the container: the script sees them as variables. */
@@ -43,7 +45,45 @@ export function containerScript(view: ContainerView): ContainerScript | undefine
   }
   if (!sawC || i >= words.length) return undefined;
   const path: NodePath = i < command.length ? [...view.path, "command", i] : [...view.path, "args", i - command.length];
-  return { script: words[i]!, path, env: literalEnv(view.container.env) };
+  const env = literalEnv(view.container.env);
+  const script = expandKubernetesReferences(words[i]!, env);
+  return { script, verbatim: script === words[i], path, env };
+}
+
+/**
+ * What the kubelet does to `command`/`args` before the shell sees them: `$(NAME)` becomes the value of
+ * the container's env var NAME when it is defined (left as is otherwise, so `$(date +%s)` survives),
+ * and `$$` becomes `$`. Only literal env values are known; a reference to a `valueFrom` variable stays
+ * as written (the shell then reads it as a command substitution, whose value is unknown anyway).
+ */
+export function expandKubernetesReferences(text: string, env: Map<string, string>): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== "$" || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === "$") {
+      out += "$";
+      i++;
+    } else if (next === "(") {
+      const close = text.indexOf(")", i + 2);
+      const name = close < 0 ? undefined : text.slice(i + 2, close);
+      const value = name !== undefined ? env.get(name) : undefined;
+      if (value !== undefined) {
+        out += value;
+        i = close;
+      } else {
+        out += "$(";
+        i++;
+      }
+    } else {
+      out += "$";
+    }
+  }
+  return out;
 }
 
 function literalEnv(env: unknown): Map<string, string> {

@@ -13,9 +13,9 @@ export interface PodWaitBudget {
   seconds: number;
   /** The arithmetic: `168 × (curl --max-time 3 s + sleep 5 s)`. */
   text: string;
-  /** Where to report: the script element, and the dominant loop's position inside the script. */
+  /** Where to report: the script element, and the dominant loop's position inside the script when known. */
   path: NodePath;
-  inScript: { line: number; column: number };
+  inScript?: { line: number; column: number };
 }
 
 /**
@@ -26,7 +26,7 @@ export interface PodWaitBudget {
 export function podWaitBudget(object: K8sObject): PodWaitBudget | undefined {
   const pod = podSpecOf(object);
   if (!pod) return undefined;
-  interface Entry { seconds: number; parts: Wait[]; path: NodePath }
+  interface Entry { seconds: number; parts: Wait[]; path: NodePath; verbatim: boolean }
   const init: Entry[] = [];
   const app: Entry[] = [];
   for (const view of containersOf(pod)) {
@@ -42,7 +42,7 @@ export function podWaitBudget(object: K8sObject): PodWaitBudget | undefined {
       continue; // an AST shape the walker does not expect: stay silent rather than guess
     }
     if (budget.seconds <= 0) continue;
-    (view.init ? init : app).push({ seconds: budget.seconds, parts: budget.parts, path: script.path });
+    (view.init ? init : app).push({ seconds: budget.seconds, parts: budget.parts, path: script.path, verbatim: script.verbatim });
   }
   const slowestApp = app.reduce<Entry | undefined>((best, e) => (!best || e.seconds > best.seconds ? e : best), undefined);
   const entries = [...init, ...(slowestApp ? [slowestApp] : [])];
@@ -51,5 +51,5 @@ export function podWaitBudget(object: K8sObject): PodWaitBudget | undefined {
   const dominant = entries.reduce((best, e) => (e.seconds > best.seconds ? e : best));
   const part = dominantPart(dominant.parts)!;
   const parts = entries.flatMap((e) => e.parts);
-  return { seconds, text: sumText(parts), path: dominant.path, inScript: { line: part.line, column: part.col } };
+  return { seconds, text: sumText(parts), path: dominant.path, ...(dominant.verbatim ? { inScript: { line: part.line, column: part.col } } : {}) };
 }
