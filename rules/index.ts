@@ -2,6 +2,9 @@ import type { AnyRule } from "../src/engine/rule.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
+import hookAnnotationInvalid from "./hook-annotation-invalid.js";
+import hookBudgetExceedsTimeout from "./hook-budget-exceeds-timeout.js";
+import hookResourceConsumedAtStart from "./hook-resource-consumed-at-start.js";
 import inlinePatchDirective from "./inline-patch-directive.js";
 import invalidInput from "./invalid-input.js";
 import livenessEqualsReadiness from "./liveness-equals-readiness.js";
@@ -14,10 +17,13 @@ import unrenderedTemplate from "./unrendered-template.js";
 export const rules: AnyRule[] = [
   strategyFlipWithoutForce,
   ephemeralStateDir,
+  hookBudgetExceedsTimeout,
   recreateWithRollingUpdate,
   inlinePatchDirective,
   forceAnnotationIneffective,
   forceAnnotationLeftOn,
+  hookResourceConsumedAtStart,
+  hookAnnotationInvalid,
   rwoVolumeRollingUpdate,
   livenessEqualsReadiness,
   unrenderedTemplate,

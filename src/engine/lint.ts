@@ -67,7 +67,7 @@ function toFinding(r: Report, ruleId: string, positions: PositionResolver): Find
     ...(r.target ? { target: r.target } : {}),
   };
   if ("object" in r) {
-    const position = positions.resolve(r.object.source, r.path);
+    const position = (r.inValue && positions.resolveInBlockScalar(r.object.source, r.path, r.inValue)) || positions.resolve(r.object.source, r.path);
     return { ...base, file: r.object.source.file, ...position, object: refOf(r.object), document: r.object.source };
   }
   return {

@@ -25,7 +25,16 @@ export interface RuleMeta {
 
 /** Where a finding points: a key path inside an object, or a raw position in a document. */
 export type FindingAnchor =
-  | { object: K8sObject; path: NodePath }
+  | {
+      object: K8sObject;
+      path: NodePath;
+      /**
+       * A 1-based line and column (UTF-8 bytes, as shell parsers count) inside the string value at
+       * `path`, e.g. a loop inside a script. Used when that value is a literal block scalar (`|`)
+       * whose lines map one to one onto the file; otherwise the finding stays at `path`.
+       */
+      inValue?: { line: number; column: number };
+    }
   | { file: string; line: number; column: number; document?: SourceDocument };
 
 export type Report = FindingAnchor & {

@@ -27,6 +27,40 @@ export class PositionResolver {
     };
   }
 
+  /**
+   * Position of a line/column inside the literal block scalar (`|`, `|-`, `|+`) at `path`: its content
+   * starts on the line after the header, every line indented by the block's indentation. Undefined
+   * when the value is not such a scalar or its text does not map line for line (then the caller
+   * reports at the key). `inner.column` counts UTF-8 bytes; the result counts UTF-16 code units.
+   */
+  resolveInBlockScalar(source: SourceDocument, path: NodePath, inner: { line: number; column: number }): Position | undefined {
+    const { doc, lines } = this.parsed(source);
+    const node = nodeAt(doc, path);
+    if (!isScalar(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) return undefined;
+    const valueLines = node.value.split("\n");
+    const target = valueLines[inner.line - 1];
+    if (target === undefined) return undefined;
+    const header = lines.linePos(node.range[0]).line;
+    const raw = source.text.slice(node.range[0], node.range[1]).split(/\r?\n/).slice(1);
+    let indent: number | undefined;
+    for (let k = 0; k < inner.line; k++) {
+      const value = valueLines[k]!;
+      const text = raw[k];
+      if (text === undefined) return undefined;
+      if (value === "") {
+        if (text.trim() !== "") return undefined;
+        continue;
+      }
+      indent ??= text.length - value.length;
+      if (indent < 0 || text !== " ".repeat(indent) + value) return undefined;
+    }
+    if (indent === undefined) return undefined;
+    const column = indent + Buffer.from(target, "utf8").subarray(0, Math.max(0, inner.column - 1)).toString("utf8").length + 1;
+    // Content line k sits k lines below the header; document line n is file line startLine + n - 1.
+    const line = source.startLine + header + inner.line - 1;
+    return { line, column, endLine: line, endColumn: indent + target.length + 1 };
+  }
+
   private parsed(source: SourceDocument): { doc: Document; lines: LineCounter } {
     let entry = this.cache.get(source);
     if (!entry) {
@@ -37,6 +71,19 @@ export class PositionResolver {
     }
     return entry;
   }
+}
+
+/** The node at exactly `path`, or undefined. */
+function nodeAt(doc: Document, path: NodePath): Node | undefined {
+  let node: Node | null = doc.contents as Node | null;
+  for (const segment of path) {
+    if (!node) return undefined;
+    node = deref(doc, node);
+    if (isMap(node)) node = (findPair(doc, node.items as Pair[], String(segment), 0)?.value as Node | null) ?? null;
+    else if (isSeq(node) && typeof segment === "number") node = (node.items[segment] as Node | undefined) ?? null;
+    else return undefined;
+  }
+  return node ? deref(doc, node) : undefined;
 }
 
 function locate(doc: Document, path: NodePath): Located {

@@ -1,0 +1,117 @@
+import { defineRule, type Report } from "../src/engine/rule.js";
+import { closestName } from "../src/model/closest-name.js";
+import { describe, type K8sObject } from "../src/model/objects.js";
+import { pathIn } from "../src/model/pod-spec.js";
+
+/** Helm's hook events (`pkg/release/v1/util/manifest_sorter.go`); `test-success` is Helm 2's name for `test`, still accepted. */
+const EVENTS = ["pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test", "test-success"];
+const DELETE_POLICIES = ["before-hook-creation", "hook-succeeded", "hook-failed"];
+
+export default defineRule({
+  meta: {
+    id: "hook-annotation-invalid",
+    description: "A `helm.sh/hook` event Helm does not know, a `helm.sh/hook-weight` that is not an integer, or an unknown `helm.sh/hook-delete-policy`.",
+    rationale:
+      "Helm reads hook annotations leniently and never reports a mistake. An unknown event anywhere in " +
+      "`helm.sh/hook` (a typo such as `pre-instal`, or an empty entry from a trailing comma) makes Helm skip the " +
+      "whole object: it is neither run as a hook nor installed, with only an info-level log line (Helm 3 and 4, " +
+      "`manifest_sorter.go`: \"skipping unknown hooks\"). `helm template` drops it too, so such an object is " +
+      "found only when the chart's own files (or other raw manifests) are linted; in rendered output the symptom " +
+      "is an object that is missing. Events are compared case-insensitively after trimming. " +
+      "A weight that `strconv.Atoi` cannot read (`\"1.5\"`, `\"-5 \"`, `\"first\"`) silently becomes 0, reordering " +
+      "hooks. Delete policies are not validated either: an unknown one never matches, and when no valid policy " +
+      "remains the object also loses Helm's default `before-hook-creation` (`pkg/action/hooks.go` applies it only " +
+      "when no policy is set): the hook object stays, and Helm 3 fails the next install or upgrade that creates " +
+      "it again with `already exists`.",
+    remediation:
+      "Use Helm's names: events `pre-install`, `post-install`, `pre-upgrade`, `post-upgrade`, `pre-rollback`, " +
+      "`post-rollback`, `pre-delete`, `post-delete`, `test`; an integer weight as a string (`\"-5\"`); delete " +
+      "policies `before-hook-creation`, `hook-succeeded`, `hook-failed`.",
+    defaultSeverity: "error",
+    example: {
+      bad: "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-instal,pre-upgrade\n    helm.sh/hook-weight: \"1.5\"\n",
+      good: "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n    helm.sh/hook-weight: \"1\"\n",
+    },
+    tags: ["helm", "hooks"],
+    precision: "very-high",
+  },
+  check({ set, report }) {
+    for (const object of set.objects) {
+      const hook = object.annotations["helm.sh/hook"];
+      if (hook === undefined) continue;
+      const at = (key: string) => pathIn(object, "metadata", "annotations", key);
+      const unknown = hook.split(",").map((e) => e.trim()).filter((e) => !EVENTS.includes(e.toLowerCase()));
+      if (unknown.length > 0) {
+        report({
+          object,
+          path: at("helm.sh/hook"),
+          message:
+            `helm.sh/hook "${hook}" on ${describe(object)} has ${unknown.map((e) => describeEntry(e, EVENTS)).join(", ")}: ` +
+            `Helm skips the whole object (neither runs it as a hook nor installs it) without an error. ` +
+            `Use only ${EVENTS.slice(0, 9).join(", ")}`,
+        });
+      }
+      checkWeight(object, at("helm.sh/hook-weight"), report);
+      checkDeletePolicy(object, at("helm.sh/hook-delete-policy"), report);
+    }
+  },
+});
+
+type ReportFn = (finding: Report) => void;
+
+function checkWeight(object: K8sObject, path: ReturnType<typeof pathIn>, report: ReportFn): void {
+  const weight = object.annotations["helm.sh/hook-weight"];
+  if (weight === undefined || isGoInt(weight)) return;
+  report({
+    object,
+    path,
+    severity: "warning",
+    message: `helm.sh/hook-weight "${weight}" on ${describe(object)} is not an integer: Helm reads it as 0 (strconv.Atoi fails silently) and orders the hook accordingly. Write an integer string such as "${suggestWeight(weight)}"`,
+  });
+}
+
+function checkDeletePolicy(object: K8sObject, path: ReturnType<typeof pathIn>, report: ReportFn): void {
+  const value = object.annotations["helm.sh/hook-delete-policy"];
+  if (value === undefined) return;
+  const entries = value.split(",").map((e) => e.trim().toLowerCase());
+  const unknown = entries.filter((e) => e !== "" && !DELETE_POLICIES.includes(e));
+  const valid = entries.filter((e) => DELETE_POLICIES.includes(e));
+  if (valid.length > 0 && unknown.length === 0) return;
+  if (valid.length > 0) {
+    report({
+      object,
+      path,
+      severity: "warning",
+      message: `helm.sh/hook-delete-policy "${value}" on ${describe(object)} has ${unknown.map((e) => describeEntry(e, DELETE_POLICIES)).join(", ")}: Helm ignores it. Use only ${DELETE_POLICIES.join(", ")}`,
+    });
+    return;
+  }
+  report({
+    object,
+    path,
+    message:
+      `helm.sh/hook-delete-policy "${value}" on ${describe(object)} has no policy Helm knows` +
+      `${unknown.length ? ` (${unknown.map((e) => describeEntry(e, DELETE_POLICIES)).join(", ")})` : ""}: the hook is never deleted, and because a policy is set Helm's default before-hook-creation does not apply either, so the hook object stays and Helm 3 fails the next install or upgrade that creates it again with "already exists". Use ${DELETE_POLICIES.join(", ")}`,
+  });
+}
+
+function describeEntry(entry: string, valid: string[]): string {
+  if (entry === "") return "an empty entry";
+  if (entry.toLowerCase() === "crd-install") return `"crd-install" (Helm 2's CRD hook; Helm 3 and 4 install CRDs from the chart's crds/ directory instead)`;
+  // Helm calls uninstall hooks "delete": pre-uninstall → pre-delete.
+  const renamed = entry.replace("uninstall", "delete");
+  const close = valid.includes(renamed) ? renamed : closestName(entry, valid);
+  return `unknown "${entry}"${close ? ` (did you mean "${close}"?)` : ""}`;
+}
+
+/** What Go's strconv.Atoi accepts: an optional sign and decimal digits, within int64. */
+function isGoInt(text: string): boolean {
+  if (!/^[+-]?\d+$/.test(text)) return false;
+  const n = BigInt(text);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
+function suggestWeight(text: string): string {
+  const n = Number(text.trim());
+  return Number.isFinite(n) ? String(Math.trunc(n)) : "0";
+}

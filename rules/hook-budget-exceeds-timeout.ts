@@ -1,0 +1,153 @@
+import { defineRule } from "../src/engine/rule.js";
+import type { Severity } from "../src/engine/severity.js";
+
+import { hookInfo } from "../src/model/helm.js";
+import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, type ReleaseTimeout } from "../src/model/helm-release.js";
+import { getPath } from "../src/model/json.js";
+import { describe, refOf } from "../src/model/objects.js";
+import { podSpecOf } from "../src/model/pod-spec.js";
+import { podWaitBudget } from "../src/model/shell/pod-wait-budget.js";
+
+const DEFAULT_BACKOFF_LIMIT = 6;
+/** Job controller: failed Pods are recreated after 10 s, 20 s, 40 s … capped at 6 min (restartPolicy: Never). */
+const JOB_BACKOFF_CAP = 360;
+/** kubelet: a container restarted in place (restartPolicy: OnFailure) waits 10 s, 20 s … capped at 5 min. */
+const KUBELET_BACKOFF_CAP = 300;
+
+export default defineRule({
+  meta: {
+    id: "hook-budget-exceeds-timeout",
+    description: "A Helm hook Job or Pod whose script is designed to wait longer than the release timeout Helm gives that hook.",
+    rationale:
+      "Helm runs the hooks of an event one after another and waits for each with the full action timeout " +
+      "(`helm upgrade --timeout`; under Flux `spec.install.timeout`, `spec.upgrade.timeout`, … else `spec.timeout`, " +
+      "else 5m). A hook whose wait loop can outlast that timeout fails the release exactly when the loop was " +
+      "meant to save it: on a slow cluster the hook is still waiting when Helm gives up, helm-controller " +
+      "remediates (uninstall or rollback) and the next attempt starts the same race. There is no shared slack " +
+      "between hooks: each hook gets the whole timeout, so the check is per hook, per action. The wait is read " +
+      "from the container's shell script with a real shell parser: bounded loops (`for i in $(seq 1 \"$N\")`, " +
+      "`{1..N}`, C-style loops, counters compared with a bound) times the worst case of one iteration (every " +
+      "`sleep` plus explicit command timeouts: `curl --max-time`, `kubectl wait --timeout`, `timeout N`, " +
+      "`wget -T`, `nc -w`), with variables from the script and the container's `env`. Polling loops without a " +
+      "bound (`until curl …; do sleep 5; done`) can wait forever unless `activeDeadlineSeconds` stops them. " +
+      "When one attempt fits but not even one retry does (`2 × wait + 10 s back-off ≥ timeout`, for a Job whose " +
+      "`backoffLimit` — 6 by default — allows a retry), the finding is a warning: Helm gives up before the Job's " +
+      "retries can help. The message shows the full retry budget: back-offs of 10 s doubling up to 6 min between " +
+      "Pods, or the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure` (whose restarts count " +
+      "against `backoffLimit` too). Counting every retry in the trigger would flag any retried Job with a sleep, " +
+      "as the back-offs alone (630 s for backoffLimit 6) exceed 5m. Commands without an explicit timeout count " +
+      "0 s, so the computed wait is a lower bound. Scripts that do not parse, or are over 64 KiB, are skipped.",
+    remediation:
+      "Make the hook's worst case finish well inside the timeout: fewer iterations or shorter sleeps and " +
+      "command timeouts, or `activeDeadlineSeconds` below the timeout; or raise the HelmRelease's " +
+      "`spec.<action>.timeout` above the hook's worst case (each hook gets the full timeout).",
+    defaultSeverity: "error",
+    example: {
+      bad:
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait-for-db\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: wait\n          image: curlimages/curl\n          command: [\"sh\", \"-c\"]\n          args:\n            - |\n              for i in $(seq 1 120); do\n                curl -sf --max-time 5 http://db:8080/health && exit 0\n                sleep 5\n              done\n              exit 1\n",
+      good:
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait-for-db\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: wait\n          image: curlimages/curl\n          command: [\"sh\", \"-c\"]\n          args:\n            - |\n              for i in $(seq 1 24); do\n                curl -sf --max-time 5 http://db:8080/health && exit 0\n                sleep 5\n              done\n              exit 1\n",
+    },
+    tags: ["helm", "hooks", "flux"],
+    precision: "high",
+  },
+  check({ set, settings, report }) {
+    for (const object of set.ofKind("Job", "Pod")) {
+      const hook = hookInfo(object);
+      if (!hook || hook.events.length === 0) continue;
+      const events = hook.events.map((e) => e.toLowerCase());
+      if (!events.every((e) => e in ACTION_OF_EVENT)) continue; // Helm skips the object: hook-annotation-invalid says so
+      const budget = podWaitBudget(object);
+      if (!budget) continue;
+      const pod = podSpecOf(object)!;
+      const jobDeadline = object.kind === "Job" ? positive(getPath(object.body, ["spec", "activeDeadlineSeconds"])) : undefined;
+      const podDeadline = positive(pod.spec.activeDeadlineSeconds);
+      const attempt = Math.min(podDeadline ?? Infinity, budget.seconds);
+      const single = Math.min(jobDeadline ?? Infinity, attempt);
+      const deadline = jobDeadline !== undefined && jobDeadline <= attempt ? { field: "Job activeDeadlineSeconds", value: jobDeadline } : podDeadline !== undefined && podDeadline <= budget.seconds ? { field: "pod activeDeadlineSeconds", value: podDeadline } : undefined;
+
+      const actions = [...new Set(events.map((e) => ACTION_OF_EVENT[e]!))];
+      const exceeded: Array<{ action: HelmAction; timeout: ReleaseTimeout; severity: Severity; detail: string }> = [];
+      for (const action of actions) {
+        const timeout = releaseTimeout(set, object, action, settings.releaseTimeoutSeconds);
+        if (timeout.hooksDisabled) continue;
+        if (single >= timeout.seconds) {
+          exceeded.push({ action, timeout, severity: "error", detail: "" });
+          continue;
+        }
+        if (object.kind !== "Job" || !Number.isFinite(attempt)) continue;
+        const retries = nonNegative(getPath(object.body, ["spec", "backoffLimit"])) ?? DEFAULT_BACKOFF_LIMIT;
+        if (retries === 0) continue;
+        const onFailure = pod.spec.restartPolicy === "OnFailure";
+        const backoffs = backoffSeconds(retries, onFailure ? KUBELET_BACKOFF_CAP : JOB_BACKOFF_CAP);
+        // Warn when not even one retry fits: a failed attempt, the first back-off (10 s) and a second
+        // attempt reach the timeout. Counting every retry and back-off instead would flag any retried Job
+        // with a sleep: the back-offs alone (10 + 20 + … + 320 s = 630 s for the default backoffLimit 6)
+        // exceed a 5m timeout.
+        // With restartPolicy: OnFailure the retry is a restart inside the same Pod, so the pod's
+        // activeDeadlineSeconds bounds all attempts together, not each one.
+        const podBound = onFailure ? (podDeadline ?? Infinity) : Infinity;
+        const oneRetry = Math.min(jobDeadline ?? Infinity, podBound, 2 * attempt + 10);
+        if (oneRetry >= timeout.seconds) {
+          const all = (retries + 1) * attempt + backoffs;
+          exceeded.push({
+            action,
+            timeout,
+            severity: "warning",
+            detail:
+              `a failed attempt and one retry take ${attempt} s + 10 s back-off + ${attempt} s = ${2 * attempt + 10} s` +
+              `${jobDeadline !== undefined && jobDeadline < 2 * attempt + 10 ? ` (cut at Job activeDeadlineSeconds ${jobDeadline} s)` : ""}` +
+              ` (backoffLimit ${retries} allows ${retries + 1} attempts${onFailure ? ", restarted in place by the kubelet (restartPolicy: OnFailure)" : ""}: up to ${all} s with back-offs)`,
+          });
+        }
+      }
+      if (exceeded.length === 0) continue;
+      const severity: Severity = exceeded.some((e) => e.severity === "error") ? "error" : "warning";
+      const shown = exceeded.filter((e) => e.severity === severity);
+      const firstTimeout = Math.min(...shown.map((e) => e.timeout.seconds));
+      const what = `hook ${describe(object)} (${hook.events.join(",")})`;
+      const against = describeTimeouts(shown.map((e) => e.timeout));
+      let message: string;
+      if (severity === "error" && !Number.isFinite(single)) {
+        message =
+          `${what} can wait forever: ${budget.text}, and no activeDeadlineSeconds; Helm gives up after ${against} ` +
+          `and fails the release while the hook still waits. Bound the loop (count the attempts) or set activeDeadlineSeconds below ${firstTimeout} s`;
+      } else if (severity === "error") {
+        const wait = deadline ? `min(${deadline.field} ${deadline.value} s, ${budget.text}${Number.isFinite(budget.seconds) ? ` = ${budget.seconds} s` : ""}) = ${single} s` : `${budget.text} = ${single} s`;
+        message =
+          `${what} can wait ${wait} ≥ ${against}: Helm fails the release while the hook still waits. ` +
+          `Bring the hook's worst case well below ${firstTimeout} s (fewer iterations, shorter sleeps/timeouts, or activeDeadlineSeconds) or raise the timeout above ${single} s`;
+      } else {
+        message =
+          `${what} waits up to ${budget.text} = ${attempt} s per attempt; ${shown[0]!.detail} ≥ ${against}: ` +
+          `Helm gives up before the Job's retries can help. Shorten the wait so that a retry fits, or set backoffLimit: 0 and let the release retry`;
+      }
+      const hr = shown.find((e) => e.timeout.helmRelease)?.timeout.helmRelease;
+      report({
+        object,
+        path: budget.path,
+        ...(budget.inScript ? { inValue: budget.inScript } : {}),
+        message,
+        severity,
+        ...(hr ? { target: refOf(hr) } : {}),
+      });
+    }
+  },
+});
+
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && value > 0 ? value : undefined;
+}
+
+function nonNegative(value: unknown): number | undefined {
+  return typeof value === "number" && value >= 0 ? value : undefined;
+}
+
+/** Total back-off before `retries` retries: 10 s, 20 s, 40 s, … each capped. */
+function backoffSeconds(retries: number, cap: number): number {
+  let total = 0;
+  for (let k = 0; k < retries; k++) total += Math.min(10 * 2 ** k, cap);
+  return total;
+}
+
+

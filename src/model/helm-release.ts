@@ -1,0 +1,127 @@
+import type { ManifestSet } from "./manifest-set.js";
+import { getPath, isObject } from "./json.js";
+import type { K8sObject } from "./objects.js";
+import { parseDuration, formatDuration } from "./duration.js";
+import { releaseChartOf } from "./helm.js";
+
+/**
+ * Where the hook budget comes from: the timeout Helm gives each hook of an action.
+ *
+ * Helm waits for every hook Job/Pod of an event separately, one after another, each with the full
+ * action timeout (helm `pkg/action/hooks.go` execHook → WatchUntilReady(resources, timeout)).
+ * helm-controller passes `spec.<action>.timeout`, else `spec.timeout`, else 5m, per action
+ * (fluxcd/helm-controller `api/v2/helmrelease_types.go`). Without a HelmRelease the timeout is
+ * `--release-timeout` / config `releaseTimeout`, else Helm's own default `--timeout 5m0s`.
+ */
+export type HelmAction = "install" | "upgrade" | "rollback" | "uninstall" | "test";
+
+/** The action whose timeout applies to a hook event. */
+export const ACTION_OF_EVENT: Record<string, HelmAction> = {
+  "pre-install": "install",
+  "post-install": "install",
+  "pre-upgrade": "upgrade",
+  "post-upgrade": "upgrade",
+  "pre-rollback": "rollback",
+  "post-rollback": "rollback",
+  "pre-delete": "uninstall",
+  "post-delete": "uninstall",
+  test: "test",
+  "test-success": "test",
+};
+
+const HELM_DEFAULT_TIMEOUT = 300;
+
+export interface ReleaseTimeout {
+  seconds: number;
+  /** For messages: `install.timeout 15m = 900 s`. */
+  field: string;
+  /** Where it came from: `HelmRelease flux-system/bp-catalyst-platform`, `--release-timeout`, Helm's default. */
+  source: string;
+  /** The HelmRelease it came from, when one applied. */
+  helmRelease?: K8sObject;
+  /** True when the action never runs the hook under that HelmRelease (`disableHooks`, tests not enabled). */
+  hooksDisabled: boolean;
+}
+
+export function isHelmRelease(object: K8sObject): boolean {
+  return object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
+}
+
+/**
+ * The HelmRelease in the set that delivers the chart the object was rendered from: its
+ * `spec.chart.spec.chart` (a name, or a path such as `./charts/platform`: the last segment counts),
+ * or for `spec.chartRef` the chart of the referenced HelmChart, or the last path segment of the
+ * referenced OCIRepository's URL, when those are in the set too. When several match, the one
+ * targeting the object's namespace wins.
+ */
+export function helmReleaseFor(set: ManifestSet, object: K8sObject): K8sObject | undefined {
+  const chart = releaseChartOf(object);
+  if (!chart) return undefined;
+  const matches = set.ofKind("HelmRelease").filter((hr) => isHelmRelease(hr) && chartNameOf(set, hr) === chart);
+  if (matches.length <= 1) return matches[0];
+  return matches.find((hr) => targetNamespace(hr) === object.namespace) ?? matches[0];
+}
+
+function chartNameOf(set: ManifestSet, hr: K8sObject): string | undefined {
+  const chart = getPath(hr.body, ["spec", "chart", "spec", "chart"]);
+  if (typeof chart === "string") return lastSegment(chart);
+  const ref = getPath(hr.body, ["spec", "chartRef"]);
+  if (!isObject(ref) || typeof ref.kind !== "string" || typeof ref.name !== "string") return undefined;
+  const namespace = typeof ref.namespace === "string" ? ref.namespace : hr.namespace;
+  const source = set.find(ref.kind, ref.name, namespace !== undefined ? { namespace } : {});
+  if (!source) return undefined;
+  if (ref.kind === "HelmChart") {
+    const name = getPath(source.body, ["spec", "chart"]);
+    return typeof name === "string" ? lastSegment(name) : undefined;
+  }
+  if (ref.kind === "OCIRepository") {
+    const url = getPath(source.body, ["spec", "url"]);
+    return typeof url === "string" ? lastSegment(url) : undefined;
+  }
+  return undefined;
+}
+
+function targetNamespace(hr: K8sObject): string | undefined {
+  const target = getPath(hr.body, ["spec", "targetNamespace"]);
+  return typeof target === "string" ? target : hr.namespace;
+}
+
+function lastSegment(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
+}
+
+/** The timeout Helm gives each hook of `action` for this object. */
+export function releaseTimeout(set: ManifestSet, object: K8sObject, action: HelmAction, fallbackSeconds: number | undefined): ReleaseTimeout {
+  const hr = helmReleaseFor(set, object);
+  if (hr) {
+    const own = durationAt(hr, ["spec", action, "timeout"]);
+    const spec = durationAt(hr, ["spec", "timeout"]);
+    const [seconds, field] = own !== undefined ? [own, `${action}.timeout`] : spec !== undefined ? [spec, "spec.timeout"] : [HELM_DEFAULT_TIMEOUT, "default timeout"];
+    const name = `${hr.namespace ? `${hr.namespace}/` : ""}${hr.name}`;
+    const hooksDisabled =
+      action === "test" ? getPath(hr.body, ["spec", "test", "enable"]) !== true : getPath(hr.body, ["spec", action, "disableHooks"]) === true;
+    return { seconds, field: `${field} ${formatDuration(seconds)} = ${seconds} s`, source: `HelmRelease ${name}`, helmRelease: hr, hooksDisabled };
+  }
+  if (fallbackSeconds !== undefined) {
+    return { seconds: fallbackSeconds, field: `release timeout ${formatDuration(fallbackSeconds)} = ${fallbackSeconds} s`, source: `--release-timeout/releaseTimeout; no HelmRelease${chartLabel(object)} in the input`, hooksDisabled: false };
+  }
+  return { seconds: HELM_DEFAULT_TIMEOUT, field: `release timeout 5m = 300 s`, source: `Helm's default; no HelmRelease${chartLabel(object)} in the input and no --release-timeout`, hooksDisabled: false };
+}
+
+function chartLabel(object: K8sObject): string {
+  const chart = releaseChartOf(object);
+  return chart ? ` of chart "${chart}"` : "";
+}
+
+/** `install.timeout 15m = 900 s and upgrade.timeout 15m = 900 s (HelmRelease ns/name)`: timeouts grouped by source. */
+export function describeTimeouts(timeouts: ReleaseTimeout[]): string {
+  const bySource = new Map<string, string[]>();
+  for (const t of timeouts) bySource.set(t.source, [...(bySource.get(t.source) ?? []), t.field]);
+  return [...bySource].map(([source, fields]) => `${fields.join(" and ")} (${source})`).join(" and ");
+}
+
+function durationAt(object: K8sObject, path: string[]): number | undefined {
+  const value = getPath(object.body, path);
+  return typeof value === "string" ? parseDuration(value) : undefined;
+}

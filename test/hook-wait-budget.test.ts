@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { expandKubernetesReferences } from "../src/model/shell/container-script.js";
+import { shellParser } from "../src/model/shell/parser.js";
+import { waitBudget } from "../src/model/shell/wait-budget.js";
+import { lintJson } from "./support/cli.js";
+
+function budget(script: string, env: Record<string, string> = {}): { seconds: number; text: string } {
+  const sh = shellParser();
+  const file = sh.parse(script);
+  if (!file) throw new Error("did not parse");
+  const result = waitBudget(sh, file, new Map(Object.entries(env)));
+  return { seconds: result.seconds, text: result.parts.map((p) => p.text).join(" + ") };
+}
+
+describe("wait budget of a script", () => {
+  it("multiplies a loop's iterations by every sleep and command timeout of one iteration", () => {
+    expect(budget('N=168\nfor i in $(seq 1 "$N"); do curl -sf --max-time 3 http://x && break; sleep 5; done')).toEqual({
+      seconds: 1344,
+      text: "168 × (curl --max-time 3 s + sleep 5 s)",
+    });
+  });
+
+  it("reads the loop forms: brace ranges, word lists, C-style loops, while/until counters, counters checked in the body", () => {
+    expect(budget("for i in {1..10}; do sleep 2; done").seconds).toBe(20);
+    expect(budget("for i in {0..20..5}; do sleep 1; done").seconds).toBe(5);
+    expect(budget("for host in a b c; do nc -z -w 4 $host 80; done").seconds).toBe(12);
+    expect(budget("for ((i = 0; i < 7; i++)); do sleep 1m; done").seconds).toBe(420);
+    expect(budget('i=0\nwhile [ "$i" -lt 12 ]; do i=$((i + 1)); sleep 5; done').seconds).toBe(60);
+    expect(budget("c=3\nuntil [ $c -le 0 ]; do : $((c-=1)); sleep 10; done").seconds).toBe(30);
+    expect(budget("n=0\nwhile (( n < 4 )); do let n++; kubectl wait --for=condition=Ready pod/x --timeout=1m; done").seconds).toBe(240);
+    // exits once the counter reaches 30: at least 29 full iterations, whichever comes first in the body
+    expect(budget("i=0\nuntil curl -fs x; do i=$((i+1)); [ $i -ge 30 ] && exit 1; sleep 2; done").seconds).toBe(58);
+  });
+
+  it("resolves variables from the script, the container env, defaults and function arguments", () => {
+    expect(budget('for i in $(seq "$TRIES"); do sleep "$DELAY"; done', { TRIES: "6", DELAY: "10" }).seconds).toBe(60);
+    expect(budget('for i in $(seq ${TRIES:-4}); do sleep 1; done').seconds).toBe(4);
+    const retry = 'retry() { local n="${2:-12}"; for ((i = 1; i <= n; i+=1)); do $1 && return 0; sleep 5; done; return 1; }\n';
+    expect(budget(`${retry}retry "mc ls"`).seconds).toBe(60);
+    expect(budget(`${retry}retry "mc ls" 3`).seconds).toBe(15);
+    expect(budget(`${retry}retry "mc ls" "$(cat /n)"`).seconds).toBe(0);
+  });
+
+  it("counts an if by its slower branch and a pipeline by its slower side", () => {
+    expect(budget("if [ -f /a ]; then sleep 30; else sleep 10; fi").seconds).toBe(30);
+    expect(budget("sleep 3 | sleep 7").seconds).toBe(7);
+    expect(budget("timeout 20 sleep 5; timeout 20 kubectl get pods").seconds).toBe(25);
+  });
+
+  it("calls polling loops without a counter unbounded, but leaves loops with exits it cannot follow alone", () => {
+    expect(budget("until curl -fs http://db; do sleep 5; done").seconds).toBe(Infinity);
+    expect(budget("while true; do if curl -fs x; then break; fi; sleep 2; done").seconds).toBe(Infinity);
+    expect(budget('while true; do [ "$(date +%s)" -gt "$END" ] && exit 1; sleep 2; done').seconds).toBe(0);
+    expect(budget("while read -r line; do sleep 1; done < /list").seconds).toBe(0);
+    expect(budget('while [ "$(kubectl get pod x -o name)" = "" ]; do sleep 1; done').seconds).toBe(0);
+    expect(budget("while true; do nc -l 8080; done").seconds).toBe(0);
+  });
+
+  it("counts commands without an explicit timeout as 0 s and unknown loop bounds as no wait", () => {
+    expect(budget("curl -fs http://x; kubectl apply -f /m").seconds).toBe(0);
+    expect(budget("for f in /data/*.sql; do psql -f $f; sleep 1; done").seconds).toBe(0);
+    expect(budget("for i in $(seq 1 $N); do sleep 1; done").seconds).toBe(0);
+  });
+
+  it("does not parse invalid shell", () => {
+    expect(shellParser().parse("for i in $(seq 1 ; do")).toBeUndefined();
+  });
+});
+
+const hookJob = (args: string, extra = ""): string =>
+  `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: wait
+  annotations:
+    helm.sh/hook: pre-install
+spec:
+  backoffLimit: 0${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: wait
+          image: busybox
+          command: ["sh", "-c"]
+          args:
+${args}`;
+
+describe("the kubelet's $(VAR) expansion of command and args", () => {
+  it("replaces defined env vars and $$, and leaves everything else to the shell", () => {
+    const env = new Map([["RETRIES", "100"]]);
+    expect(expandKubernetesReferences("for i in $(seq 1 $(RETRIES)); do echo $$; done", env)).toBe("for i in $(seq 1 100); do echo $; done");
+    expect(expandKubernetesReferences("t=$(date +%s) $(UNDEFINED) $", env)).toBe("t=$(date +%s) $(UNDEFINED) $");
+  });
+});
+
+describe("hook-budget-exceeds-timeout end to end", () => {
+  it("points at the loop's line inside a literal block scalar, and at the script element otherwise", async () => {
+    const literal = hookJob("            - |\n              echo start\n\n              until nc -z db 5432; do sleep 2; done\n");
+    const literalReport = await lintJson(["-"], { stdin: literal });
+    const literalFinding = literalReport.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect([literalFinding.line, literalFinding.column]).toEqual([20, 15]);
+
+    const crlf = await lintJson(["-"], { stdin: literal.replace(/\n/g, "\r\n") });
+    expect(crlf.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.line).toBe(20);
+
+    const folded = hookJob("            - >-\n              echo start;\n              until nc -z db 5432; do sleep 2; done\n");
+    const foldedFinding = (await lintJson(["-"], { stdin: folded })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect([foldedFinding.line, foldedFinding.column]).toEqual([17, 15]);
+  });
+
+  it("reads kubelet-expanded values, reporting at the script element since the text no longer matches the file", async () => {
+    const job = hookJob("            - |\n              for i in $(seq 1 $(RETRIES)); do sleep 5; done\n").replace(
+      'command: ["sh", "-c"]',
+      'command: ["sh", "-c"]\n          env:\n            - name: RETRIES\n              value: "100"',
+    );
+    const finding = (await lintJson(["-"], { stdin: job })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect(finding.message).toContain("100 × sleep 5 s = 500 s");
+    expect([finding.line, finding.column]).toEqual([20, 15]);
+  });
+
+  it("takes the timeout from the matching HelmRelease, else --release-timeout, else 5m, and says which", async () => {
+    const job = `# Source: platform/templates/wait.yaml\n${hookJob("            - for i in $(seq 1 40); do sleep 10; done\n")}`;
+    const release = (chart: string, timeout: string) =>
+      `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: rel\n  namespace: flux-system\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: ${chart}\n      sourceRef: {kind: HelmRepository, name: r}\n  install:\n    timeout: ${timeout}\n`;
+    const withRelease = await lintJson(["-"], { stdin: job + release("./charts/platform", "6m") });
+    const finding = withRelease.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect(finding.message).toContain("40 × sleep 10 s = 400 s ≥ install.timeout 6m = 360 s (HelmRelease flux-system/rel)");
+    expect(finding.target).toMatchObject({ kind: "HelmRelease", name: "rel" });
+
+    const longerRelease = await lintJson(["-"], { stdin: job + release("platform", "10m") });
+    expect(longerRelease.findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout")).toEqual([]);
+
+    const otherChart = await lintJson(["-", "--release-timeout", "6m"], { stdin: job + release("other", "1h") });
+    const fallback = otherChart.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect(fallback.message).toContain("release timeout 6m = 360 s (--release-timeout");
+    expect(fallback.target).toBeUndefined();
+
+    const helmDefault = await lintJson(["-"], { stdin: job });
+    expect(helmDefault.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.message).toContain("5m = 300 s (Helm's default");
+  });
+
+  it("lets activeDeadlineSeconds bound the wait, warns when only a retry no longer fits", async () => {
+    const unbounded = "            - until nc -z db 5432; do sleep 2; done\n";
+    expect((await lintJson(["-"], { stdin: hookJob(unbounded, "\n  activeDeadlineSeconds: 200") })).findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout")).toEqual([]);
+    const capped = (await lintJson(["-"], { stdin: hookJob(unbounded, "\n  activeDeadlineSeconds: 300") })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect(capped.severity).toBe("error");
+    expect(capped.message).toContain("min(Job activeDeadlineSeconds 300 s");
+
+    const retried = hookJob("            - for i in $(seq 1 20); do sleep 10; done\n").replace("backoffLimit: 0", "backoffLimit: 2");
+    const warning = (await lintJson(["-"], { stdin: retried })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+    expect(warning.severity).toBe("warning");
+    expect(warning.message).toContain("200 s + 10 s back-off + 200 s = 410 s");
+    const shortRetried = retried.replace("seq 1 20", "seq 1 6");
+    expect((await lintJson(["-"], { stdin: shortRetried })).findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout")).toEqual([]);
+  });
+});
