@@ -40,19 +40,20 @@ export default defineRule({
     if (relying.length === 0) return;
     const listed = relying
       .slice(0, 5)
-      .map((r) => `${describe(r.workload)} (${r.coverage!.annotation} for optional ${r.kind} "${r.name}"${r.coverage!.conditional ? `, ${r.coverage!.conditional}` : ""})`)
+      .map((r) => `${describe(r.workload)} via ${r.coverage!.annotation} for ${r.kind} "${r.name}"${r.coverage!.conditional ? ` (${r.coverage!.conditional})` : ""}`)
       .join("; ");
     const more = relying.length > 5 ? `; and ${relying.length - 5} more` : "";
     const first = relying[0]!;
     for (const instance of instances) {
+      const fix = instance.object.kind === "HelmRelease" ? "Set reloader.reloadOnCreate: true" : "Add --reload-on-create=true to its args";
       report({
         object: instance.object,
         path: instance.path,
         target: { kind: first.workload.kind, name: first.workload.name },
         message:
-          `Reloader ignores ConfigMap/Secret creation (${instance.how}), but workloads rely on its annotations to restart ` +
-          `once an optional reference appears: ${listed}${more}. Those objects are created, not updated, so nothing rolls ` +
-          `and the variables stay unset. Enable reloadOnCreate, or drop optional: true in the workloads.`,
+          `Reloader ignores ConfigMap/Secret creation (${instance.how}), yet workloads rely on its annotations to restart once an ` +
+          `optional reference appears: ${listed}${more}. Those objects are created, not updated, so nothing rolls the workloads ` +
+          `and the variables stay unset. ${fix}, or drop optional: true from those references.`,
         remediation:
           instance.object.kind === "HelmRelease"
             ? "Set `spec.values.reloader.reloadOnCreate: true` (the chart then passes `--reload-on-create=true`), or drop `optional: true` from the workloads' references so the kubelet waits for the objects."

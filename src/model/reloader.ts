@@ -175,7 +175,7 @@ export function reloaderInstances(set: ManifestSet): ReloaderInstance[] {
       object,
       path: isObject(reloader) && "reloadOnCreate" in reloader ? [...path, "reloadOnCreate"] : path,
       reloadOnCreate: enabled ? true : setting === undefined && hasValuesFrom ? "unknown" : false,
-      how: setting === undefined ? "its values do not set reloader.reloadOnCreate (chart default false)" : `reloader.reloadOnCreate: ${JSON.stringify(setting)}`,
+      how: setting === undefined ? "reloader.reloadOnCreate is not set and defaults to false" : `reloader.reloadOnCreate: ${JSON.stringify(setting)}`,
     });
   }
   return out;
