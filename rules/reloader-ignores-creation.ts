@@ -3,6 +3,13 @@ import { describe } from "../src/model/objects.js";
 import { lateOptionalEnvRefs, type LateOptionalEnvRef } from "../src/model/optional-env-refs.js";
 import { reloaderInstances } from "../src/model/reloader.js";
 
+/** The workload of the examples: it counts on Reloader to restart it once sovereign-fqdn appears. */
+const WORKLOAD =
+  "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    configmap.reloader.stakater.com/reload: sovereign-fqdn\n" +
+  "spec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n" +
+  "        - name: api\n          image: api:1.0\n          env:\n            - name: SOVEREIGN_FQDN\n              valueFrom:\n" +
+  "                configMapKeyRef: {name: sovereign-fqdn, key: fqdn, optional: true}\n";
+
 export default defineRule({
   meta: {
     id: "reloader-ignores-creation",
@@ -21,10 +28,12 @@ export default defineRule({
     example: {
       bad:
         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: reloader\nspec:\n  chart:\n    spec:\n" +
-        "      chart: reloader\n      sourceRef: {kind: HelmRepository, name: stakater}\n  values:\n    reloader:\n      reloadStrategy: annotations\n",
+        "      chart: reloader\n      sourceRef: {kind: HelmRepository, name: stakater}\n  values:\n    reloader:\n      reloadStrategy: annotations\n" +
+        WORKLOAD,
       good:
         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: reloader\nspec:\n  chart:\n    spec:\n" +
-        "      chart: reloader\n      sourceRef: {kind: HelmRepository, name: stakater}\n  values:\n    reloader:\n      reloadStrategy: annotations\n      reloadOnCreate: true\n",
+        "      chart: reloader\n      sourceRef: {kind: HelmRepository, name: stakater}\n  values:\n    reloader:\n      reloadStrategy: annotations\n      reloadOnCreate: true\n" +
+        WORKLOAD,
     },
     tags: ["reloader", "configmap", "secret", "startup-order"],
     precision: "high",

@@ -179,8 +179,10 @@ function escape(pattern: string, i: number, inClass: boolean, fail: (m: string) 
     if (!cls) fail(`invalid character class range: \`\\${n}\``);
     const body = cls![1]!.startsWith("{") ? cls![1]! : `{${cls![1]}}`;
     const negated = body.startsWith("{^");
-    const name = negated ? `{${body.slice(2)}` : body;
-    return { text: `\\${negated === (n === "p") ? "P" : "p"}${name}`, length: 1 + cls![0].length };
+    const name = body.slice(negated ? 2 : 1, -1);
+    // Go takes general categories (L, Lu, Nd), scripts (Greek) and Any; JavaScript spells scripts Script=Greek.
+    const property = /^[A-Z][a-z]?$/.test(name) || name === "Any" ? name : `Script=${name}`;
+    return { text: `\\${negated === (n === "p") ? "P" : "p"}{${property}}`, length: 1 + cls![0].length };
   }
   if (/[A-Za-z]/.test(n)) {
     if (!GO_LETTER_ESCAPES.has(n)) fail(`invalid escape sequence: \`\\${n}\``);
