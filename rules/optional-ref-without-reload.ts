@@ -1,7 +1,7 @@
 import { defineRule } from "../src/engine/rule.js";
 import { affectedVariables, hookDescription, lateOptionalEnvRefs } from "../src/model/optional-env-refs.js";
 import type { ConfigRef } from "../src/model/config-refs.js";
-import { RELOADER, whyNotCovered } from "../src/model/reloader.js";
+import { RELOADER, reloaderInstances, whyNotCovered } from "../src/model/reloader.js";
 
 function containersText(refs: ConfigRef[]): string {
   const names = [...new Set(refs.map((r) => r.container!))];
@@ -46,8 +46,9 @@ export default defineRule({
     precision: "high",
   },
   check({ set, report }) {
+    const autoReloadAll = reloaderInstances(set).some((i) => i.autoReloadAll);
     for (const workload of set.objects) {
-      for (const late of lateOptionalEnvRefs(set, workload)) {
+      for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll })) {
         if (late.coverage) continue;
         const first = late.refs[0]!;
         const where = late.hook ? `is rendered ${hookDescription(late.hook)}` : "is not rendered in this input";

@@ -1,14 +1,14 @@
 import { defineRule } from "../src/engine/rule.js";
-import { configRefsOf, type ConfigKind } from "../src/model/config-refs.js";
+import { configRefsOf, renderedConfig, type ConfigKind } from "../src/model/config-refs.js";
 import { closestName } from "../src/model/edit-distance.js";
 import { pathIn, podSpecOf } from "../src/model/pod-spec.js";
-import { RELOADER, reloadEntries } from "../src/model/reloader.js";
+import { RELOADER, reloadEntries, reloaderCoverage, reloaderInstances } from "../src/model/reloader.js";
 
 export default defineRule({
   meta: {
     id: "reload-annotation-unmatched",
     description:
-      "A `configmap|secret.reloader.stakater.com/reload` entry that is not a valid Go regular expression, or that matches none of the workload's references while a similar referenced name exists.",
+      "A `configmap|secret.reloader.stakater.com/reload` entry that is not a valid Go regular expression, or that matches none of the workload's references while a similar referenced name is left unwatched.",
     rationale:
       "Reloader compiles every comma-separated entry as the anchored Go regular expression `^entry$` and rolls " +
       "the workload only when a changed ConfigMap/Secret's name matches. An entry that differs from the " +
@@ -37,6 +37,7 @@ export default defineRule({
     precision: "high",
   },
   check({ set, report }) {
+    const autoReloadAll = reloaderInstances(set).some((i) => i.autoReloadAll);
     for (const workload of set.objects) {
       const pod = podSpecOf(workload);
       if (!pod) continue;
@@ -69,7 +70,12 @@ export default defineRule({
               continue;
             }
             if (names.some((n) => entry.regexp!.test(n))) continue;
-            const closest = closestName(entry.text, names);
+            // Only a name nothing else makes Reloader watch can be the one this entry was meant for.
+            const uncovered = names.filter((n) => {
+              const rendered = renderedConfig(set, kind, n, workload);
+              return !reloaderCoverage(workload, kind, n, rendered.ordinary ?? rendered.hook, { autoReloadAll });
+            });
+            const closest = closestName(entry.text, uncovered);
             if (closest === undefined) continue;
             report({
               object: workload,

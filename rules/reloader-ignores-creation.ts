@@ -44,7 +44,7 @@ export default defineRule({
     if (instances.length === 0 || instances.some((i) => i.reloadOnCreate !== false)) return;
     const relying: LateOptionalEnvRef[] = [];
     for (const workload of set.objects) {
-      for (const late of lateOptionalEnvRefs(set, workload)) if (late.coverage) relying.push(late);
+      for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll: instances.some((i) => i.autoReloadAll) })) if (late.coverage) relying.push(late);
     }
     if (relying.length === 0) return;
     const listed = relying

@@ -22,7 +22,8 @@ export interface LateOptionalEnvRef {
   coverage?: Coverage;
 }
 
-export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject): LateOptionalEnvRef[] {
+/** `autoReloadAll`: a Reloader in the input runs with `--auto-reload-all` (see `reloaderInstances`). */
+export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, settings: { autoReloadAll?: boolean } = {}): LateOptionalEnvRef[] {
   if (!isLongLived(workload)) return [];
   const pod = podSpecOf(workload);
   if (!pod) return [];
@@ -40,7 +41,7 @@ export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject): Late
       byObject.set(key, { workload, kind: ref.kind, name: ref.name, refs: [] });
       continue;
     }
-    const coverage = reloaderCoverage(workload, ref.kind, ref.name, rendered.hook);
+    const coverage = reloaderCoverage(workload, ref.kind, ref.name, rendered.hook, settings);
     byObject.set(key, {
       workload,
       kind: ref.kind,

@@ -59,7 +59,13 @@ export interface Coverage {
  * `search` is assumed to cover it (the object comes from elsewhere and may carry `match`), and the result
  * says so in `conditional`.
  */
-export function reloaderCoverage(workload: K8sObject, kind: ConfigKind, name: string, object?: K8sObject): Coverage | undefined {
+export function reloaderCoverage(
+  workload: K8sObject,
+  kind: ConfigKind,
+  name: string,
+  object?: K8sObject,
+  settings: { autoReloadAll?: boolean } = {},
+): Coverage | undefined {
   if (object?.annotations[RELOADER.ignore] === "true") return undefined;
   const excluded = workload.annotations[RELOADER.exclude(kind)];
   if (excluded !== undefined && excluded.split(",").some((n) => n.trim() === name)) return undefined;
@@ -74,6 +80,10 @@ export function reloaderCoverage(workload: K8sObject, kind: ConfigKind, name: st
   for (const key of [RELOADER.auto, RELOADER.typedAuto(kind)]) {
     const value = annotations[key];
     if (value !== undefined && goParseBool(value)) return { annotation: key, value, where };
+  }
+  // --auto-reload-all covers workloads that set neither auto annotation (an empty value counts as unset).
+  if (settings.autoReloadAll && !annotations[RELOADER.auto] && !annotations[RELOADER.typedAuto(kind)]) {
+    return { annotation: "Reloader's --auto-reload-all", value: "true", where };
   }
   return undefined;
 }
@@ -133,10 +143,13 @@ export interface ReloaderInstance {
   path: NodePath;
   reloadOnCreate: boolean | "unknown";
   how: string;
+  /** `--auto-reload-all` (chart value `reloader.autoReloadAll`): every workload without an auto annotation is watched. */
+  autoReloadAll: boolean;
 }
 
 const RELOADER_IMAGE = /(?:^|\/)stakater\/reloader(?:[:@]|$)/;
 const FLAG = "--reload-on-create";
+const AUTO_ALL = "--auto-reload-all";
 
 /**
  * Reloader Deployments (image `stakater/reloader`, flag `--reload-on-create`) and Flux HelmReleases of the
@@ -158,8 +171,10 @@ export function reloaderInstances(set: ManifestSet): ReloaderInstance[] {
         else if (arg.startsWith(`${FLAG}=`)) value = arg.slice(FLAG.length + 1);
       });
       const enabled = value !== undefined && ["true", "1", "yes"].includes(value.trim().toLowerCase());
+      // A bool flag: bare, or with =value (a separate "true" argument would be positional).
+      const autoReloadAll = args.some((a) => a === AUTO_ALL || (a.startsWith(`${AUTO_ALL}=`) && goParseBool(a.slice(AUTO_ALL.length + 1))));
       const argsPath = c.container.args !== undefined ? [...c.path, "args"] : c.path;
-      out.push({ object, path: argsPath, reloadOnCreate: enabled, how: value === undefined ? `its args have no ${FLAG}` : `${FLAG}=${value}` });
+      out.push({ object, path: argsPath, reloadOnCreate: enabled, how: value === undefined ? `its args have no ${FLAG}` : `${FLAG}=${value}`, autoReloadAll });
     }
   }
   for (const object of set.ofKind("HelmRelease")) {
@@ -176,6 +191,7 @@ export function reloaderInstances(set: ManifestSet): ReloaderInstance[] {
       path: isObject(reloader) && "reloadOnCreate" in reloader ? [...path, "reloadOnCreate"] : path,
       reloadOnCreate: enabled ? true : setting === undefined && hasValuesFrom ? "unknown" : false,
       how: setting === undefined ? "reloader.reloadOnCreate is not set and defaults to false" : `reloader.reloadOnCreate: ${JSON.stringify(setting)}`,
+      autoReloadAll: isObject(reloader) && reloader.autoReloadAll === true,
     });
   }
   return out;
