@@ -20,7 +20,8 @@ export default defineRule({
       "`SOVEREIGN_FQDN` stayed empty and every login failed with 401. Objects applied by another Flux " +
       "Kustomization, ExternalSecrets, or a Helm hook are exactly the ones that can land late. Volumes are " +
       "different: an optional configMap/secret volume without `subPath` is filled in by the kubelet when the " +
-      "object appears, so they are not reported.",
+      "object appears, so they are not reported. The linter cannot tell a late object from one that is absent " +
+      "on purpose on some clusters (and never created there); suppress those references with a reason.",
     remediation:
       "Drop `optional: true` when the workload needs the value: the kubelet then waits for the object (the Pod " +
       "shows `CreateContainerConfigError` until it exists) and starts the container with the right value. If the " +
@@ -43,7 +44,7 @@ export default defineRule({
         "                  name: sovereign-fqdn\n                  key: fqdn\n",
     },
     tags: ["reloader", "configmap", "secret", "startup-order"],
-    precision: "high",
+    precision: "medium",
   },
   check({ set, report }) {
     const autoReloadAll = reloaderInstances(set).some((i) => i.autoReloadAll);

@@ -47,11 +47,11 @@ export default defineRule({
       for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll: instances.some((i) => i.autoReloadAll) })) if (late.coverage) relying.push(late);
     }
     if (relying.length === 0) return;
-    const listed = relying
-      .slice(0, 5)
-      .map((r) => `${describe(r.workload)} via ${r.coverage!.annotation} for ${r.kind} "${r.name}"${r.coverage!.conditional ? ` (${r.coverage!.conditional})` : ""}`)
-      .join("; ");
-    const more = relying.length > 5 ? `; and ${relying.length - 5} more` : "";
+    const lines = [
+      ...new Set(relying.map((r) => `${describe(r.workload)} via ${r.coverage!.annotation} for ${r.kind} "${r.name}"${r.coverage!.conditional ? ` (${r.coverage!.conditional})` : ""}`)),
+    ];
+    const listed = lines.slice(0, 5).join("; ");
+    const more = lines.length > 5 ? `; and ${lines.length - 5} more` : "";
     const first = relying[0]!;
     for (const instance of instances) {
       const fix = instance.object.kind === "HelmRelease" ? "Set reloader.reloadOnCreate: true" : "Add --reload-on-create=true to its args";

@@ -35,6 +35,7 @@ describe("Go regexp syntax", () => {
     ["[a-", /missing closing \]/],
     ["[z-a]", /range/],
     ["\\", /trailing backslash/],
+    ["\\p{NoSuchScript}", /character class/],
   ])("rejects %s as Go does", (pattern, error) => {
     const result = compileGoRegexp(pattern);
     expect(result.ok).toBe(false);
@@ -62,6 +63,9 @@ describe("Go regexp syntax", () => {
     ["\\pL+", "äbc", true],
     ["\\p{Greek}", "λ", true],
     ["\\PL", "1", true],
+    ["a]", "a]", true],
+    ["a}", "a}", true],
+    ["[[:^digit:]x]", "y", true],
   ])("accepts %s like Go (against %j: %s)", (pattern, text, expected) => {
     expect(matches(`^${pattern}$`, text)).toBe(expected);
   });

@@ -11,7 +11,8 @@
  * Limits, on purpose: inline flags apply to the whole pattern (Go scopes them to their group), `(?U)`
  * (ungreedy) is dropped (it changes only how much matches, not whether), Unicode class names are left to
  * JavaScript's table, and Go's `[]a]` (a class starting with `]`) is rewritten to `[\]a]`. Good enough for
- * the names Reloader compares (Kubernetes object names), not a general RE2 engine.
+ * the names Reloader compares (Kubernetes object names), not a general RE2 engine. A negated POSIX class
+ * (`[[:^alpha:]]`) is approximated by "any character", so it can only over-match.
  */
 export type GoRegexpResult = { ok: true; regexp: RegExp } | { ok: false; error: string };
 
@@ -39,6 +40,8 @@ const JS_TO_GO_MESSAGES: Record<string, string> = {
   "Nothing to repeat": "missing argument to repetition operator",
   "Range out of order in character class": "invalid character class range",
   "Lone quantifier brackets": "missing argument to repetition operator",
+  "Invalid property name": "invalid character class range",
+  "Invalid property name in character class": "invalid character class range",
 };
 
 /** Escapes Go accepts after a backslash, besides punctuation. */
@@ -135,6 +138,12 @@ function translate(pattern: string): { source: string; flags: Set<string> } {
       quantifier = "none";
       continue;
     }
+    if (c === "]") {
+      out += "\\]";
+      i += 1;
+      quantifier = "none";
+      continue;
+    }
     if (c === "}") {
       out += "\\}";
       i += 1;
@@ -220,8 +229,9 @@ function characterClass(pattern: string, start: number, fail: (m: string) => nev
       if (posix) {
         const ranges = POSIX_CLASSES[posix[2]!];
         if (!ranges) fail(`invalid character class range: \`${posix[0]}\``);
-        if (posix[1]) fail(`gitops-lint cannot check the negated POSIX class \`${posix[0]}\``);
-        out += ranges;
+        // A negated POSIX class inside a class is a union with a complement, which a JS class cannot spell
+        // without the v flag: approximate it by "anything", so it can only over-match (miss a finding), never invent one.
+        out += posix[1] ? "\\s\\S" : ranges;
         i += posix[0].length;
         continue;
       }
