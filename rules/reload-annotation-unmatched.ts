@@ -8,12 +8,13 @@ export default defineRule({
   meta: {
     id: "reload-annotation-unmatched",
     description:
-      "A `configmap|secret.reloader.stakater.com/reload` entry that is not a valid Go regular expression, or that matches none of the workload's references while a similar referenced name is left unwatched.",
+      "A `configmap|secret.reloader.stakater.com/reload` entry that is not a valid Go regular expression, names a referenced object of the other type, or matches none of the workload's references while a similar referenced name is left unwatched.",
     rationale:
       "Reloader compiles every comma-separated entry as the anchored Go regular expression `^entry$` and rolls " +
       "the workload only when a changed ConfigMap/Secret's name matches. An entry that differs from the " +
       "referenced name (the incident annotated `handover-jwt-public` but mounted `catalyst-handover-jwt-public`) " +
-      "never fires, and the fix it was meant to be does nothing. An entry Go cannot compile makes Reloader up to " +
+      "never fires, and the fix it was meant to be does nothing; so does a Secret's name under the `configmap.` key. " +
+      "An entry Go cannot compile makes Reloader up to " +
       "v1.4.21 crash on every event; later versions log it and skip it. Entries unrelated to every reference are " +
       "not reported: Reloader still rolls the workload for them, which is how apps that read a ConfigMap through " +
       "the Kubernetes API ask for restarts.",
@@ -71,10 +72,27 @@ export default defineRule({
             }
             if (names.some((n) => entry.regexp!.test(n))) continue;
             // Only a name nothing else makes Reloader watch can be the one this entry was meant for.
-            const uncovered = names.filter((n) => {
-              const rendered = renderedConfig(set, kind, n, workload);
-              return !reloaderCoverage(workload, kind, n, rendered.ordinary ?? rendered.hook, { autoReloadAll });
-            });
+            const unwatched = (k: ConfigKind, n: string): boolean => {
+              const rendered = renderedConfig(set, k, n, workload);
+              return !reloaderCoverage(workload, k, n, rendered.ordinary ?? rendered.hook, { autoReloadAll });
+            };
+            const other: ConfigKind = kind === "ConfigMap" ? "Secret" : "ConfigMap";
+            // Only the exact name counts here: a pattern that happens to match the other type may well mean objects read through the API.
+            const otherType = refs.find((r) => r.kind === other && r.name === entry.text && unwatched(other, r.name));
+            if (otherType) {
+              const right = RELOADER.reload(other);
+              report({
+                object: workload,
+                path: [...place.path, key],
+                target: { kind: other, name: otherType.name },
+                message:
+                  `${key} entry "${entry.text}" names ${other} "${otherType.name}", but Reloader compares ${key} only with ${kind} names, ` +
+                  `so a change to that ${other} never rolls this ${workload.kind}. Move the entry to ${right}.`,
+                remediation: `Move "${entry.text}" from ${key} to ${right}.`,
+              });
+              continue;
+            }
+            const uncovered = names.filter((n) => unwatched(kind, n));
             const closest = closestName(entry.text, uncovered);
             if (closest === undefined) continue;
             report({
