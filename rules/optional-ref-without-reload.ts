@@ -54,6 +54,7 @@ export default defineRule({
         const first = late.refs[0]!;
         const where = late.hook ? `is rendered ${hookDescription(late.hook)}` : "is not rendered in this input";
         const ignored = late.hook?.annotations[RELOADER.ignore] === "true";
+        const plural = late.refs.length > 1 || first.via === "envFrom";
         const notes = whyNotCovered(workload, late.kind, late.name, late.hook);
         const coverage = notes.length ? `no Reloader annotation covers it (${notes.join("; ")})` : `no Reloader annotation on this ${workload.kind} covers it`;
         const reload = RELOADER.reload(late.kind);
@@ -63,7 +64,7 @@ export default defineRule({
           target: { kind: late.kind, name: late.name },
           message:
             `${containersText(late.refs)} ${late.kind} "${late.name}" with optional: true (${affectedVariables(late.refs)}), ` +
-            `but "${late.name}" ${where}: if the Pod starts first, the variables stay unset until the container restarts, ` +
+            `but "${late.name}" ${where}: if the Pod starts first, ${plural ? "the variables stay" : "the variable stays"} unset until the container restarts, ` +
             `and ${coverage}. Drop optional: true so the kubelet waits for it` +
             (ignored ? "." : `, or add ${reload}: "${late.name}" and run Reloader with --reload-on-create=true.`),
           remediation:
