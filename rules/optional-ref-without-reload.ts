@@ -21,7 +21,11 @@ export default defineRule({
       "Kustomization, ExternalSecrets, or a Helm hook are exactly the ones that can land late. Volumes are " +
       "different: an optional configMap/secret volume without `subPath` is filled in by the kubelet when the " +
       "object appears, so they are not reported. The linter cannot tell a late object from one that is absent " +
-      "on purpose on some clusters (and never created there); suppress those references with a reason.",
+      "on purpose on some clusters (and never created there); suppress those references with a reason. Coverage " +
+      "follows Reloader's ShouldReload: `metadata.annotations` first, the pod template's only when metadata has " +
+      "none of the type's reload/auto keys or `search`; exclude lists and `reloader.stakater.com/ignore` on a " +
+      "rendered object count. `reloader.stakater.com/search: \"true\"` counts as covering an object that is not in " +
+      "the input, since whether it will carry `reloader.stakater.com/match` is unknown.",
     remediation:
       "Drop `optional: true` when the workload needs the value: the kubelet then waits for the object (the Pod " +
       "shows `CreateContainerConfigError` until it exists) and starts the container with the right value. If the " +
