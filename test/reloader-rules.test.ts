@@ -152,6 +152,22 @@ spec:
     expect(await reported(CREATION, workloads + reloader.replace("FLAGS", args))).toEqual([]);
   });
 
+  it("says when a workload relies on search for an object the input does not show", async () => {
+    const yaml = deployment("searching", { "reloader.stakater.com/search": "true" }) + reloader.replace("FLAGS", "");
+    const report = await lintJson(["-"], { stdin: yaml });
+    const message = report.findings.find((f) => f.ruleId === CREATION)!.message;
+    expect(message).toContain('Deployment "searching" via reloader.stakater.com/search for ConfigMap "sovereign-fqdn" (only if ConfigMap "sovereign-fqdn" carries reloader.stakater.com/match: "true")');
+  });
+
+  it("can be suppressed on the Reloader object like any finding", async () => {
+    const suppressed = reloader
+      .replace("FLAGS", "")
+      .replace("  name: reloader\n", '  name: reloader\n  annotations:\n    gitops-lint/ignore: reloader-ignores-creation\n    gitops-lint/ignore-reason: "objects are pre-created"\n');
+    const report = await lintJson(["-"], { stdin: workloads + suppressed });
+    const finding = report.findings.find((f) => f.ruleId === CREATION)!;
+    expect(finding.suppressed).toBe(true);
+  });
+
   it("is silent when no Reloader is in the input", async () => {
     expect(await reported(CREATION, workloads)).toEqual([]);
   });
