@@ -28,9 +28,12 @@ export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, setti
   const pod = podSpecOf(workload);
   if (!pod) return [];
   const byObject = new Map<string, LateOptionalEnvRef>();
+  /** Objects the input renders as ordinary resources: no reference to them is late. */
+  const present = new Set<string>();
   for (const ref of configRefsOf(pod)) {
     if (!ref.optional || (ref.via !== "env" && ref.via !== "envFrom")) continue;
     const key = `${ref.kind}\0${ref.name}`;
+    if (present.has(key)) continue;
     const known = byObject.get(key);
     if (known) {
       known.refs.push(ref);
@@ -38,7 +41,7 @@ export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, setti
     }
     const rendered = renderedConfig(set, ref.kind, ref.name, workload);
     if (rendered.ordinary) {
-      byObject.set(key, { workload, kind: ref.kind, name: ref.name, refs: [] });
+      present.add(key);
       continue;
     }
     const coverage = reloaderCoverage(workload, ref.kind, ref.name, rendered.hook, settings);
@@ -51,8 +54,7 @@ export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, setti
       ...(coverage ? { coverage } : {}),
     });
   }
-  // Objects rendered as ordinary resources were kept with no refs so later references skip them too.
-  return [...byObject.values()].filter((r) => r.refs.length > 0);
+  return [...byObject.values()];
 }
 
 /** "SOVEREIGN_FQDN, FQDN_ALIAS" / "all keys via envFrom (prefix APP_)". */
