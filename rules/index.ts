@@ -8,7 +8,10 @@ import hookResourceConsumedAtStart from "./hook-resource-consumed-at-start.js";
 import inlinePatchDirective from "./inline-patch-directive.js";
 import invalidInput from "./invalid-input.js";
 import livenessEqualsReadiness from "./liveness-equals-readiness.js";
+import optionalRefWithoutReload from "./optional-ref-without-reload.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
+import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
+import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
 import rwoVolumeRollingUpdate from "./rwo-volume-rolling-update.js";
 import strategyFlipWithoutForce from "./strategy-flip-without-force.js";
 import unrenderedTemplate from "./unrendered-template.js";
@@ -16,12 +19,15 @@ import unrenderedTemplate from "./unrendered-template.js";
 /** Every rule, in the order docs and `gitops-lint rules` list them: the incident rules first, then the extended set, then input checks. */
 export const rules: AnyRule[] = [
   strategyFlipWithoutForce,
+  optionalRefWithoutReload,
   ephemeralStateDir,
   hookBudgetExceedsTimeout,
   recreateWithRollingUpdate,
   inlinePatchDirective,
   forceAnnotationIneffective,
   forceAnnotationLeftOn,
+  reloadAnnotationUnmatched,
+  reloaderIgnoresCreation,
   hookResourceConsumedAtStart,
   hookAnnotationInvalid,
   rwoVolumeRollingUpdate,

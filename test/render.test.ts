@@ -207,6 +207,15 @@ describe("kustomizations", () => {
 });
 
 describe("a Flux fleet repository", () => {
+  it("treats an optional ConfigMap from a Flux unit that is not ordered first as late, and one from a dependsOn unit as present", async () => {
+    const report = await lintJson(["clusters/prod", "--helm", helm, "--repo-root", "."], { cwd: path.join(REPO, FLEET) });
+    const late = report.findings.filter((f) => f.ruleId === "optional-ref-without-reload");
+    // sovereign-fqdn comes from the sovereign-tls Kustomization, which nothing orders before the release;
+    // platform-settings comes from infrastructure, a dependsOn of apps: only the first is the incident race.
+    expect(late.map((f) => f.target?.name)).toEqual(["sovereign-fqdn"]);
+    expect(late[0]!.message).toContain("applied by Kustomization flux-system/sovereign-tls");
+  });
+
   let set: ManifestSet;
   beforeAll(async () => {
     set = await read(["clusters/prod"], { repoRoot: "." }, path.join(REPO, FLEET));

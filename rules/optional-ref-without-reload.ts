@@ -1,0 +1,88 @@
+import { defineRule } from "../src/engine/rule.js";
+import { affectedVariables, hookDescription, lateOptionalEnvRefs } from "../src/model/optional-env-refs.js";
+import type { ConfigRef } from "../src/model/config-refs.js";
+import { RELOADER, reloaderInstances, whyNotCovered } from "../src/model/reloader.js";
+
+function containersText(refs: ConfigRef[]): string {
+  const names = [...new Set(refs.map((r) => r.container!))];
+  return `${names.length === 1 ? "Container" : "Containers"} ${names.map((n) => `"${n}"`).join(", ")} ${names.length === 1 ? "reads" : "read"}`;
+}
+
+export default defineRule({
+  meta: {
+    id: "optional-ref-without-reload",
+    description:
+      "A long-lived workload reads environment variables from a ConfigMap/Secret with `optional: true`, the object is not rendered in the same input, and no Reloader annotation covers it.",
+    rationale:
+      "When the Pod starts before the object exists, the kubelet starts the container with the variable unset " +
+      "(`optional: true` tells it not to wait). Environment variables are fixed at container start, so the value " +
+      "stays missing until the container restarts, long after the object has appeared: the incident's " +
+      "`SOVEREIGN_FQDN` stayed empty and every login failed with 401. Objects applied by another Flux " +
+      "Kustomization, ExternalSecrets, or a Helm hook are exactly the ones that can land late. Volumes are " +
+      "different: an optional configMap/secret volume without `subPath` is filled in by the kubelet when the " +
+      "object appears, so they are not reported. The linter cannot tell a late object from one that is absent " +
+      "on purpose on some clusters (and never created there); suppress those references with a reason. Coverage " +
+      "follows Reloader's ShouldReload: `metadata.annotations` first, the pod template's only when metadata has " +
+      "none of the type's reload/auto keys or `search`; exclude lists and `reloader.stakater.com/ignore` on a " +
+      "rendered object count. `reloader.stakater.com/search: \"true\"` counts as covering an object that is not in " +
+      "the input, since whether it will carry `reloader.stakater.com/match` is unknown.",
+    remediation:
+      "Drop `optional: true` when the workload needs the value: the kubelet then waits for the object (the Pod " +
+      "shows `CreateContainerConfigError` until it exists) and starts the container with the right value. If the " +
+      "Pod must start without it, add a Reloader annotation (`configmap.reloader.stakater.com/reload: <name>` or " +
+      "`secret.reloader.stakater.com/reload: <name>` on the workload's `metadata.annotations`) **and** run Reloader " +
+      "with `--reload-on-create=true` (chart value `reloader.reloadOnCreate: true`); without that flag Reloader " +
+      "ignores creation events and the annotation does nothing for an object that appears late. The reload " +
+      "strategy (env-vars or annotations) does not matter: both find `valueFrom` references.",
+    defaultSeverity: "warning",
+    example: {
+      bad:
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
+        "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1.0\n" +
+        "          env:\n            - name: SOVEREIGN_FQDN\n              valueFrom:\n                configMapKeyRef:\n" +
+        "                  name: sovereign-fqdn\n                  key: fqdn\n                  optional: true\n",
+      good:
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
+        "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1.0\n" +
+        "          env:\n            - name: SOVEREIGN_FQDN\n              valueFrom:\n                configMapKeyRef:\n" +
+        "                  name: sovereign-fqdn\n                  key: fqdn\n",
+    },
+    tags: ["reloader", "configmap", "secret", "startup-order"],
+    precision: "medium",
+  },
+  check({ set, report }) {
+    const autoReloadAll = reloaderInstances(set).some((i) => i.autoReloadAll);
+    for (const workload of set.objects) {
+      for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll })) {
+        if (late.coverage) continue;
+        const first = late.refs[0]!;
+        const where = late.unordered
+          ? `is applied by ${late.unordered.source.unit}, which Flux does not finish before ${workload.source.unit ?? `this ${workload.kind}`} (no dependsOn)`
+          : late.hook
+            ? `is rendered ${hookDescription(late.hook)}`
+            : "is not rendered in this input";
+        const ignored = late.hook?.annotations[RELOADER.ignore] === "true";
+        const plural = late.refs.length > 1 || first.via === "envFrom";
+        const notes = whyNotCovered(workload, late.kind, late.name, late.hook);
+        const coverage = notes.length ? `no Reloader annotation covers it (${notes.join("; ")})` : `no Reloader annotation on this ${workload.kind} covers it`;
+        const reload = RELOADER.reload(late.kind);
+        report({
+          object: workload,
+          path: first.path,
+          target: { kind: late.kind, name: late.name },
+          message:
+            `${containersText(late.refs)} ${late.kind} "${late.name}" with optional: true (${affectedVariables(late.refs)}), ` +
+            `but "${late.name}" ${where}: if the Pod starts first, ${plural ? "the variables stay" : "the variable stays"} unset until the container restarts, ` +
+            `and ${coverage}. Drop optional: true so the kubelet waits for it` +
+            (ignored ? "." : `, or add ${reload}: "${late.name}" and run Reloader with --reload-on-create=true.`),
+          remediation:
+            `Remove \`optional: true\` from the reference to ${late.kind} "${late.name}": the kubelet then holds the container in ` +
+            `CreateContainerConfigError until the ${late.kind} exists and starts it with the right value. If the Pod has to ` +
+            `start without it, add \`${reload}: "${late.name}"\` to the ${workload.kind}'s metadata.annotations and make sure ` +
+            `Reloader runs with \`--reload-on-create=true\` (chart value \`reloader.reloadOnCreate: true\`); Reloader ignores ` +
+            `creation events otherwise, whatever its reload strategy.`,
+        });
+      }
+    }
+  },
+});

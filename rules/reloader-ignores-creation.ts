@@ -1,0 +1,73 @@
+import { defineRule } from "../src/engine/rule.js";
+import { describe } from "../src/model/objects.js";
+import { lateOptionalEnvRefs, type LateOptionalEnvRef } from "../src/model/optional-env-refs.js";
+import { reloaderInstances } from "../src/model/reloader.js";
+
+/** The workload of the examples: it counts on Reloader to restart it once sovereign-fqdn appears. */
+const WORKLOAD =
+  "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    configmap.reloader.stakater.com/reload: sovereign-fqdn\n" +
+  "spec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n" +
+  "        - name: api\n          image: api:1.0\n          env:\n            - name: SOVEREIGN_FQDN\n              valueFrom:\n" +
+  "                configMapKeyRef: {name: sovereign-fqdn, key: fqdn, optional: true}\n";
+
+export default defineRule({
+  meta: {
+    id: "reloader-ignores-creation",
+    description:
+      "Reloader in the input runs without `--reload-on-create=true` while workloads rely on its annotations for optional environment references to objects that appear later.",
+    rationale:
+      "Reloader acts on ConfigMap/Secret *updates* by default; creation events are dropped unless it runs with " +
+      "`--reload-on-create=true` (Reloader `controller.go` Add; chart value `reloader.reloadOnCreate`). A workload " +
+      "that reads an object with `optional: true` and counts on a Reloader annotation to roll it once the object " +
+      "lands is therefore never rolled: the object is created, not updated, and the variable stays empty. The " +
+      "reload strategy (env-vars or annotations) does not change this.",
+    remediation:
+      "Set `reloader.reloadOnCreate: true` in the Reloader chart values (or pass `--reload-on-create=true`), or drop " +
+      "`optional: true` from the workloads' references so the kubelet waits for the objects instead.",
+    defaultSeverity: "warning",
+    example: {
+      bad:
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: reloader\nspec:\n  chart:\n    spec:\n" +
+        "      chart: reloader\n      sourceRef: {kind: HelmRepository, name: stakater}\n  values:\n    reloader:\n      reloadStrategy: annotations\n" +
+        WORKLOAD,
+      good:
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: reloader\nspec:\n  chart:\n    spec:\n" +
+        "      chart: reloader\n      sourceRef: {kind: HelmRepository, name: stakater}\n  values:\n    reloader:\n      reloadStrategy: annotations\n      reloadOnCreate: true\n" +
+        WORKLOAD,
+    },
+    tags: ["reloader", "configmap", "secret", "startup-order"],
+    precision: "high",
+  },
+  check({ set, report }) {
+    const instances = reloaderInstances(set);
+    // One Reloader that acts on creation is enough: every instance sees the same events.
+    if (instances.length === 0 || instances.some((i) => i.reloadOnCreate !== false)) return;
+    const relying: LateOptionalEnvRef[] = [];
+    for (const workload of set.objects) {
+      for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll: instances.some((i) => i.autoReloadAll) })) if (late.coverage) relying.push(late);
+    }
+    if (relying.length === 0) return;
+    const lines = [
+      ...new Set(relying.map((r) => `${describe(r.workload)} via ${r.coverage!.annotation} for ${r.kind} "${r.name}"${r.coverage!.conditional ? ` (${r.coverage!.conditional})` : ""}`)),
+    ];
+    const listed = lines.slice(0, 5).join("; ");
+    const more = lines.length > 5 ? `; and ${lines.length - 5} more` : "";
+    const first = relying[0]!;
+    for (const instance of instances) {
+      const fix = instance.object.kind === "HelmRelease" ? "Set reloader.reloadOnCreate: true" : "Add --reload-on-create=true to its args";
+      report({
+        object: instance.object,
+        path: instance.path,
+        target: { kind: first.workload.kind, name: first.workload.name },
+        message:
+          `Reloader ignores ConfigMap/Secret creation (${instance.how}), yet workloads rely on its annotations to restart once an ` +
+          `optional reference appears: ${listed}${more}. Those objects are created, not updated, so nothing rolls the workloads ` +
+          `and the variables stay unset. ${fix}, or drop optional: true from those references.`,
+        remediation:
+          instance.object.kind === "HelmRelease"
+            ? "Set `spec.values.reloader.reloadOnCreate: true` (the chart then passes `--reload-on-create=true`), or drop `optional: true` from the workloads' references so the kubelet waits for the objects."
+            : "Add `--reload-on-create=true` to the Reloader container's args, or drop `optional: true` from the workloads' references so the kubelet waits for the objects.",
+      });
+    }
+  },
+});

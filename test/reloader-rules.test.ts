@@ -1,0 +1,206 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { findRule } from "../rules/index.js";
+import { lintJson } from "./support/cli.js";
+import { ensureHelm } from "./support/helm.js";
+
+const OPTIONAL = "optional-ref-without-reload";
+const CREATION = "reloader-ignores-creation";
+const UNMATCHED = "reload-annotation-unmatched";
+
+function yamlMap(map: Record<string, string>, indent: string): string {
+  const entries = Object.entries(map);
+  if (entries.length === 0) return ` {}`;
+  return entries.map(([k, v]) => `\n${indent}${k}: ${JSON.stringify(v)}`).join("");
+}
+
+/** A Deployment reading ConfigMap sovereign-fqdn and Secret api-token into env with optional: true. */
+function deployment(name: string, metadata: Record<string, string> = {}, template: Record<string, string> = {}): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  annotations:${yamlMap(metadata, "    ")}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+      annotations:${yamlMap(template, "        ")}
+    spec:
+      containers:
+        - name: app
+          image: app:1.0
+          env:
+            - name: FQDN
+              valueFrom:
+                configMapKeyRef: {name: sovereign-fqdn, key: fqdn, optional: true}
+            - name: TOKEN
+              valueFrom:
+                secretKeyRef: {name: api-token, key: token, optional: true}
+`;
+}
+
+async function reported(ruleId: string, yaml: string): Promise<string[]> {
+  const report = await lintJson(["-"], { stdin: yaml });
+  return report.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.target?.kind}/${f.target?.name}`);
+}
+
+describe("optional-ref-without-reload follows Reloader's ShouldReload", () => {
+  it.each([
+    ["no annotations", {}, {}, ["ConfigMap/sovereign-fqdn", "Secret/api-token"]],
+    ["reload entries by type", { "configmap.reloader.stakater.com/reload": "sovereign-fqdn" }, {}, ["Secret/api-token"]],
+    ["auto parsed as Go ParseBool: t", { "reloader.stakater.com/auto": "t" }, {}, []],
+    ["auto parsed as Go ParseBool: yes is not true", { "reloader.stakater.com/auto": "yes" }, {}, ["ConfigMap/sovereign-fqdn", "Secret/api-token"]],
+    ["typed auto covers its type only", { "secret.reloader.stakater.com/auto": "TRUE" }, {}, ["ConfigMap/sovereign-fqdn"]],
+    ["template used when metadata has none of the four keys", {}, { "reloader.stakater.com/auto": "true" }, []],
+    [
+      "metadata secret key leaves the ConfigMap lookup on the template",
+      { "secret.reloader.stakater.com/reload": "api-token" },
+      { "configmap.reloader.stakater.com/reload": "sovereign-fqdn" },
+      [],
+    ],
+    [
+      "metadata auto=false shadows the template's auto for both types",
+      { "reloader.stakater.com/auto": "false" },
+      { "reloader.stakater.com/auto": "true" },
+      ["ConfigMap/sovereign-fqdn", "Secret/api-token"],
+    ],
+    [
+      "metadata search shadows the template (search value must be exactly true)",
+      { "reloader.stakater.com/search": "True" },
+      { "reloader.stakater.com/auto": "true" },
+      ["ConfigMap/sovereign-fqdn", "Secret/api-token"],
+    ],
+    ["exclude beats auto", { "reloader.stakater.com/auto": "true", "secrets.exclude.reloader.stakater.com/reload": " api-token " }, {}, ["Secret/api-token"]],
+    ["exclude is read from metadata only", { "reloader.stakater.com/auto": "true" }, { "secrets.exclude.reloader.stakater.com/reload": "api-token" }, []],
+    ["regex entry with a dot matches any character, as in Go", { "configmap.reloader.stakater.com/reload": "sovereign.fqdn", "secret.reloader.stakater.com/reload": "api-.*" }, {}, []],
+    ["an invalid entry covers nothing but the valid ones still count", { "configmap.reloader.stakater.com/reload": "(?!x), sovereign-fqdn" }, {}, ["Secret/api-token"]],
+  ])("%s", async (_name, metadata, template, expected) => {
+    expect((await reported(OPTIONAL, deployment("api", metadata, template))).sort()).toEqual(expected);
+  });
+
+  it("reads hook objects' match and ignore annotations for search", async () => {
+    const hooks = `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: sovereign-fqdn
+  annotations: {helm.sh/hook: post-install, reloader.stakater.com/match: "true"}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: api-token
+  annotations: {helm.sh/hook: post-install}
+`;
+    expect(await reported(OPTIONAL, deployment("api", { "reloader.stakater.com/search": "true" }) + hooks)).toEqual(["Secret/api-token"]);
+  });
+
+  it("names every affected variable and points at the first reference", async () => {
+    const yaml = deployment("api").replace(
+      "            - name: TOKEN",
+      "            - name: FQDN_ALIAS\n              valueFrom:\n                configMapKeyRef: {name: sovereign-fqdn, key: alias, optional: true}\n            - name: TOKEN",
+    );
+    const report = await lintJson(["-"], { stdin: yaml });
+    const finding = report.findings.find((f) => f.ruleId === OPTIONAL && f.target?.name === "sovereign-fqdn")!;
+    expect(finding.message).toContain("(FQDN, FQDN_ALIAS)");
+    expect(finding.line).toBe(yaml.split("\n").findIndex((l) => l.includes("- name: FQDN")) + 1);
+    expect(finding.severity).toBe("warning");
+  });
+});
+
+describe("reloader-ignores-creation and optional-ref-without-reload split the late optional references", () => {
+  const reloader = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: reloader
+spec:
+  selector:
+    matchLabels: {app: reloader}
+  template:
+    metadata:
+      labels: {app: reloader}
+    spec:
+      containers:
+        - name: reloader
+          image: ghcr.io/stakater/reloader:v1.4.8
+          args: [FLAGS]
+`;
+  const workloads =
+    deployment("covered", { "reloader.stakater.com/auto": "true" }) + "---\n" + deployment("uncovered") + "---\n" + deployment("half", { "configmap.reloader.stakater.com/reload": "sovereign-fqdn" });
+
+  it("reports the Reloader once, naming the workloads that rely on it, and leaves the rest to optional-ref-without-reload", async () => {
+    const report = await lintJson(["-"], { stdin: workloads + reloader.replace("FLAGS", '"--reload-strategy=annotations"') });
+    const creation = report.findings.filter((f) => f.ruleId === CREATION);
+    expect(creation).toHaveLength(1);
+    expect(creation[0]!.object?.name).toBe("reloader");
+    expect(creation[0]!.message).toContain('Deployment "covered" via reloader.stakater.com/auto for ConfigMap "sovereign-fqdn"');
+    expect(creation[0]!.message).toContain('Deployment "half" via configmap.reloader.stakater.com/reload for ConfigMap "sovereign-fqdn"');
+    expect(creation[0]!.message).not.toContain('"uncovered"');
+    const optional = report.findings.filter((f) => f.ruleId === OPTIONAL).map((f) => `${f.object?.name} ${f.target?.name}`);
+    expect(optional.sort()).toEqual(["half api-token", "uncovered api-token", "uncovered sovereign-fqdn"]);
+  });
+
+  it.each([["--reload-on-create=true"], ["--reload-on-create", "true"]])("is silent when Reloader runs with %s", async (...flags) => {
+    const args = flags.map((f) => JSON.stringify(f)).join(", ");
+    expect(await reported(CREATION, workloads + reloader.replace("FLAGS", args))).toEqual([]);
+  });
+
+  it("says when a workload relies on search for an object the input does not show", async () => {
+    const yaml = deployment("searching", { "reloader.stakater.com/search": "true" }) + reloader.replace("FLAGS", "");
+    const report = await lintJson(["-"], { stdin: yaml });
+    const message = report.findings.find((f) => f.ruleId === CREATION)!.message;
+    expect(message).toContain('Deployment "searching" via reloader.stakater.com/search for ConfigMap "sovereign-fqdn" (only if ConfigMap "sovereign-fqdn" carries reloader.stakater.com/match: "true")');
+  });
+
+  it("can be suppressed on the Reloader object like any finding", async () => {
+    const suppressed = reloader
+      .replace("FLAGS", "")
+      .replace("  name: reloader\n", '  name: reloader\n  annotations:\n    gitops-lint/ignore: reloader-ignores-creation\n    gitops-lint/ignore-reason: "objects are pre-created"\n');
+    const report = await lintJson(["-"], { stdin: workloads + suppressed });
+    const finding = report.findings.find((f) => f.ruleId === CREATION)!;
+    expect(finding.suppressed).toBe(true);
+  });
+
+  it("is silent when no Reloader is in the input", async () => {
+    expect(await reported(CREATION, workloads)).toEqual([]);
+  });
+});
+
+describe("rule examples", () => {
+  it.each([OPTIONAL, UNMATCHED, CREATION])("%s: the bad example fires and the good one does not", async (id) => {
+    const rule = findRule(id)!;
+    expect((await reported(id, rule.meta.example.bad)).length).toBeGreaterThan(0);
+    expect(await reported(id, rule.meta.example.good)).toEqual([]);
+  });
+});
+
+describe("on real helm template output", () => {
+  it("sees a ConfigMap rendered only as a hook as not there for the workload", async () => {
+    const helm = ensureHelm();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-reloader-"));
+    try {
+      mkdirSync(path.join(dir, "templates"));
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: api\nversion: 1.0.0\n");
+      writeFileSync(path.join(dir, "templates", "deployment.yaml"), deployment("{{ .Release.Name }}-api"));
+      writeFileSync(
+        path.join(dir, "templates", "hook.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sovereign-fqdn\n  annotations:\n    helm.sh/hook: post-install\ndata:\n  fqdn: x\n" +
+          "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-token\nstringData:\n  token: x\n",
+      );
+      const rendered = execFileSync(helm, ["template", "rel", dir], { encoding: "utf8" });
+      const report = await lintJson(["-"], { stdin: rendered });
+      const findings = report.findings.filter((f) => f.ruleId === OPTIONAL);
+      expect(findings.map((f) => `${f.object?.name} ${f.target?.kind}/${f.target?.name}`)).toEqual(["rel-api ConfigMap/sovereign-fqdn"]);
+      expect(findings[0]!.message).toContain("only as a Helm hook (post-install)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
