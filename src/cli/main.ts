@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { findRule, rules } from "../../rules/index.js";
@@ -7,6 +7,10 @@ import { lint } from "../engine/lint.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
 import { parseDuration } from "../model/duration.js";
 import { FORMATTERS } from "../report/formats.js";
+import { githubStepSummary } from "../report/github.js";
+import { mapFindingsToTemplates } from "../sourcemap/map-findings.js";
+import { compareFindings } from "../engine/finding.js";
+import type { SourceDocument } from "../load/types.js";
 import { chalkFor } from "./color.js";
 import { readAll, readInputs } from "./read-inputs.js";
 import { VERSION } from "./version.js";
@@ -29,6 +33,8 @@ interface LintFlags {
   color?: boolean;
   stdinFilename: string;
   releaseTimeout?: string;
+  chartDir?: string;
+  sarifCategory?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -54,6 +60,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--no-color", "disable colour")
     .option("--stdin-filename <name>", "name for input read from stdin", "<stdin>")
     .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
+    .option("--chart-dir <dir>", "chart directory the helm template input was rendered from: findings point at the template lines")
+    .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -102,13 +110,19 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const config = await resolveConfig(flags, io.cwd);
   const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin) });
   const result = lint(set, rules, config);
+  const documents = documentsOf(set);
+  if (flags.chartDir !== undefined || [...documents].some((d) => d.chartDir !== undefined)) {
+    mapFindingsToTemplates(result.findings, documents, { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) });
+    result.findings.sort(compareFindings);
+  }
   if (flags.quiet) result.findings = result.findings.filter((f) => f.severity === "error");
 
   const toFile = flags.output !== undefined;
   const chalk = chalkFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
-  const text = FORMATTERS[flags.format]!(result, { chalk });
+  const text = FORMATTERS[flags.format]!(result, { chalk, rules, version: VERSION, ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}) });
   if (toFile) writeFileSync(path.resolve(io.cwd, flags.output!), text);
   else io.stdout.write(text);
+  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(result));
 
   for (const failure of result.failures) io.stderr.write(`gitops-lint: ${failure}\n`);
   if (result.failures.length > 0) return 2;
@@ -129,4 +143,12 @@ async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedCon
     config.settings.releaseTimeoutSeconds = seconds;
   }
   return config;
+}
+
+/** Every document read, for telling apart documents rendered from one template. */
+function documentsOf(set: { objects: { source: SourceDocument }[]; problems: { document?: SourceDocument }[] }): Set<SourceDocument> {
+  const documents = new Set<SourceDocument>();
+  for (const object of set.objects) documents.add(object.source);
+  for (const problem of set.problems) if (problem.document) documents.add(problem.document);
+  return documents;
 }

@@ -20,6 +20,8 @@ export interface SourceDocument {
   startLine: number;
   /** `# Source: chart/templates/x.yaml` written by `helm template`, when present. */
   helmSource?: string;
+  /** Chart directory, relative to the working directory, that the document was rendered from, when known. */
+  chartDir?: string;
 }
 
 /** Something wrong with the input itself, found while loading; becomes an `invalid-input` or `unrendered-template` finding. */

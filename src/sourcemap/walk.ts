@@ -1,0 +1,69 @@
+import type { PathStep } from "./rendered-path.js";
+import type { OutlineNode, TemplateDocument } from "./template-outline.js";
+
+export interface WalkResult {
+  /** The deepest template node the path reached; the root when not even the first key was found. */
+  node: OutlineNode;
+  /** How many steps of the path were matched. */
+  depth: number;
+}
+
+/**
+ * Follows a rendered key path through a template outline as far as the template shows it literally.
+ * Keys match by name (if/else branches that both write a key: the copy whose literal value matches
+ * the rendered one, else the first). Sequence items match by their `name` or scalar; by position only
+ * when the template lists exactly as many items as were rendered and none come from a directive; and a
+ * single templated item (the body of a `range`) takes every rendered item no literal item claims.
+ * Anything else stops the walk at the nearest ancestor: no guessing.
+ */
+export function walkOutline(document: TemplateDocument, steps: PathStep[]): WalkResult {
+  let node = document.root;
+  let depth = 0;
+  for (const step of steps) {
+    const next = "key" in step ? matchKey(node, step) : matchItem(node, step);
+    if (!next) break;
+    node = next;
+    depth++;
+  }
+  return { node, depth };
+}
+
+function matchKey(parent: OutlineNode, step: { key: string; occurrence: number; scalar?: string }): OutlineNode | undefined {
+  const candidates = parent.children.filter((c) => c.kind === "key" && c.key === step.key);
+  if (candidates.length <= 1) return candidates[0];
+  if (step.occurrence > 0 && step.occurrence < candidates.length) return candidates[step.occurrence];
+  return (step.scalar !== undefined ? candidates.find((c) => c.value === step.scalar) : undefined) ?? candidates[0];
+}
+
+function matchItem(parent: OutlineNode, step: { index: number; length: number; identity?: string }): OutlineNode | undefined {
+  const items = parent.children.filter((c) => c.kind === "item");
+  if (items.length === 0) return undefined;
+  if (step.identity !== undefined) {
+    const named = items.find((item) => identityOf(item) === step.identity);
+    if (named) return named;
+  }
+  if (parent.children.some((c) => c.kind === "opaque")) return undefined;
+  if (items.length === step.length) return items[step.index];
+  const templated = items.filter((item) => identityOf(item) === undefined && isTemplated(item));
+  return templated.length === 1 ? templated[0] : undefined;
+}
+
+function identityOf(item: OutlineNode): string | undefined {
+  if (item.value !== undefined) return item.value;
+  return item.children.find((c) => c.kind === "key" && c.key === "name")?.value;
+}
+
+function isTemplated(item: OutlineNode): boolean {
+  if (item.dynamicValue) return true;
+  const name = item.children.find((c) => c.kind === "key" && c.key === "name");
+  return name?.dynamicValue === true;
+}
+
+/** 1-based column where a node's text starts: the key, or for an item the key written on the same line. */
+export function columnOf(node: OutlineNode): number {
+  if (node.kind === "item") {
+    const sameLine = node.children.find((c) => c.line === node.line);
+    if (sameLine) return columnOf(sameLine);
+  }
+  return Math.max(0, node.col) + 1;
+}
