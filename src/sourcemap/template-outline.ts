@@ -23,6 +23,8 @@ export interface OutlineNode {
   key?: string;
   /** Literal inline value (unquoted) of a key, or the scalar of an item; undefined when templated or absent. */
   value?: string;
+  /** 0-based column of an item's inline content (after `- `), when it has some on its own line. */
+  textCol?: number;
   /** The key's or item's inline value contains a template directive. */
   dynamicValue?: boolean;
   /** A key with nothing after the colon: its value is on the following lines. */
@@ -32,7 +34,7 @@ export interface OutlineNode {
 
 export interface TemplateDocument {
   root: OutlineNode;
-  /** First line of the document's own text (after a `---`), 1-based; for the fall-back position. */
+  /** First line of the document that is not blank or a comment (a directive counts), 1-based. */
   firstLine: number;
   /** First line holding YAML content (not a directive or comment), when there is one. */
   firstContentLine?: number;
@@ -100,6 +102,7 @@ function outlineLines(masked: string[], original: string[], actions: Map<number,
   const stack: OutlineNode[] = [root];
   let blockScalarCol: number | undefined;
   let firstContentLine: number | undefined;
+  let firstOutputLine: number | undefined;
 
   const top = (): OutlineNode => stack[stack.length - 1]!;
   const placeKey = (node: OutlineNode): void => {
@@ -129,6 +132,7 @@ function outlineLines(masked: string[], original: string[], actions: Map<number,
       blockScalarCol = undefined;
     }
     if (firstCol === -1) {
+      if (raw.includes(HOLE)) firstOutputLine ??= i + 1;
       // A directive-only line: control flow is skipped; output directives write YAML we cannot see.
       const output = lineActions.find((a) => !CONTROL.test(a));
       if (output !== undefined && raw.includes(HOLE)) {
@@ -141,6 +145,7 @@ function outlineLines(masked: string[], original: string[], actions: Map<number,
     }
     if (content[firstCol] === "#") continue;
     firstContentLine ??= i + 1;
+    firstOutputLine ??= i + 1;
     const endColumn = content.trimEnd().length + 1;
     let col = firstCol;
     let rest = raw.slice(col);
@@ -152,6 +157,7 @@ function outlineLines(masked: string[], original: string[], actions: Map<number,
       col += 1 + spaces;
       rest = raw.slice(col);
       if (rest.trim() === "") break;
+      item.textCol = col;
       const key = keyOf(rest);
       if (!key) {
         setValue(item, text.slice(col), rest);
@@ -178,7 +184,7 @@ function outlineLines(masked: string[], original: string[], actions: Map<number,
       node.children.push({ kind: "opaque", col: col + 2, line: i + 1, endColumn, children: [] });
     }
   }
-  return { root, firstLine: from + 1, ...(firstContentLine !== undefined ? { firstContentLine } : {}) };
+  return { root, firstLine: firstOutputLine ?? from + 1, ...(firstContentLine !== undefined ? { firstContentLine } : {}) };
 }
 
 function keyOf(rest: string): { key: string; length: number } | undefined {

@@ -64,6 +64,7 @@ export function columnOf(node: OutlineNode): number {
   if (node.kind === "item") {
     const sameLine = node.children.find((c) => c.line === node.line);
     if (sameLine) return columnOf(sameLine);
+    if (node.textCol !== undefined) return node.textCol + 1;
   }
   return Math.max(0, node.col) + 1;
 }
