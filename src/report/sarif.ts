@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { DOCS_URL, ruleAnchor } from "../docs/rule-docs.js";
 import type { Finding, LintResult } from "../engine/finding.js";
 import type { AnyRule } from "../engine/rule.js";
 import type { Severity } from "../engine/severity.js";
+import { fingerprints } from "./fingerprint.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -34,7 +34,7 @@ export function formatSarif(result: LintResult, options: SarifOptions): string {
     },
     ...(options.category !== undefined ? { automationDetails: { id: automationId(options.category) } } : {}),
     columnKind: "utf16CodeUnits",
-    results: result.findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.ruleId))),
+    results: ((ids) => result.findings.map((finding, i) => sarifResult(finding, ruleIndex.get(finding.ruleId), ids[i]!)))(fingerprints(result.findings)),
   };
   return JSON.stringify({ $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] }, null, 2) + "\n";
 }
@@ -78,7 +78,7 @@ function ruleDescriptor(rule: AnyRule): Record<string, unknown> {
   };
 }
 
-function sarifResult(finding: Finding, ruleIndex: number | undefined): Record<string, unknown> {
+function sarifResult(finding: Finding, ruleIndex: number | undefined, fingerprint: string): Record<string, unknown> {
   const region = {
     startLine: finding.line,
     startColumn: finding.column,
@@ -102,7 +102,7 @@ function sarifResult(finding: Finding, ruleIndex: number | undefined): Record<st
         },
       },
     ],
-    partialFingerprints: { "gitopsLintFinding/v1": fingerprint(finding) },
+    partialFingerprints: { "gitopsLintFinding/v1": fingerprint },
     ...(finding.suppressed ? { suppressions: [{ kind: "inSource", justification: finding.suppressionReason ?? "suppressed in source" }] } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
   };
@@ -111,15 +111,6 @@ function sarifResult(finding: Finding, ruleIndex: number | undefined): Record<st
 /** A repo-relative URI reference: forward slashes, every segment percent-encoded (`<stdin>`, spaces). */
 export function fileUri(file: string): string {
   return file.split(/[\\/]/).map((segment) => (segment === ".." || segment === "." ? segment : encodeURIComponent(segment))).join("/");
-}
-
-/**
- * Stable across unrelated edits: rule, file, object and message, not the line (which moves when lines
- * are added above); findings that are not about an object keep their position.
- */
-export function fingerprint(finding: Finding): string {
-  const object = finding.object ? `${finding.object.kind}/${finding.object.namespace ?? ""}/${finding.object.name}` : `${finding.line}:${finding.column}`;
-  return createHash("sha256").update([finding.ruleId, finding.file, object, finding.message].join("\0")).digest("hex").slice(0, 32);
 }
 
 function plain(markdown: string): string {
