@@ -11,6 +11,7 @@ import { githubStepSummary } from "../report/github.js";
 import { mapFindingsToTemplates } from "../sourcemap/map-findings.js";
 import { compareFindings } from "../engine/finding.js";
 import type { SourceDocument } from "../load/types.js";
+import { chartDirsOf } from "./chart-files.js";
 import { chalkFor } from "./color.js";
 import { readAll, readInputs } from "./read-inputs.js";
 import { VERSION } from "./version.js";
@@ -35,6 +36,7 @@ interface LintFlags {
   releaseTimeout?: string;
   chartDir?: string;
   sarifCategory?: string;
+  chartsFromFiles?: boolean;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -62,6 +64,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
     .option("--chart-dir <dir>", "chart directory the helm template input was rendered from: findings point at the template lines")
     .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")
+    .option("--charts-from-files", "the paths are files inside Helm charts (as pre-commit passes them): lint each chart that holds one")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -102,6 +105,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
+  if (flags.chartsFromFiles) {
+    paths = chartDirsOf(paths, io.cwd);
+    if (paths.length === 0) return 0; // no changed file belongs to a chart
+  }
   if (paths.length === 0) throw new UsageError("no input: give files, directories, globs, or - to read stdin (try --help)");
   const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
