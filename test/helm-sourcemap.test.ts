@@ -1,8 +1,14 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isMap, isSeq, parseDocument, type Node, type Pair } from "yaml";
+import type { Finding } from "../src/engine/finding.js";
+import { splitDocuments } from "../src/load/split-documents.js";
+import { mapFindingsToTemplates } from "../src/sourcemap/map-findings.js";
 import { helmTemplate, templateMarkers } from "./support/charts.js";
+import { ensureHelm } from "./support/helm.js";
 import { lintJson, REPO, runCli } from "./support/cli.js";
 import { assertNoMachinePaths, lintSarif } from "./support/sarif.js";
 
@@ -86,5 +92,54 @@ describe("no output contains a temporary or absolute path", () => {
     expect(result.stdout).toContain("charts/webapp/templates/deployment.yaml");
     assertNoMachinePaths(result.stdout, [work]);
     if (format === "sarif") await lintSarif([path.join(work, "rendered.yaml"), "--chart-dir", path.join(work, "charts", "webapp")], { cwd: work });
+  });
+});
+
+describe("on the chart `helm create` scaffolds, every rendered key maps to a template line that writes it or an ancestor", () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-scaffold-"));
+    execFileSync(ensureHelm(), ["create", "demo"], { cwd: work });
+  }, 120_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("maps each key to its own line when the template writes it literally, else to the nearest written ancestor", () => {
+    const rendered = execFileSync(ensureHelm(), ["template", "rel", "demo", "--set", "ingress.enabled=true", "--set", "autoscaling.enabled=true"], { cwd: work, encoding: "utf8" });
+    const documents = splitDocuments("rendered.yaml", rendered);
+    // One probe finding at every key of every rendered document, mapped as the CLI maps findings.
+    const probes: { finding: Finding; keys: string[] }[] = [];
+    for (const document of documents) {
+      const parsed = parseDocument(document.text);
+      const visit = (node: unknown, keys: string[]): void => {
+        if (isMap(node)) {
+          for (const pair of node.items as Pair[]) {
+            const key = String((pair.key as { value: unknown }).value);
+            const start = (pair.key as Node).range![0];
+            const before = document.text.slice(0, start).split("\n");
+            const line = document.startLine + before.length - 1;
+            const column = before.at(-1)!.length + 1;
+            const finding: Finding = { ruleId: "probe", severity: "error", message: "", file: "rendered.yaml", line, column, endLine: line, endColumn: column + 1, remediation: "", suppressed: false, document };
+            probes.push({ finding, keys: [...keys, key] });
+            visit(pair.value, [...keys, key]);
+          }
+        } else if (isSeq(node)) for (const item of node.items) visit(item, keys);
+      };
+      visit(parsed.contents, []);
+    }
+    mapFindingsToTemplates(probes.map((p) => p.finding), documents, { cwd: work, chartDir: "demo" });
+
+    let exact = 0;
+    let ancestor = 0;
+    const wrong: string[] = [];
+    for (const { finding, keys } of probes) {
+      expect(finding.file).toMatch(/^demo\/templates\//);
+      const text = readFileSync(path.join(work, finding.file), "utf8").split("\n")[finding.line - 1]!.slice(finding.column - 1);
+      const writes = (key: string): boolean => text.startsWith(`${key}:`) || text.startsWith(`"${key}":`);
+      if (writes(keys.at(-1)!)) exact++;
+      else if (keys.slice(0, -1).some(writes)) ancestor++;
+      else wrong.push(`${keys.join(".")} (rendered line ${finding.rendered!.line}) -> ${finding.file}:${finding.line}: ${text}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(exact).toBeGreaterThan(ancestor); // the scaffold writes most keys literally; labels and probes come from helpers and values
   });
 });

@@ -101,6 +101,27 @@ describe("template source mapping", () => {
     );
   });
 
+  it("tells unnamed items apart by their literal values when a conditional item was not rendered", () => {
+    expectMapped(
+      [
+        "metrics:",
+        "  {{- if .Values.cpu }}",
+        "  - type: Resource",
+        "    resource:",
+        "      name: cpu",
+        "      target: {{ .Values.cpu }}",
+        "  {{- end }}",
+        "  {{- if .Values.memory }}",
+        "  - type: Resource",
+        "    resource:",
+        "      name: memory",
+        "      @target: {{ .Values.memory }}",
+        "  {{- end }}",
+      ].join("\n"),
+      ["metrics:", "  - type: Resource", "    resource:", "      name: memory", "      ^target: 80"].join("\n"),
+    );
+  });
+
   it("reads quoted keys", () => {
     expectMapped(
       ["metadata:", "  annotations:", "    @\"helm.sh/hook\": pre-install"].join("\n"),

@@ -4,7 +4,7 @@ import type { SourceDocument } from "../load/types.js";
 /** One step of the key path to a position in a rendered document, with what the template walk needs to match it. */
 export type PathStep =
   | { key: string; occurrence: number; scalar?: string }
-  | { index: number; length: number; identity?: string };
+  | { index: number; length: number; identity?: string; leaves?: Map<string, string> };
 
 export interface RenderedPath {
   steps: PathStep[];
@@ -48,7 +48,8 @@ export function renderedPathAt(document: SourceDocument, line: number, column: n
       if (index === -1) break;
       const item = items[index]!;
       const identity = identityOf(item);
-      steps.push({ index, length: items.length, ...(identity !== undefined ? { identity } : {}) });
+      const leaves = leavesOf(item);
+      steps.push({ index, length: items.length, ...(identity !== undefined ? { identity } : {}), ...(leaves.size > 0 ? { leaves } : {}) });
       node = item;
     } else {
       break;
@@ -67,6 +68,21 @@ function identityOf(item: Node): string | undefined {
     return name ? scalarText(name.value as Node | null) : undefined;
   }
   return undefined;
+}
+
+/** The scalar values inside a map item by their dotted key path (maps only, a few levels deep). */
+function leavesOf(item: Node, prefix = "", out = new Map<string, string>(), depth = 0): Map<string, string> {
+  if (!isMap(item) || depth > 4) return out;
+  for (const pair of item.items as Pair[]) {
+    const key = scalarText(pair.key as Node | null);
+    if (key === undefined) continue;
+    const value = pair.value as Node | null;
+    if (isScalar(value)) {
+      const text = scalarText(value);
+      if (text !== undefined) out.set(prefix + key, text);
+    } else if (value) leavesOf(value, `${prefix}${key}.`, out, depth + 1);
+  }
+  return out;
 }
 
 function scalarText(node: Node | null | undefined): string | undefined {

@@ -35,17 +35,57 @@ function matchKey(parent: OutlineNode, step: { key: string; occurrence: number; 
   return (step.scalar !== undefined ? candidates.find((c) => c.value === step.scalar) : undefined) ?? candidates[0];
 }
 
-function matchItem(parent: OutlineNode, step: { index: number; length: number; identity?: string }): OutlineNode | undefined {
+function matchItem(parent: OutlineNode, step: { index: number; length: number; identity?: string; leaves?: Map<string, string> }): OutlineNode | undefined {
   const items = parent.children.filter((c) => c.kind === "item");
   if (items.length === 0) return undefined;
   if (step.identity !== undefined) {
     const named = items.find((item) => identityOf(item) === step.identity);
     if (named) return named;
   }
+  const similar = step.leaves ? mostSimilar(items, step.leaves) : undefined;
+  if (similar) return similar;
   if (parent.children.some((c) => c.kind === "opaque")) return undefined;
   if (items.length === step.length) return items[step.index];
   const templated = items.filter((item) => identityOf(item) === undefined && isTemplated(item));
   return templated.length === 1 ? templated[0] : undefined;
+}
+
+/**
+ * The one item whose literal values agree with the rendered item's most often and never disagree
+ * (`- type: Resource` + `resource.name: cpu` tells the cpu metric from the memory one).
+ */
+function mostSimilar(items: OutlineNode[], leaves: Map<string, string>): OutlineNode | undefined {
+  let best: OutlineNode | undefined;
+  let bestScore = 0;
+  let tie = false;
+  for (const item of items) {
+    let score = 0;
+    let conflict = false;
+    for (const [key, value] of literalLeaves(item)) {
+      const rendered = leaves.get(key);
+      if (rendered === undefined) continue;
+      if (rendered === value) score++;
+      else conflict = true;
+    }
+    if (conflict || score === 0) continue;
+    if (score > bestScore) {
+      best = item;
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+function literalLeaves(node: OutlineNode, prefix = "", out = new Map<string, string>()): Map<string, string> {
+  for (const child of node.children) {
+    if (child.kind !== "key" || child.key === undefined) continue;
+    if (child.value !== undefined && !child.dynamicValue) {
+      if (!/^[|>]/.test(child.value)) out.set(prefix + child.key, child.value); // a block scalar's text is on later lines
+    }
+    else if (child.open) literalLeaves(child, `${prefix}${child.key}.`, out);
+  }
+  return out;
 }
 
 function identityOf(item: OutlineNode): string | undefined {
