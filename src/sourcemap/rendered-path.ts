@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from "yaml";
 import type { SourceDocument } from "../load/types.js";
 
 /** One step of the key path to a position in a rendered document, with what the template walk needs to match it. */
@@ -12,13 +12,20 @@ export interface RenderedPath {
   kind?: string;
 }
 
+// Several findings in one document parse it once.
+const parsedDocuments = new WeakMap<SourceDocument, Document>();
+
 /**
  * The key path leading to a 1-based line/column of a rendered document: the pairs and sequence items
  * whose ranges contain it. Works for any finding, whether a rule reported it at a key path or a loader
  * reported a raw position (a duplicate key: `occurrence` says which copy).
  */
 export function renderedPathAt(document: SourceDocument, line: number, column: number): RenderedPath {
-  const parsed = parseDocument(document.text, { uniqueKeys: false, keepSourceTokens: false });
+  let parsed = parsedDocuments.get(document);
+  if (!parsed) {
+    parsed = parseDocument(document.text, { uniqueKeys: false, keepSourceTokens: false });
+    parsedDocuments.set(document, parsed);
+  }
   const offset = offsetOf(document.text, line - document.startLine + 1, column);
   const steps: PathStep[] = [];
   const root = parsed.contents as Node | null;
