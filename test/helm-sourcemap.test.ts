@@ -70,6 +70,24 @@ describe("findings in helm template output land on the template line", () => {
     }
   });
 
+  it("leaves documents of a packaged (.tgz) subchart at their rendered position, and still maps the parent's", async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-tgz-"));
+    try {
+      const chart = path.join(work, "webapp");
+      cpSync(path.join(REPO, CHART), chart, { recursive: true });
+      execFileSync(ensureHelm(), ["package", path.join(chart, "charts", "cache-chart"), "--destination", path.join(chart, "charts")], { cwd: work });
+      rmSync(path.join(chart, "charts", "cache-chart"), { recursive: true });
+      const report = await lintJson(["-", "--chart-dir", "webapp"], { cwd: work, stdin: helmTemplate(chart) });
+      const sub = report.findings.filter((f) => /periodSeconds/.test(f.message));
+      expect(sub).toHaveLength(1);
+      expect(sub[0]!.file).toBe("<stdin>");
+      expect(sub[0]!.rendered).toBeUndefined();
+      expect(report.findings.filter((f) => f.file.startsWith("webapp/templates/")).length).toBe(report.findings.length - 1);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("leaves documents of another chart where they are", async () => {
     const other = rendered.replace(/# Source: webapp\//g, "# Source: other/");
     const report = await lintJson(["-", "--chart-dir", CHART], { stdin: other });
