@@ -161,6 +161,7 @@ function outlineLines(masked: string[], original: string[], actions: Map<number,
       const key = keyOf(rest);
       if (!key) {
         setValue(item, text.slice(col), rest);
+        if (BLOCK_SCALAR.test(stripComment(rest).trim())) blockScalarCol = item.col; // `- |`: a script follows
         rest = "";
         break;
       }
