@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { findRule, rules } from "../../rules/index.js";
@@ -8,6 +8,11 @@ import { ruleMarkdown } from "../docs/rule-docs.js";
 import { parseDuration } from "../model/duration.js";
 import type { RenderOptions } from "../render/context.js";
 import { FORMATTERS } from "../report/formats.js";
+import { githubStepSummary } from "../report/github.js";
+import { mapFindingsToTemplates } from "../sourcemap/map-findings.js";
+import { compareFindings } from "../engine/finding.js";
+import type { SourceDocument } from "../load/types.js";
+import { chartDirsOf } from "./chart-files.js";
 import { chalkFor } from "./color.js";
 import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
@@ -43,6 +48,9 @@ interface LintFlags {
   kubeVersion?: string;
   apiVersions: string[];
   repoRoot?: string;
+  chartDir?: string;
+  sarifCategory?: string;
+  chartsFromFiles?: boolean;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -80,6 +88,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--kube-version <version>", "Kubernetes version charts are rendered for (helm --kube-version)")
     .option("--api-versions <list>", "API versions available to charts' Capabilities (helm --api-versions; repeatable)", collect, [] as string[])
     .option("--repo-root <dir>", "root of the Git repository that Flux paths are relative to (default: the Git work tree of the input)")
+    .option("--chart-dir <dir>", "chart directory the helm template input was rendered from: findings point at the template lines")
+    .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")
+    .option("--charts-from-files", "the paths are files inside Helm charts (as pre-commit passes them): lint each chart that holds one")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -120,6 +131,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
+  if (flags.chartsFromFiles) {
+    paths = chartDirsOf(paths, io.cwd);
+    if (paths.length === 0) return 0; // no changed file belongs to a chart
+  }
   if (paths.length === 0) throw new UsageError("no input: give files, directories, globs, or - to read stdin (try --help)");
   const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
@@ -133,13 +148,19 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
       : undefined;
   if (diff) config.settings.baseName = diff.name;
   const result = lint(set, rules, config, diff?.base);
+  const documents = documentsOf(set);
+  if (flags.chartDir !== undefined || [...documents].some((d) => d.chartDir !== undefined)) {
+    mapFindingsToTemplates(result.findings, documents, { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) });
+    result.findings.sort(compareFindings);
+  }
   if (flags.quiet) result.findings = result.findings.filter((f) => f.severity === "error");
 
   const toFile = flags.output !== undefined;
   const chalk = chalkFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
-  const text = FORMATTERS[flags.format]!(result, { chalk });
+  const text = FORMATTERS[flags.format]!(result, { chalk, rules, version: VERSION, ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}) });
   if (toFile) writeFileSync(path.resolve(io.cwd, flags.output!), text);
   else io.stdout.write(text);
+  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(result));
 
   for (const failure of result.failures) io.stderr.write(`gitops-lint: ${failure}\n`);
   if (result.failures.length > 0) return 2;
@@ -183,4 +204,12 @@ async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedCon
     config.settings.releaseTimeoutSeconds = seconds;
   }
   return config;
+}
+
+/** Every document read, for telling apart documents rendered from one template. */
+function documentsOf(set: { objects: { source: SourceDocument }[]; problems: { document?: SourceDocument }[] }): Set<SourceDocument> {
+  const documents = new Set<SourceDocument>();
+  for (const object of set.objects) documents.add(object.source);
+  for (const problem of set.problems) if (problem.document) documents.add(problem.document);
+  return documents;
 }

@@ -1,0 +1,48 @@
+import type { Finding, LintResult } from "../engine/finding.js";
+import type { Severity } from "../engine/severity.js";
+
+const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };
+
+/**
+ * GitHub Actions workflow commands, one per finding:
+ * `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. Data escapes `%`, CR and LF;
+ * property values also escape `:` and `,` (the runner's own escaping rules, actions/toolkit
+ * `command.ts`). Suppressed findings are left out.
+ */
+export function formatGithub(result: LintResult): string {
+  const lines = result.findings.filter((f) => !f.suppressed).map(githubCommand);
+  return lines.length > 0 ? lines.join("\n") + "\n" : "";
+}
+
+export function githubCommand(finding: Finding): string {
+  const properties: [string, string | number][] = [
+    ["file", finding.file],
+    ["line", finding.line],
+    ["col", finding.column],
+  ];
+  if (finding.endLine > finding.line) properties.push(["endLine", finding.endLine]);
+  else if (finding.endColumn > finding.column) properties.push(["endLine", finding.endLine], ["endColumn", finding.endColumn]);
+  properties.push(["title", `gitops-lint ${finding.ruleId}`]);
+  const props = properties.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");
+  return `::${COMMAND[finding.severity]} ${props}::${escapeData(`${finding.message}\n\nHow to fix: ${finding.remediation}`)}`;
+}
+
+export function escapeData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+/** Markdown for `$GITHUB_STEP_SUMMARY`: counts and a table of findings. */
+export function githubStepSummary(result: LintResult): string {
+  const active = result.findings.filter((f) => !f.suppressed);
+  const { errors, warnings, infos, suppressed, objects, files } = result.summary;
+  const head = `### gitops-lint\n\n${active.length === 0 ? "No problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} info`}` +
+    `${suppressed ? ` (${suppressed} suppressed)` : ""} in ${objects} object${objects === 1 ? "" : "s"} from ${files} file${files === 1 ? "" : "s"}.\n`;
+  if (active.length === 0) return head;
+  const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const rows = active.map((f) => `| ${f.severity} | \`${cell(f.file)}:${f.line}\` | \`${f.ruleId}\` | ${cell(f.message)} |`);
+  return `${head}\n| Severity | Location | Rule | Message |\n|---|---|---|---|\n${rows.join("\n")}\n`;
+}

@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import jsYaml from "js-yaml";
+import { isObject } from "../model/json.js";
+
+/**
+ * The template file in a chart directory that a `# Source:` path names. `helm template` writes
+ * `<chart>/templates/<file>` and, for subcharts, `<chart>/charts/<sub>/templates/<file>` (nested as deep
+ * as the dependencies go), where `<chart>` and `<sub>` are chart *names*: a subchart's directory under
+ * `charts/` may be named differently, and a dependency `alias` renames it. Returns an absolute path, or
+ * undefined when the source belongs to another chart or the file is not on disk (a packaged `.tgz`
+ * subchart, a chart from a repository).
+ */
+export function templateFileFor(helmSource: string, chartDir: string): string | undefined {
+  const segments = helmSource.split("/");
+  if (segments.length < 3 || segments.some((s) => s === ".." || s === "." || s === "")) return undefined;
+  const [chart, ...rest] = segments;
+  if (chart !== path.basename(chartDir) && chart !== chartNameOf(chartDir)) return undefined;
+  let dir = chartDir;
+  while (rest[0] === "charts" && rest.length > 2) {
+    const sub = subchartDir(dir, rest[1]!);
+    if (!sub) return undefined;
+    dir = sub;
+    rest.splice(0, 2);
+  }
+  const file = path.join(dir, ...rest);
+  return isFile(file) ? file : undefined;
+}
+
+function subchartDir(parent: string, name: string): string | undefined {
+  const charts = path.join(parent, "charts");
+  const direct = path.join(charts, name);
+  if (isFile(path.join(direct, "Chart.yaml"))) return direct;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(charts).sort();
+  } catch {
+    return undefined;
+  }
+  const byName = entries.map((e) => path.join(charts, e)).find((dir) => chartNameOf(dir) === name);
+  if (byName) return byName;
+  const alias = dependenciesOf(parent).find((d) => d.alias === name);
+  return alias?.name !== undefined && alias.name !== name ? subchartDir(parent, alias.name) : undefined;
+}
+
+function chartYaml(dir: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = jsYaml.load(readFileSync(path.join(dir, "Chart.yaml"), "utf8"));
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function chartNameOf(dir: string): string | undefined {
+  const name = chartYaml(dir)?.name;
+  return typeof name === "string" ? name : undefined;
+}
+
+function dependenciesOf(dir: string): { name?: string; alias?: string }[] {
+  const deps = chartYaml(dir)?.dependencies;
+  return Array.isArray(deps)
+    ? deps.filter(isObject).map((d) => ({
+        ...(typeof d.name === "string" ? { name: d.name } : {}),
+        ...(typeof d.alias === "string" ? { alias: d.alias } : {}),
+      }))
+    : [];
+}
+
+function isFile(file: string): boolean {
+  return existsSync(file) && statSync(file).isFile();
+}

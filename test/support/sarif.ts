@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Ajv04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { expect } from "vitest";
+import { REPO, runCli, type CliResult } from "./cli.js";
+
+// CI clones main with shared/ beside the repository.
+export const SARIF_SCHEMA_PATH = path.join(REPO, "..", "shared", "schemas", "sarif-schema-2.1.0.json");
+
+let validator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
+
+function schemaValidator(): ((data: unknown) => boolean) & { errors?: unknown } {
+  if (!validator) {
+    // The OASIS schema is draft-04 (`id`, not `$id`).
+    const ajv = new Ajv04({ allErrors: true, strict: false, strictRequired: false });
+    addFormats(ajv);
+    validator = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA_PATH, "utf8")) as object);
+  }
+  return validator;
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: string;
+  runs: SarifRun[];
+}
+export interface SarifRun {
+  tool: { driver: { name: string; version?: string; rules: SarifRule[] } };
+  automationDetails?: { id: string };
+  columnKind?: string;
+  results: SarifResult[];
+}
+export interface SarifRule {
+  id: string;
+  shortDescription?: { text: string };
+  fullDescription?: { text: string };
+  help?: { text: string; markdown?: string };
+  helpUri?: string;
+  defaultConfiguration?: { level: string };
+  properties?: { tags?: string[]; precision?: string };
+}
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex?: number;
+  level: string;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }[];
+  suppressions?: { kind: string; justification?: string }[];
+  partialFingerprints?: Record<string, string>;
+  properties?: { rendered?: { file: string; line: number; column: number } };
+}
+
+/**
+ * Every SARIF log the suite produces goes through here: the OASIS schema, then what GitHub code scanning
+ * needs beyond it (schema README): `$schema`, a `results` array, one location per result with a
+ * relative URI and a full region, and rule descriptors with descriptions and help.
+ */
+export function assertValidSarif(text: string): SarifLog {
+  const log = JSON.parse(text) as SarifLog;
+  const validate = schemaValidator();
+  if (!validate(log)) throw new Error(`SARIF does not match the 2.1.0 schema: ${JSON.stringify(validate.errors, null, 2)}`);
+  expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+  expect(log.version).toBe("2.1.0");
+  expect(log.runs).toHaveLength(1);
+  const run = log.runs[0]!;
+  expect(Array.isArray(run.results)).toBe(true);
+  expect(run.columnKind).toBe("utf16CodeUnits");
+  const ids = run.tool.driver.rules.map((r) => r.id);
+  for (const rule of run.tool.driver.rules) {
+    expect(rule.shortDescription?.text.length).toBeGreaterThan(10);
+    expect(rule.fullDescription?.text.length).toBeGreaterThan(10);
+    expect(rule.help?.text.length).toBeGreaterThan(10);
+    expect(rule.help?.markdown).toMatch(/```yaml/);
+    expect(rule.helpUri).toMatch(/^https:\/\/.+#/);
+    expect(["error", "warning", "note"]).toContain(rule.defaultConfiguration?.level);
+    expect(rule.properties?.tags?.length).toBeGreaterThan(0);
+    expect(["very-high", "high", "medium", "low"]).toContain(rule.properties?.precision);
+  }
+  for (const result of run.results) {
+    expect(ids).toContain(result.ruleId);
+    expect(run.tool.driver.rules[result.ruleIndex!]?.id).toBe(result.ruleId);
+    expect(result.message.text.length).toBeGreaterThan(0);
+    expect(result.locations).toHaveLength(1);
+    const { artifactLocation, region } = result.locations[0]!.physicalLocation;
+    expect(artifactLocation.uriBaseId).toBe("%SRCROOT%");
+    expect(artifactLocation.uri).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/|\\/i); // relative, forward slashes
+    expect(new URL(artifactLocation.uri, "https://example.invalid/repo/").href).toContain("example.invalid");
+    for (const key of ["startLine", "startColumn", "endLine", "endColumn"] as const) {
+      expect(Number.isInteger(region[key]) && region[key] >= 1, `${key} of ${JSON.stringify(region)}`).toBe(true);
+    }
+    expect(region.endLine > region.startLine || region.endColumn > region.startColumn).toBe(true);
+  }
+  assertNoMachinePaths(text);
+  return log;
+}
+
+/** No output may name a temporary directory or an absolute path of this machine. */
+export function assertNoMachinePaths(text: string, extra: string[] = []): void {
+  for (const forbidden of [REPO.replace(/\/$/, ""), os.tmpdir(), os.homedir(), ...extra]) {
+    expect(text.includes(forbidden), `output contains ${forbidden}`).toBe(false);
+  }
+  expect(text).not.toMatch(/file:\/\//);
+}
+
+export async function lintSarif(args: string[], options: { cwd?: string; stdin?: string } = {}): Promise<SarifLog & { cli: CliResult }> {
+  const cli = await runCli([...args, "-f", "sarif"], options);
+  return { ...assertValidSarif(cli.stdout), cli };
+}
