@@ -38,8 +38,8 @@ export function parseSourceDocument(doc: SourceDocument): ParseResult {
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
   }
-  if (value !== undefined && doc.text.includes("*") && expandedSize(value) > MAX_EXPANDED_NODES) {
-    const at = doc.text.indexOf("*");
+  if (value !== undefined && mayHaveAliases(doc.text) && expandedSize(value) > MAX_EXPANDED_NODES) {
+    const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
     return {
       problems: [
         problemAt(doc, "invalid-input", at,
@@ -86,6 +86,16 @@ function keyAt(text: string, offset: number): string {
 
 function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+// An anchor (`&a`) and an alias (`*a`) where YAML allows node properties: after a space, a line
+// start or a flow indicator. Without both, no node is shared and the value cannot be bigger than
+// the text, so the walk below is skipped (`*` alone is common: globs, RBAC verbs, cron schedules).
+const ANCHOR = /(?:^|[\s[{,])&[^\s[\]{},]/m;
+const ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/m;
+
+function mayHaveAliases(text: string): boolean {
+  return text.includes("&") && text.includes("*") && ANCHOR.test(text) && ALIAS.test(text);
 }
 
 /** Size of the value with aliases expanded, without expanding them (memoised per shared node). */
