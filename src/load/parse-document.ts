@@ -9,7 +9,7 @@ import type { LoadProblem, SourceDocument } from "./types.js";
 // (@types/js-yaml does not declare the `types` export that js-yaml has.)
 const SCHEMA = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
 
-/** Expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
+/** Default expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
 export interface ParseResult {
@@ -17,7 +17,7 @@ export interface ParseResult {
   problems: LoadProblem[];
 }
 
-export function parseSourceDocument(doc: SourceDocument): ParseResult {
+export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number = MAX_EXPANDED_NODES): ParseResult {
   const directive = findTemplateDirective(doc.text);
   if (directive) {
     return {
@@ -38,12 +38,13 @@ export function parseSourceDocument(doc: SourceDocument): ParseResult {
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
   }
-  if (value !== undefined && mayHaveAliases(doc.text) && expandedSize(value) > MAX_EXPANDED_NODES) {
+  if (value !== undefined && mayHaveAliases(doc.text) && expandedSize(value, maxAliasNodes) > maxAliasNodes) {
     const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
     return {
       problems: [
         problemAt(doc, "invalid-input", at,
-          `aliases expand this document past ${MAX_EXPANDED_NODES.toLocaleString("en-US")} nodes (an alias bomb?); it was not linted`),
+          `aliases expand this document past ${maxAliasNodes.toLocaleString("en-US")} nodes (an alias bomb?), so it was not linted; ` +
+            "write the repeated parts out or raise limits.maxAliasNodes in .gitops-lint.yaml"),
       ],
     };
   }
@@ -99,7 +100,7 @@ function mayHaveAliases(text: string): boolean {
 }
 
 /** Size of the value with aliases expanded, without expanding them (memoised per shared node). */
-function expandedSize(root: unknown): number {
+function expandedSize(root: unknown, limit: number): number {
   const memo = new Map<object, number>();
   const size = (node: unknown): number => {
     if (node === null || typeof node !== "object") return 1;
@@ -109,7 +110,7 @@ function expandedSize(root: unknown): number {
     let total = 1;
     for (const child of Object.values(node)) {
       total += size(child);
-      if (total > MAX_EXPANDED_NODES) break;
+      if (total > limit) break;
     }
     memo.set(node, total);
     return total;
