@@ -5,6 +5,7 @@ import { findRule, rules } from "../../rules/index.js";
 import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
 import { lint } from "../engine/lint.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
+import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
 import { parseDuration } from "../model/duration.js";
 import { FORMATTERS } from "../report/formats.js";
 import { chalkFor } from "./color.js";
@@ -29,6 +30,8 @@ interface LintFlags {
   color?: boolean;
   stdinFilename: string;
   releaseTimeout?: string;
+  maxFileSize?: string;
+  maxDocuments?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -54,6 +57,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--no-color", "disable colour")
     .option("--stdin-filename <name>", "name for input read from stdin", "<stdin>")
     .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
+    .option("--max-file-size <size>", "skip (and report) input files bigger than this, e.g. 64MB (default 256MiB)")
+    .option("--max-documents <n>", "report documents past this count per file instead of linting them (default 100000)")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -100,7 +105,8 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     throw new UsageError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
   }
   const config = await resolveConfig(flags, io.cwd);
-  const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin) });
+  const limits = limitsFrom(config, flags);
+  const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin, limits.maxFileSize), limits });
   const result = lint(set, rules, config);
   if (flags.quiet) result.findings = result.findings.filter((f) => f.severity === "error");
 
@@ -115,6 +121,21 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const { errors, warnings } = result.summary;
   if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) return 1;
   return 0;
+}
+
+function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {
+  const limits: LoadLimits = { ...(config.limits ?? DEFAULT_LIMITS) };
+  if (flags.maxFileSize !== undefined) {
+    const bytes = parseByteSize(flags.maxFileSize);
+    if (bytes === undefined) throw new UsageError(`--max-file-size expects a size such as 64MB or 536870912, got "${flags.maxFileSize}"`);
+    limits.maxFileSize = bytes;
+  }
+  if (flags.maxDocuments !== undefined) {
+    const n = Number(flags.maxDocuments);
+    if (!(Number.isInteger(n) && n >= 1)) throw new UsageError(`--max-documents expects a whole number of at least 1, got "${flags.maxDocuments}"`);
+    limits.maxDocuments = n;
+  }
+  return limits;
 }
 
 async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {

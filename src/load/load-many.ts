@@ -1,5 +1,5 @@
 import { promises as fs, readFileSync, statSync } from "node:fs";
-import type { InputFile } from "./inputs.js";
+import { reasonOf, type InputFile } from "./inputs.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { fileTooBig, loadFile, prepareFile } from "./load-file.js";
 import { defaultPoolSize, ParsePool } from "./parse-pool.js";
@@ -99,9 +99,7 @@ async function readInput(input: InputFile, limits: LoadLimits, readStdin: () => 
     // A device or pipe (/dev/stdin, a FIFO, /dev/zero): read no more than the limit allows.
     return { bytes: await readBounded(input.absolutePath, limits.maxFileSize) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "ELOOP" ? "too many symbolic links (a link loop)" : code ?? (error as Error).message;
-    return { problem: unreadable(input.name, reason) };
+    return { problem: unreadable(input.name, reasonOf(error as NodeJS.ErrnoException)) };
   }
 }
 
