@@ -57,6 +57,7 @@ export function fileTooBig(file: string, size: number, limit: number): LoadProbl
 }
 
 function decode(file: string, bytes: Uint8Array): { text: string } | { problem: LoadProblem } {
+  // A NUL further in is reported per document (parse-document.ts): the other documents are still linted.
   const nul = bytes.subarray(0, 8192).indexOf(0);
   if (nul !== -1) {
     return { problem: { kind: "invalid-input", file, line: 1, column: 1, message: `binary data (a NUL byte at offset ${nul}): not a YAML or JSON manifest` } };

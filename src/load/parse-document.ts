@@ -6,8 +6,10 @@ import type { LoadProblem, SourceDocument } from "./types.js";
 
 // Kubernetes reads YAML with merge keys (`<<: *anchor`, also `!!merge <<:`); plain data otherwise,
 // so no timestamps or binary types turn strings into objects.
-// (@types/js-yaml does not declare the `types` export that js-yaml has.)
-const SCHEMA = jsYaml.CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
+// (@types/js-yaml does not declare the `types` export that js-yaml has. `merge` must be an *implicit*
+// type: given to extend() as a plain list it would only match an explicit `!!merge` tag, and a plain
+// `<<` would stay a key named "<<".)
+const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 
 /** Default expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
 export const MAX_EXPANDED_NODES = 2_000_000;
@@ -27,6 +29,11 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
             "render it with `helm template` and lint the output (kustomize fails on it with \"yaml: invalid map key\")"),
       ],
     };
+  }
+  const nul = doc.text.indexOf("\0");
+  if (nul !== -1) {
+    // js-yaml stops reading at a NUL and would return a truncated document.
+    return { problems: [problemAt(doc, "invalid-input", nul, "a NUL byte: YAML does not allow control characters, so this is corrupt or not text; the document was not linted")] };
   }
   let value: unknown;
   let problems: LoadProblem[] = [];

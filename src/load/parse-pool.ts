@@ -65,7 +65,13 @@ export class ParsePool {
       if (!task) return;
       this.busy.delete(worker);
       this.idle.push(worker);
-      task.resolve(reply.results.map((r, i) => ({ ...r, problems: r.problems.map((p) => ({ ...p, file: task.documents[i]!.file, document: task.documents[i]! })) })));
+      task.resolve(
+        reply.results.map((r, i) => {
+          const document = task.documents[i]!;
+          // The same shape (and key order) as parseSourceDocument's own problems.
+          return { ...r, problems: r.problems.map(({ kind, line, column, message }) => ({ kind, file: document.file, line, column, message, document })) };
+        }),
+      );
       this.pump();
     });
     const fail = (): void => {
