@@ -2,8 +2,11 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { lintJson, spawnCli, type JsonReport } from "./support/cli.js";
+
+// Several tests start the real binary; a busy machine must not time them out.
+vi.setConfig({ testTimeout: 60_000 });
 
 const GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
 const dirs: string[] = [];
