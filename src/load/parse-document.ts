@@ -11,6 +11,9 @@ import type { LoadProblem, SourceDocument } from "./types.js";
 // `<<` would stay a key named "<<".)
 const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 
+/** Nesting depth js-yaml accepts (its own default is 100, which a deep CRD schema could approach). */
+const MAX_DEPTH = 1000;
+
 /** Default expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
@@ -39,8 +42,13 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
   let problems: LoadProblem[] = [];
   try {
     // Fast path: js-yaml is several times faster than a full AST parse, and strict about duplicate keys.
-    value = jsYaml.load(doc.text, { schema: SCHEMA });
-  } catch {
+    value = jsYaml.load(doc.text, { schema: SCHEMA, maxDepth: MAX_DEPTH } as jsYaml.LoadOptions);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack: no manifest looks like that, and the other parser
+    // would only spend seconds failing the same way.
+    if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
+    const mark = (error as { mark?: { position?: number } }).mark;
+    if (/nesting exceeded maxDepth/.test(String((error as Error).message))) return { problems: [tooDeep(doc, mark?.position ?? deepestOffset(doc.text))] };
     // Slow path, only for documents js-yaml rejects: `yaml` gives exact positions, names every
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
@@ -59,7 +67,13 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
 }
 
 function parseTolerantly(doc: SourceDocument): ParseResult {
-  const parsed = parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  let parsed: ReturnType<typeof parseDocument>;
+  try {
+    parsed = parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  } catch (error) {
+    if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
+    return { problems: [problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`)] };
+  }
   const problems: LoadProblem[] = [];
   let fatal = false;
   for (const error of parsed.errors) {
@@ -79,6 +93,25 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
     problems.push(problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`));
     return { problems };
   }
+}
+
+function tooDeep(doc: SourceDocument, offset: number): LoadProblem {
+  return problemAt(doc, "invalid-input", offset,
+    `nested more than ${MAX_DEPTH} levels deep: no manifest looks like this, the file is probably generated wrongly; the document was not linted`);
+}
+
+/** Where nesting first gets absurd (flow brackets or indentation), for the finding's position. */
+function deepestOffset(text: string): number {
+  let depth = 0;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x0a) lineStart = i + 1;
+    if (depth > 500 || (c !== 0x20 && c !== 0x2d && c !== 0x0a && i - lineStart > 1000 && /^[ -]*$/.test(text.slice(lineStart, i)))) return i;
+  }
+  return 0;
 }
 
 function problemAt(doc: SourceDocument, kind: LoadProblem["kind"], offset: number, message: string): LoadProblem {
