@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseDocument } from "yaml";
 import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
+import { yamlLib } from "../load/lazy-yaml.js";
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
@@ -81,7 +81,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   } catch (error) {
     throw new UsageError(`cannot read config ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const parsed = yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (parsed.errors.length > 0) {
     const error = parsed.errors[0]!;
     const { line, column } = lineColumnAt(text, error.pos[0]);

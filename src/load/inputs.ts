@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { globby, isDynamicPattern } from "globby";
+// globby is loaded only for directories and patterns: naming files (the pre-commit case) skips its load time.
+const globbyLib = (): Promise<typeof import("globby")> => import("globby");
 import type { LoadProblem } from "./types.js";
 
 export interface InputFile {
@@ -42,6 +43,7 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
     if (!(stat instanceof Error)) {
       if (stat.isDirectory()) {
         // Symlinked directories are not followed: a link loop must not hang the walk.
+        const { globby } = await globbyLib();
         const found = await globby(MANIFEST_GLOB, { cwd: absolute, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, onlyFiles: false });
         const walked = new Set(found);
         for (const entry of found.sort()) {
@@ -52,7 +54,8 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       } else {
         add(absolute);
       }
-    } else if (isDynamicPattern(arg)) {
+    } else if ((await globbyLib()).isDynamicPattern(arg)) {
+      const { globby } = await globbyLib();
       const found = await globby(arg, { cwd: options.cwd, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, onlyFiles: false });
       let matched = 0;
       const walked = new Set(found);

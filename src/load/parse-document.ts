@@ -1,5 +1,5 @@
 import jsYaml from "js-yaml";
-import { parseDocument } from "yaml";
+import { yamlLib } from "./lazy-yaml.js";
 import { findTemplateDirective } from "./template-directives.js";
 import { lineColumnAt } from "./text-position.js";
 import type { LoadProblem, SourceDocument } from "./types.js";
@@ -67,9 +67,9 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
 }
 
 function parseTolerantly(doc: SourceDocument): ParseResult {
-  let parsed: ReturnType<typeof parseDocument>;
+  let parsed: ReturnType<ReturnType<typeof yamlLib>["parseDocument"]>;
   try {
-    parsed = parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false });
+    parsed = yamlLib().parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false, logLevel: "error" });
   } catch (error) {
     if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
     return { problems: [problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`)] };

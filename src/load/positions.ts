@@ -1,4 +1,10 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import type { Document, Node, Pair } from "yaml";
+import { yamlLib } from "./lazy-yaml.js";
+
+const isAlias = (node: unknown): node is import("yaml").Alias => yamlLib().isAlias(node);
+const isMap = (node: unknown): node is import("yaml").YAMLMap => yamlLib().isMap(node);
+const isScalar = (node: unknown): node is import("yaml").Scalar => yamlLib().isScalar(node);
+const isSeq = (node: unknown): node is import("yaml").YAMLSeq => yamlLib().isSeq(node);
 import type { NodePath, Position, SourceDocument } from "./types.js";
 
 interface Located {
@@ -11,7 +17,7 @@ interface Located {
  * once a finding needs a position in them: the fast load path keeps no positions at all.
  */
 export class PositionResolver {
-  private readonly cache = new Map<SourceDocument, { doc: Document; lines: LineCounter }>();
+  private readonly cache = new Map<SourceDocument, { doc: Document; lines: import("yaml").LineCounter }>();
 
   /** Position of the key at `path` (key start to value end); the deepest existing ancestor if the path goes further than the document. */
   resolve(source: SourceDocument, path: NodePath): Position {
@@ -27,9 +33,10 @@ export class PositionResolver {
     };
   }
 
-  private parsed(source: SourceDocument): { doc: Document; lines: LineCounter } {
+  private parsed(source: SourceDocument): { doc: Document; lines: import("yaml").LineCounter } {
     let entry = this.cache.get(source);
     if (!entry) {
+      const { LineCounter, parseDocument } = yamlLib();
       const lines = new LineCounter();
       const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: false, merge: true, keepSourceTokens: false });
       entry = { doc, lines };
