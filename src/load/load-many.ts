@@ -2,6 +2,7 @@ import { promises as fs, readFileSync, statSync } from "node:fs";
 import { reasonOf, type InputFile } from "./inputs.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { fileTooBig, loadFile, prepareFile } from "./load-file.js";
+import type { ParseResult } from "./parse-document.js";
 import { defaultPoolSize, ParsePool } from "./parse-pool.js";
 import type { LoadedFile, LoadProblem, ParsedDocument, SourceDocument } from "./types.js";
 
@@ -25,25 +26,38 @@ const BATCH_BYTES = 256 * 1024;
 export async function loadMany(inputs: InputFile[], options: LoadManyOptions): Promise<{ files: LoadedFile[]; problems: LoadProblem[] }> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const problems: LoadProblem[] = [];
-  const read: Array<{ name: string; bytes: Uint8Array }> = [];
-  for (const input of inputs) {
-    const bytes = await readInput(input, limits, options.readStdin);
-    if ("problem" in bytes) problems.push(bytes.problem);
-    else read.push({ name: input.name, bytes: bytes.bytes });
-  }
-
-  const total = read.reduce((sum, r) => sum + r.bytes.byteLength, 0);
+  // stdin is read first: its size decides, with the files', whether workers pay off.
+  let stdin: Promise<Uint8Array> | undefined;
+  const readStdin = (): Promise<Uint8Array> => (stdin ??= options.readStdin());
+  const stdinSize = inputs.some((i) => i.absolutePath === undefined) ? await readStdin().then((b) => b.byteLength, () => 0) : 0;
   const requested = options.workers ?? workersFromEnv();
-  const workers = requested === "auto" ? (total >= PARALLEL_MIN_BYTES ? defaultPoolSize() : 0) : requested;
-  if (workers < 1) return { files: read.map((r) => loadFile(r.name, r.bytes, limits)), problems };
+  const workers = requested === "auto" ? (stdinSize + totalSize(inputs) >= PARALLEL_MIN_BYTES ? defaultPoolSize() : 0) : requested;
+
+  // One file's bytes at a time: they are dropped once decoded, so peak memory is the text and the
+  // parsed values, not also every input's raw bytes.
+  if (workers < 1) {
+    const files: LoadedFile[] = [];
+    for (const input of inputs) {
+      const read = await readInput(input, limits, readStdin);
+      if ("problem" in read) problems.push(read.problem);
+      else files.push(loadFile(input.name, read.bytes, limits));
+    }
+    return { files, problems };
+  }
 
   const pool = new ParsePool(limits.maxAliasNodes, workers);
   try {
-    const pending = read.map(({ name, bytes }) => {
-      const prepared = prepareFile(name, bytes, limits);
+    const pending: Array<{ name: string; problems: LoadProblem[]; batches: Array<Promise<{ batch: SourceDocument[]; results: ParseResult[] }>> }> = [];
+    for (const input of inputs) {
+      const read = await readInput(input, limits, readStdin);
+      if ("problem" in read) {
+        problems.push(read.problem);
+        continue;
+      }
+      const prepared = prepareFile(input.name, read.bytes, limits);
       const batches = batchesOf(prepared.sources).map((batch) => pool.parse(batch).then((results) => ({ batch, results })));
-      return { name, problems: prepared.problems, batches };
-    });
+      pending.push({ name: input.name, problems: prepared.problems, batches });
+    }
     await pool.helpUntilDrained();
     const files: LoadedFile[] = [];
     for (const file of pending) {
@@ -61,6 +75,20 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
   } finally {
     await pool.close();
   }
+}
+
+/** Bytes the files will have, from the file system. */
+function totalSize(inputs: InputFile[]): number {
+  let total = 0;
+  for (const input of inputs) {
+    if (input.absolutePath === undefined) continue;
+    try {
+      total += statSync(input.absolutePath).size;
+    } catch {
+      // reported when it is read
+    }
+  }
+  return total;
 }
 
 /** `GITOPS_LINT_WORKERS=0|N|auto` (workers besides the main thread): for benchmarks and for machines where threads are unwelcome. */
