@@ -6,6 +6,7 @@ import { PositionResolver } from "../load/positions.js";
 import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
 import { parseDuration } from "../model/duration.js";
+import { DEFAULT_SHELL_LIMITS } from "../model/shell-parser.js";
 import { isObject } from "../model/json.js";
 import type { AnyRule, RunSettings } from "./rule.js";
 import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";
@@ -67,6 +68,8 @@ export function configSchema(rules: AnyRule[]): Record<string, unknown> {
           maxFileSize: { type: ["integer", "string"], description: "bytes per input file, or a size such as 64MB or 512MiB (default 256MiB)" },
           maxDocuments: { type: "integer", minimum: 1, description: `documents per input file (default ${DEFAULT_LIMITS.maxDocuments})` },
           maxAliasNodes: { type: "integer", minimum: 1, description: `nodes a document may have with its YAML aliases expanded (default ${DEFAULT_LIMITS.maxAliasNodes})` },
+          shellMaxScriptLength: { type: "integer", minimum: 1, description: `characters of a shell script the shell checks parse (default ${DEFAULT_SHELL_LIMITS.maxScriptLength})` },
+          shellFileBudgetMs: { type: "integer", minimum: 1, description: `milliseconds of shell parsing per input file (default ${DEFAULT_SHELL_LIMITS.fileBudgetMs})` },
         },
       },
     },
@@ -128,6 +131,13 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
     settings.releaseTimeoutSeconds = seconds;
   }
   const limits = limitsOf(value.limits, at);
+  const shell = isObject(value.limits) ? value.limits : {};
+  if (typeof shell.shellMaxScriptLength === "number" || typeof shell.shellFileBudgetMs === "number") {
+    settings.shellLimits = {
+      maxScriptLength: typeof shell.shellMaxScriptLength === "number" ? shell.shellMaxScriptLength : DEFAULT_SHELL_LIMITS.maxScriptLength,
+      fileBudgetMs: typeof shell.shellFileBudgetMs === "number" ? shell.shellFileBudgetMs : DEFAULT_SHELL_LIMITS.fileBudgetMs,
+    };
+  }
   return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}) };
 }
 

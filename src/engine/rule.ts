@@ -1,6 +1,7 @@
 import type { NodePath, SourceDocument } from "../load/types.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import type { K8sObject, ObjectRef } from "../model/objects.js";
+import type { ShellLimits } from "../model/shell-parser.js";
 import type { Severity } from "./severity.js";
 
 /** Everything the docs, `explain`, SARIF rule descriptors and config validation need to know about a rule. */
@@ -41,6 +42,8 @@ export type Report = FindingAnchor & {
 export interface RunSettings {
   /** `--release-timeout` or config `releaseTimeout`, in seconds. */
   releaseTimeoutSeconds?: number;
+  /** Config `limits.shellMaxScriptLength` / `limits.shellFileBudgetMs`; pass to `new ShellParseBudget(...)`. */
+  shellLimits?: ShellLimits;
 }
 
 export interface RuleContext<Options> {
