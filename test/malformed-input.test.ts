@@ -141,6 +141,12 @@ describe("limits", () => {
     expect(report.summary.objects).toBe(1);
   });
 
+  it("an alias inside its own anchor (an infinite value) is refused, not walked", async () => {
+    const report = await lintJson(["-"], { stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  self: *m\n" });
+    expect(invalid(report)).toEqual([{ file: "<stdin>", line: 5, column: 9, message: expect.stringContaining("contains it") }]);
+    expect(report.summary.objects).toBe(0);
+  });
+
   it("a document that shares anchors legitimately stays under the alias limit", async () => {
     const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {a: b}\n  annotations: *l\ndata: {}\n";
     const report = await lintJson(["-"], { stdin: text });

@@ -34,6 +34,9 @@ export function checkInput(bytes: Uint8Array, ruleList: AnyRule[] = rules): void
       throw new Error(`document ${source.index} (line ${source.startLine}) was neither linted nor reported`);
     }
   }
+  for (const document of loaded.documents) {
+    if (isCyclic(document.value)) throw new Error(`document ${document.source.index} has a value that contains itself (a recursive alias)`);
+  }
   const set = new ManifestSet();
   set.add(loaded);
   const result = lint(set, ruleList, { severities: new Map(), options: new Map(), settings: {} });
@@ -44,10 +47,25 @@ export function checkInput(bytes: Uint8Array, ruleList: AnyRule[] = rules): void
   for (const format of Object.values(FORMATTERS)) format(result, { chalk: new Chalk({ level: 0 }) });
 }
 
+function isCyclic(root: unknown): boolean {
+  const visiting = new Set<object>();
+  const done = new Set<object>();
+  const visit = (node: unknown): boolean => {
+    if (node === null || typeof node !== "object" || done.has(node)) return false;
+    if (visiting.has(node)) return true;
+    visiting.add(node);
+    for (const child of Object.values(node)) if (visit(child)) return true;
+    visiting.delete(node);
+    done.add(node);
+    return false;
+  };
+  return visit(root);
+}
+
 // ---- generators ---------------------------------------------------------------------------------
 
 const TOKENS = [
-  "---", "...", "- ", ": ", "? ", "{", "}", "[", "]", ",", "&a ", "*a", "&b ", "*b", "<<: *a", "!!merge <<: *a", "!!str ", "!!binary ", "!ruby/object ",
+  "---", "...", "- ", ": ", "? ", "{", "}", "[", "]", ",", "&a ", "*a", "&b ", "*b", "a: &r [*r]", "k: &s {x: *s}", "<<: *a", "!!merge <<: *a", "!!str ", "!!binary ", "!ruby/object ",
   "|", ">-", "|+", "'", '"', "\\", "#", "%YAML 1.2", "%TAG ! tag:x,2000:", "\t", "  ", "\n", "\r\n", "{{ .Values.x }}", "{{", "}}", "\u0000", "\uFEFF",
   "\u00e9", "\ud83d\ude00", "0x1F", "1e400", "-.inf", ".nan", "null", "~", "yes", "on", "2024-01-01", "=", "@", "`",
 ];

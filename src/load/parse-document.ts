@@ -53,7 +53,17 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
   }
-  if (value !== undefined && mayHaveAliases(doc.text) && expandedSize(value, maxAliasNodes) > maxAliasNodes) {
+  const expanded = value !== undefined && mayHaveAliases(doc.text) ? expandedSize(value, maxAliasNodes) : 0;
+  if (expanded === Infinity) {
+    const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
+    return {
+      problems: [
+        problemAt(doc, "invalid-input", at,
+          "an alias refers to a node that contains it (the value would be infinite); Kubernetes rejects this, so the document was not linted"),
+      ],
+    };
+  }
+  if (expanded > maxAliasNodes) {
     const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
     return {
       problems: [
@@ -139,21 +149,29 @@ function mayHaveAliases(text: string): boolean {
   return text.includes("&") && text.includes("*") && ANCHOR.test(text) && ALIAS.test(text);
 }
 
-/** Size of the value with aliases expanded, without expanding them (memoised per shared node). */
+/** Size of the value with aliases expanded, without expanding them (memoised per shared node); Infinity when a node contains itself. */
 function expandedSize(root: unknown, limit: number): number {
   const memo = new Map<object, number>();
+  const visiting = new Set<object>();
+  let cyclic = false;
   const size = (node: unknown): number => {
     if (node === null || typeof node !== "object") return 1;
+    if (visiting.has(node)) {
+      cyclic = true;
+      return 1;
+    }
     const known = memo.get(node);
     if (known !== undefined) return known;
-    memo.set(node, 1); // cycles (self-referencing aliases) count once
+    visiting.add(node);
     let total = 1;
     for (const child of Object.values(node)) {
       total += size(child);
-      if (total > limit) break;
+      if (total > limit || cyclic) break;
     }
+    visiting.delete(node);
     memo.set(node, total);
     return total;
   };
-  return size(root);
+  const total = size(root);
+  return cyclic ? Infinity : total;
 }
