@@ -5,6 +5,7 @@ import { findRule, rules } from "../../rules/index.js";
 import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
 import { lint } from "../engine/lint.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
+import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
 import { parseDuration } from "../model/duration.js";
 import type { RenderOptions } from "../render/context.js";
 import { FORMATTERS } from "../report/formats.js";
@@ -51,6 +52,8 @@ interface LintFlags {
   chartDir?: string;
   sarifCategory?: string;
   chartsFromFiles?: boolean;
+  maxFileSize?: string;
+  maxDocuments?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
@@ -91,6 +94,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--chart-dir <dir>", "chart directory the helm template input was rendered from: findings point at the template lines")
     .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")
     .option("--charts-from-files", "the paths are files inside Helm charts (as pre-commit passes them): lint each chart that holds one")
+    .option("--max-file-size <size>", "skip (and report) input files bigger than this, e.g. 64MB (default 256MiB)")
+    .option("--max-documents <n>", "report documents past this count per file instead of linting them (default 100000)")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
     });
@@ -141,7 +146,15 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     throw new UsageError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
   }
   const config = await resolveConfig(flags, io.cwd);
-  const set = await readInputs(paths, { cwd: io.cwd, stdinName: flags.stdinFilename, readStdin: () => readAll(io.stdin), env: io.env, render: renderOptionsOf(flags, io.cwd) });
+  const limits = limitsFrom(config, flags);
+  const set = await readInputs(paths, {
+    cwd: io.cwd,
+    stdinName: flags.stdinFilename,
+    readStdin: () => readAll(io.stdin, limits.maxFileSize),
+    limits,
+    env: io.env,
+    render: renderOptionsOf(flags, io.cwd),
+  });
   const diff =
     flags.base !== undefined || flags.baseFile !== undefined
       ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
@@ -190,6 +203,21 @@ function renderOptionsOf(flags: LintFlags, cwd: string): RenderOptions {
     ...(flags.kubeVersion !== undefined ? { kubeVersion: flags.kubeVersion } : {}),
     ...(flags.repoRoot !== undefined ? { repoRoot: flags.repoRoot } : {}),
   };
+}
+
+function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {
+  const limits: LoadLimits = { ...(config.limits ?? DEFAULT_LIMITS) };
+  if (flags.maxFileSize !== undefined) {
+    const bytes = parseByteSize(flags.maxFileSize);
+    if (bytes === undefined) throw new UsageError(`--max-file-size expects a size such as 64MB or 536870912, got "${flags.maxFileSize}"`);
+    limits.maxFileSize = bytes;
+  }
+  if (flags.maxDocuments !== undefined) {
+    const n = Number(flags.maxDocuments);
+    if (!(Number.isInteger(n) && n >= 1)) throw new UsageError(`--max-documents expects a whole number of at least 1, got "${flags.maxDocuments}"`);
+    limits.maxDocuments = n;
+  }
+  return limits;
 }
 
 async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {

@@ -1,6 +1,6 @@
-import { promises as fs } from "node:fs";
 import { collectInputs } from "../load/inputs.js";
-import { loadFile } from "../load/load-file.js";
+import type { LoadLimits } from "../load/limits.js";
+import { loadMany } from "../load/load-many.js";
 import { ManifestSet } from "../model/manifest-set.js";
 import { defaultRenderOptions, RenderContext, type RenderOptions } from "../render/context.js";
 import { renderInputs, type RawInput } from "../render/index.js";
@@ -12,6 +12,7 @@ export interface ReadOptions {
   /** Environment for the render tools (PATH lookup of helm, kustomize, kubectl). */
   env?: NodeJS.ProcessEnv;
   render?: RenderOptions;
+  limits?: LoadLimits;
 }
 
 /** Command-line arguments → one ManifestSet of everything that could be read, with a problem for everything that could not. */
@@ -19,27 +20,29 @@ export async function readInputs(args: string[], options: ReadOptions): Promise<
   const { files, problems, units } = await collectInputs(args, { cwd: options.cwd, stdinName: options.stdinName });
   const set = new ManifestSet();
   set.addProblems(problems);
+  const loaded = await loadMany(files, { readStdin: options.readStdin, ...(options.limits ? { limits: options.limits } : {}) });
+  set.addProblems(loaded.problems);
+  const pathOf = new Map(files.map((f) => [f.name, f.absolutePath]));
   const raw: RawInput[] = [];
-  for (const input of files) {
-    let bytes: Buffer;
-    try {
-      bytes = input.absolutePath === undefined ? await options.readStdin() : await fs.readFile(input.absolutePath);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      set.addProblems([{ kind: "invalid-input", file: input.name, line: 1, column: 1, message: `cannot read ${input.name}: ${code === "EACCES" ? "permission denied" : code ?? (error as Error).message}` }]);
-      continue;
-    }
-    const loaded = loadFile(input.name, bytes);
-    set.add(loaded);
-    if (input.absolutePath !== undefined) raw.push({ absolutePath: input.absolutePath, loaded });
+  for (const file of loaded.files) {
+    set.add(file);
+    const absolutePath = pathOf.get(file.file);
+    if (absolutePath !== undefined) raw.push({ absolutePath, loaded: file });
   }
   // Charts, kustomizations, and what Flux objects in the input apply (src/render/).
   await renderInputs(set, units, raw, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions()));
   return set;
 }
 
-export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/** Reads a stream to its end, or until it has more than `maxBytes` (the caller then reports it as too big). */
+export async function readAll(stream: NodeJS.ReadableStream, maxBytes = Infinity): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(buffer);
+    size += buffer.length;
+    if (size > maxBytes) break;
+  }
   return Buffer.concat(chunks);
 }

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseDocument } from "yaml";
+import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
+import { yamlLib } from "../load/lazy-yaml.js";
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
 import { parseDuration } from "../model/duration.js";
+import { DEFAULT_SHELL_LIMITS } from "../model/shell-parser.js";
 import { isObject } from "../model/json.js";
 import type { AnyRule, RunSettings } from "./rule.js";
 import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";
@@ -18,6 +20,8 @@ export interface ResolvedConfig {
   severities: Map<string, SeverityLevel>;
   options: Map<string, Record<string, unknown>>;
   settings: RunSettings;
+  /** Input limits (config `limits`, then --max-file-size / --max-documents); defaults when absent. */
+  limits?: LoadLimits;
 }
 
 /** A config or command-line mistake: exit code 2, with the position when there is one. */
@@ -56,6 +60,18 @@ export function configSchema(rules: AnyRule[]): Record<string, unknown> {
     properties: {
       rules: { type: "object", additionalProperties: false, properties: ruleEntries },
       releaseTimeout: { type: "string", description: "Helm release timeout when no HelmRelease in the input sets one (Go duration, e.g. 10m)" },
+      limits: {
+        type: "object",
+        additionalProperties: false,
+        description: "Input limits; exceeding one is an invalid-input finding",
+        properties: {
+          maxFileSize: { type: ["integer", "string"], description: "bytes per input file, or a size such as 64MB or 512MiB (default 256MiB)" },
+          maxDocuments: { type: "integer", minimum: 1, description: `documents per input file (default ${DEFAULT_LIMITS.maxDocuments})` },
+          maxAliasNodes: { type: "integer", minimum: 1, description: `nodes a document may have with its YAML aliases expanded (default ${DEFAULT_LIMITS.maxAliasNodes})` },
+          shellMaxScriptLength: { type: "integer", minimum: 1, description: `characters of a shell script the shell checks parse (default ${DEFAULT_SHELL_LIMITS.maxScriptLength})` },
+          shellFileBudgetMs: { type: "integer", minimum: 1, description: `milliseconds of shell parsing per input file (default ${DEFAULT_SHELL_LIMITS.fileBudgetMs})` },
+        },
+      },
     },
   };
 }
@@ -68,7 +84,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   } catch (error) {
     throw new UsageError(`cannot read config ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const parsed = yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (parsed.errors.length > 0) {
     const error = parsed.errors[0]!;
     const { line, column } = lineColumnAt(text, error.pos[0]);
@@ -114,7 +130,15 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
     if (seconds === undefined) throw new UsageError(`invalid config: releaseTimeout "${value.releaseTimeout}" is not a duration such as 10m or 1h30m`, at(["releaseTimeout"]));
     settings.releaseTimeoutSeconds = seconds;
   }
-  return { file: displayName, severities, options, settings };
+  const limits = limitsOf(value.limits, at);
+  const shell = isObject(value.limits) ? value.limits : {};
+  if (typeof shell.shellMaxScriptLength === "number" || typeof shell.shellFileBudgetMs === "number") {
+    settings.shellLimits = {
+      maxScriptLength: typeof shell.shellMaxScriptLength === "number" ? shell.shellMaxScriptLength : DEFAULT_SHELL_LIMITS.maxScriptLength,
+      fileBudgetMs: typeof shell.shellFileBudgetMs === "number" ? shell.shellFileBudgetMs : DEFAULT_SHELL_LIMITS.fileBudgetMs,
+    };
+  }
+  return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}) };
 }
 
 /** `--rule id=severity`, applied over the config. */
@@ -127,4 +151,17 @@ export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: A
     if (!isSeverityLevel(severity)) throw new UsageError(`--rule ${id}: severity must be one of ${SEVERITIES.join(", ")}, got "${severity}"`);
     config.severities.set(id!, severity);
   }
+}
+
+function limitsOf(value: unknown, at: (p: NodePath) => { file: string; line: number; column: number }): LoadLimits | undefined {
+  if (!isObject(value)) return undefined;
+  const limits: LoadLimits = { ...DEFAULT_LIMITS };
+  if (value.maxFileSize !== undefined) {
+    const bytes = parseByteSize(value.maxFileSize as string | number);
+    if (bytes === undefined) throw new UsageError(`invalid config: limits.maxFileSize "${String(value.maxFileSize)}" is not a size such as 64MB or 536870912`, at(["limits", "maxFileSize"]));
+    limits.maxFileSize = bytes;
+  }
+  if (typeof value.maxDocuments === "number") limits.maxDocuments = value.maxDocuments;
+  if (typeof value.maxAliasNodes === "number") limits.maxAliasNodes = value.maxAliasNodes;
+  return limits;
 }

@@ -1,6 +1,7 @@
 import type { NodePath, SourceDocument } from "../load/types.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import type { K8sObject, ObjectRef } from "../model/objects.js";
+import type { ShellLimits } from "../model/shell-parser.js";
 import type { Severity } from "./severity.js";
 
 /** Everything the docs, `explain`, SARIF rule descriptors and config validation need to know about a rule. */
@@ -52,6 +53,8 @@ export interface RunSettings {
   releaseTimeoutSeconds?: number;
   /** How messages name the base of a diff-aware run: the `--base` revision, or the `--base-file` name. */
   baseName?: string;
+  /** Config `limits.shellMaxScriptLength` / `limits.shellFileBudgetMs`; pass to `new ShellParseBudget(...)`. */
+  shellLimits?: ShellLimits;
 }
 
 export interface RuleContext<Options> {

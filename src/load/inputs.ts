@@ -1,7 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { globby, isDynamicPattern } from "globby";
 import { expandDirectory, type RenderUnit } from "../render/discover.js";
+// globby is loaded only for directories and patterns: naming files (the pre-commit case) skips its load time.
+const globbyLib = (): Promise<typeof import("globby")> => import("globby");
 import type { LoadProblem } from "./types.js";
 
 export interface InputFile {
@@ -43,10 +44,15 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
     const stat = await fs.stat(absolute).catch((error: NodeJS.ErrnoException) => error);
     if (!(stat instanceof Error)) {
       if (stat.isDirectory()) {
-        // Symlinked directories are not followed: a link loop must not hang the walk. Chart and
-        // kustomization directories become render units; their files are not read raw.
+        // Chart and kustomization directories become render units; their files are not read raw.
+        // Symlinked directories are not followed: a link loop must not hang the walk.
         const expanded = await expandDirectory(absolute, true);
-        expanded.files.forEach(add);
+        const walked = new Set(expanded.files);
+        for (const entry of expanded.files) {
+          const kind = await entryKind(entry, walked);
+          if (kind === "file") add(entry);
+          else if (kind !== "directory" && kind !== "duplicate") missing(displayName(options.cwd, entry), kind.problem);
+        }
         for (const unit of expanded.units) {
           if (seen.has(`unit:${unit.dir}`)) continue;
           seen.add(`unit:${unit.dir}`);
@@ -55,15 +61,68 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       } else {
         add(absolute);
       }
-    } else if (isDynamicPattern(arg)) {
-      const found = await globby(arg, { cwd: options.cwd, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true });
-      if (found.length === 0) missing(arg, `no files match the pattern "${arg}"`);
-      found.sort().forEach(add);
+    } else if ((await globbyLib()).isDynamicPattern(arg)) {
+      const { globby } = await globbyLib();
+      const found = await globby(arg, { cwd: options.cwd, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, onlyFiles: false });
+      let matched = 0;
+      const walked = new Set(found);
+      for (const entry of found.sort()) {
+        const kind = await entryKind(entry, walked);
+        if (kind === "directory") continue;
+        if (kind === "duplicate") {
+          matched++;
+          continue;
+        }
+        matched++;
+        if (kind === "file") add(entry);
+        else missing(displayName(options.cwd, entry), kind.problem);
+      }
+      if (matched === 0) missing(arg, `no files match the pattern "${arg}"`);
     } else {
-      missing(arg, stat.code === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg}: ${stat.code ?? stat.message}`);
+      missing(arg, stat.code === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg}: ${reasonOf(stat)}`);
     }
   }
   return { files, problems, units };
+}
+
+/**
+ * What a walked entry is. Symbolic links to files are read (charts and overlays link shared files)
+ * unless the walk reaches their target anyway;
+ * links to directories are not followed (a link loop must not hang the walk); a broken link, a link
+ * loop, a pipe or a device is reported rather than skipped, so nothing is silently left unlinted.
+ */
+async function entryKind(absolutePath: string, walked: Set<string>): Promise<"file" | "directory" | "duplicate" | { problem: string }> {
+  const name = path.basename(absolutePath);
+  const link = await fs.lstat(absolutePath).catch((error: NodeJS.ErrnoException) => error);
+  if (link instanceof Error) return { problem: `cannot read ${name}: ${reasonOf(link)}` };
+  if (link.isDirectory()) return "directory";
+  const target = link.isSymbolicLink() ? await fs.stat(absolutePath).catch((error: NodeJS.ErrnoException) => error) : link;
+  if (target instanceof Error) {
+    return { problem: `cannot read ${name}: ${target.code === "ENOENT" ? "a broken symbolic link (its target does not exist)" : reasonOf(target)}` };
+  }
+  if (target.isDirectory()) return "directory";
+  if (target.isFile()) {
+    // A link to a file the same walk reads anyway would lint its objects twice.
+    if (link.isSymbolicLink() && walked.has(await fs.realpath(absolutePath).catch(() => absolutePath))) return "duplicate";
+    return "file";
+  }
+  return { problem: `${name} is not a regular file (a pipe, socket or device); it was not read` };
+}
+
+export function reasonOf(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ELOOP":
+      return "too many levels of symbolic links (a link loop)";
+    case "ENOENT":
+      return "no such file or directory";
+    case "EISDIR":
+      return "it is a directory";
+    default:
+      return error.code ?? error.message;
+  }
 }
 
 export function displayName(cwd: string, absolutePath: string): string {

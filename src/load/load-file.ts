@@ -1,31 +1,72 @@
+import { Buffer, isUtf8 } from "node:buffer";
+import { DEFAULT_LIMITS, formatBytes, type LoadLimits } from "./limits.js";
 import { parseSourceDocument } from "./parse-document.js";
 import { splitDocuments } from "./split-documents.js";
 import { lineColumnAt } from "./text-position.js";
-import type { LoadedFile, LoadProblem } from "./types.js";
+import type { LoadedFile, LoadProblem, ParsedDocument, SourceDocument } from "./types.js";
 
 /** Bytes of one input → its parsed documents and everything wrong with it. Pure: no I/O. */
-export function loadFile(file: string, bytes: Uint8Array): LoadedFile {
-  const decoded = decode(file, bytes);
-  if ("problem" in decoded) return { file, documents: [], problems: [decoded.problem] };
-  const documents = [];
-  const problems: LoadProblem[] = [];
-  for (const source of splitDocuments(file, decoded.text)) {
-    const result = parseSourceDocument(source);
+export function loadFile(file: string, bytes: Uint8Array, limits: LoadLimits = DEFAULT_LIMITS): LoadedFile {
+  const { sources, problems } = prepareFile(file, bytes, limits);
+  const documents: ParsedDocument[] = [];
+  for (const source of sources) {
+    const result = parseSourceDocument(source, limits.maxAliasNodes);
     problems.push(...result.problems);
     if ("value" in result) documents.push({ source, value: result.value });
   }
   return { file, documents, problems };
 }
 
+/**
+ * The cheap, sequential half of loading: size limit, decoding, splitting into documents, document
+ * limit. Parsing each document (the expensive half) is independent, so it can run elsewhere.
+ */
+export function prepareFile(file: string, bytes: Uint8Array, limits: LoadLimits = DEFAULT_LIMITS): { sources: SourceDocument[]; problems: LoadProblem[] } {
+  if (bytes.byteLength > limits.maxFileSize) {
+    return { sources: [], problems: [fileTooBig(file, bytes.byteLength, limits.maxFileSize)] };
+  }
+  const decoded = decode(file, bytes);
+  if ("problem" in decoded) return { sources: [], problems: [decoded.problem] };
+  const sources = splitDocuments(file, decoded.text);
+  if (sources.length <= limits.maxDocuments) return { sources, problems: [] };
+  const first = sources[limits.maxDocuments]!;
+  return {
+    sources: sources.slice(0, limits.maxDocuments),
+    problems: [
+      {
+        kind: "invalid-input",
+        file,
+        line: first.startLine,
+        column: 1,
+        message:
+          `${sources.length.toLocaleString("en-US")} documents, more than the limit of ${limits.maxDocuments.toLocaleString("en-US")}: ` +
+          "this one and the rest were not linted; split the input or raise limits.maxDocuments (--max-documents)",
+      },
+    ],
+  };
+}
+
+export function fileTooBig(file: string, size: number, limit: number): LoadProblem {
+  return {
+    kind: "invalid-input",
+    file,
+    line: 1,
+    column: 1,
+    message: `file is ${formatBytes(size)}, more than the limit of ${formatBytes(limit)}: it was not linted; raise limits.maxFileSize (--max-file-size) if it really is one render`,
+  };
+}
+
 function decode(file: string, bytes: Uint8Array): { text: string } | { problem: LoadProblem } {
+  // A NUL further in is reported per document (parse-document.ts): the other documents are still linted.
   const nul = bytes.subarray(0, 8192).indexOf(0);
   if (nul !== -1) {
     return { problem: { kind: "invalid-input", file, line: 1, column: 1, message: `binary data (a NUL byte at offset ${nul}): not a YAML or JSON manifest` } };
   }
   let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
+  // isUtf8 (simdutf) then a plain decode is cheaper than a fatal TextDecoder on megabytes of input.
+  if (isUtf8(bytes)) {
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  } else {
     const lossy = new TextDecoder("utf-8").decode(bytes);
     const { line, column } = lineColumnAt(lossy, lossy.indexOf("\uFFFD"));
     return { problem: { kind: "invalid-input", file, line, column, message: "not valid UTF-8 here: Kubernetes reads manifests as UTF-8; re-save the file as UTF-8" } };

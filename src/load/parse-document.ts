@@ -1,16 +1,20 @@
 import jsYaml from "js-yaml";
-import { parseDocument } from "yaml";
+import { yamlLib } from "./lazy-yaml.js";
 import { findTemplateDirective } from "./template-directives.js";
 import { lineColumnAt } from "./text-position.js";
 import type { LoadProblem, SourceDocument } from "./types.js";
 
 // Kubernetes reads YAML with merge keys (`<<: *anchor`, also `!!merge <<:`); plain data otherwise,
 // so no timestamps or binary types turn strings into objects.
-// (@types/js-yaml does not declare the `types` export that js-yaml has.)
-// `<<` must be an implicit type to be recognised without a tag.
+// (@types/js-yaml does not declare the `types` export that js-yaml has. `merge` must be an *implicit*
+// type: given to extend() as a plain list it would only match an explicit `!!merge` tag, and a plain
+// `<<` would stay a key named "<<".)
 const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 
-/** Expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
+/** Nesting depth js-yaml accepts (its own default is 100, which a deep CRD schema could approach). */
+const MAX_DEPTH = 1000;
+
+/** Default expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
 export interface ParseResult {
@@ -18,7 +22,7 @@ export interface ParseResult {
   problems: LoadProblem[];
 }
 
-export function parseSourceDocument(doc: SourceDocument): ParseResult {
+export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number = MAX_EXPANDED_NODES): ParseResult {
   const directive = findTemplateDirective(doc.text);
   if (directive) {
     return {
@@ -29,22 +33,43 @@ export function parseSourceDocument(doc: SourceDocument): ParseResult {
       ],
     };
   }
+  const nul = doc.text.indexOf("\0");
+  if (nul !== -1) {
+    // js-yaml stops reading at a NUL and would return a truncated document.
+    return { problems: [problemAt(doc, "invalid-input", nul, "a NUL byte: YAML does not allow control characters, so this is corrupt or not text; the document was not linted")] };
+  }
   let value: unknown;
   let problems: LoadProblem[] = [];
   try {
     // Fast path: js-yaml is several times faster than a full AST parse, and strict about duplicate keys.
-    value = jsYaml.load(doc.text, { schema: SCHEMA });
-  } catch {
+    value = jsYaml.load(doc.text, { schema: SCHEMA, maxDepth: MAX_DEPTH } as jsYaml.LoadOptions);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack: no manifest looks like that, and the other parser
+    // would only spend seconds failing the same way.
+    if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
+    const mark = (error as { mark?: { position?: number } }).mark;
+    if (/nesting exceeded maxDepth/.test(String((error as Error).message))) return { problems: [tooDeep(doc, mark?.position ?? deepestOffset(doc.text))] };
     // Slow path, only for documents js-yaml rejects: `yaml` gives exact positions, names every
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
   }
-  if (value !== undefined && doc.text.includes("*") && expandedSize(value) > MAX_EXPANDED_NODES) {
-    const at = doc.text.indexOf("*");
+  const expanded = value !== undefined && mayHaveAliases(doc.text) ? expandedSize(value, maxAliasNodes) : 0;
+  if (expanded === Infinity) {
+    const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
     return {
       problems: [
         problemAt(doc, "invalid-input", at,
-          `aliases expand this document past ${MAX_EXPANDED_NODES.toLocaleString("en-US")} nodes (an alias bomb?); it was not linted`),
+          "an alias refers to a node that contains it (the value would be infinite); Kubernetes rejects this, so the document was not linted"),
+      ],
+    };
+  }
+  if (expanded > maxAliasNodes) {
+    const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
+    return {
+      problems: [
+        problemAt(doc, "invalid-input", at,
+          `aliases expand this document past ${maxAliasNodes.toLocaleString("en-US")} nodes (an alias bomb?), so it was not linted; ` +
+            "write the repeated parts out or raise limits.maxAliasNodes in .gitops-lint.yaml"),
       ],
     };
   }
@@ -52,7 +77,13 @@ export function parseSourceDocument(doc: SourceDocument): ParseResult {
 }
 
 function parseTolerantly(doc: SourceDocument): ParseResult {
-  const parsed = parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  let parsed: ReturnType<ReturnType<typeof yamlLib>["parseDocument"]>;
+  try {
+    parsed = yamlLib().parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false, logLevel: "error" });
+  } catch (error) {
+    if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
+    return { problems: [problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`)] };
+  }
   const problems: LoadProblem[] = [];
   let fatal = false;
   for (const error of parsed.errors) {
@@ -74,6 +105,25 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
   }
 }
 
+function tooDeep(doc: SourceDocument, offset: number): LoadProblem {
+  return problemAt(doc, "invalid-input", offset,
+    `nested more than ${MAX_DEPTH} levels deep: no manifest looks like this, the file is probably generated wrongly; the document was not linted`);
+}
+
+/** Where nesting first gets absurd (flow brackets or indentation), for the finding's position. */
+function deepestOffset(text: string): number {
+  let depth = 0;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x0a) lineStart = i + 1;
+    if (depth > 500 || (c !== 0x20 && c !== 0x2d && c !== 0x0a && i - lineStart > 1000 && /^[ -]*$/.test(text.slice(lineStart, i)))) return i;
+  }
+  return 0;
+}
+
 function problemAt(doc: SourceDocument, kind: LoadProblem["kind"], offset: number, message: string): LoadProblem {
   const { line, column } = lineColumnAt(doc.text, offset);
   return { kind, file: doc.file, line: doc.startLine + line - 1, column, message, document: doc };
@@ -89,21 +139,39 @@ function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
-/** Size of the value with aliases expanded, without expanding them (memoised per shared node). */
-function expandedSize(root: unknown): number {
+// An anchor (`&a`) and an alias (`*a`) where YAML allows node properties: after a space, a line
+// start or a flow indicator. Without both, no node is shared and the value cannot be bigger than
+// the text, so the walk below is skipped (`*` alone is common: globs, RBAC verbs, cron schedules).
+const ANCHOR = /(?:^|[\s[{,])&[^\s[\]{},]/m;
+const ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/m;
+
+function mayHaveAliases(text: string): boolean {
+  return text.includes("&") && text.includes("*") && ANCHOR.test(text) && ALIAS.test(text);
+}
+
+/** Size of the value with aliases expanded, without expanding them (memoised per shared node); Infinity when a node contains itself. */
+function expandedSize(root: unknown, limit: number): number {
   const memo = new Map<object, number>();
+  const visiting = new Set<object>();
+  let cyclic = false;
   const size = (node: unknown): number => {
     if (node === null || typeof node !== "object") return 1;
+    if (visiting.has(node)) {
+      cyclic = true;
+      return 1;
+    }
     const known = memo.get(node);
     if (known !== undefined) return known;
-    memo.set(node, 1); // cycles (self-referencing aliases) count once
+    visiting.add(node);
     let total = 1;
     for (const child of Object.values(node)) {
       total += size(child);
-      if (total > MAX_EXPANDED_NODES) break;
+      if (total > limit || cyclic) break;
     }
+    visiting.delete(node);
     memo.set(node, total);
     return total;
   };
-  return size(root);
+  const total = size(root);
+  return cyclic ? Infinity : total;
 }

@@ -1,5 +1,12 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import type { Document, Node, Pair } from "yaml";
+import { yamlLib } from "./lazy-yaml.js";
 import type { NodePath, Position, SourceDocument } from "./types.js";
+
+// The yaml package is loaded on first use: runs without findings never pay for it.
+const isAlias = (node: unknown): node is import("yaml").Alias => yamlLib().isAlias(node);
+const isMap = (node: unknown): node is import("yaml").YAMLMap => yamlLib().isMap(node);
+const isScalar = (node: unknown): node is import("yaml").Scalar => yamlLib().isScalar(node);
+const isSeq = (node: unknown): node is import("yaml").YAMLSeq => yamlLib().isSeq(node);
 
 interface Located {
   range: [number, number];
@@ -11,7 +18,7 @@ interface Located {
  * once a finding needs a position in them: the fast load path keeps no positions at all.
  */
 export class PositionResolver {
-  private readonly cache = new Map<SourceDocument, { doc: Document; lines: LineCounter }>();
+  private readonly cache = new Map<SourceDocument, { doc: Document; lines: import("yaml").LineCounter }>();
 
   /** Position of the key at `path` (key start to value end); the deepest existing ancestor if the path goes further than the document. */
   resolve(source: SourceDocument, path: NodePath): Position {
@@ -61,9 +68,10 @@ export class PositionResolver {
     return { line, column, endLine: line, endColumn: indent + target.length + 1 };
   }
 
-  private parsed(source: SourceDocument): { doc: Document; lines: LineCounter } {
+  private parsed(source: SourceDocument): { doc: Document; lines: import("yaml").LineCounter } {
     let entry = this.cache.get(source);
     if (!entry) {
+      const { LineCounter, parseDocument } = yamlLib();
       const lines = new LineCounter();
       const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: false, merge: true, keepSourceTokens: false });
       entry = { doc, lines };

@@ -7,53 +7,77 @@ import type { SourceDocument } from "./types.js";
 const MARKER = /^(?:---|\.\.\.)(?=[ \t]|$)/;
 const SOURCE_COMMENT = /^# Source: (.+?)\s*$/m;
 
+/**
+ * One pass over the text by offsets (no per-line strings except for lines that could be markers or
+ * blank): splitting tens of megabytes must cost little next to parsing them.
+ */
 export function splitDocuments(file: string, text: string): SourceDocument[] {
-  const lines = text.split("\n");
   const docs: SourceDocument[] = [];
-  let start = 0;
+  // The current chunk: its first line (1-based) and offset, and whether it holds anything but
+  // comments, blank lines, directives and bare markers.
+  let startLine = 1;
+  let startOffset = 0;
+  let hasContent = false;
   // false while the chunk holds only comments, blank lines and directives: those belong to the
   // document the next `---` opens.
   let opened = false;
 
-  const push = (end: number): void => {
-    const body = lines.slice(start, end).join("\n");
-    if (isBlank(body)) return;
+  const push = (endOffset: number): void => {
+    if (!hasContent) return;
+    const body = text.slice(startOffset, endOffset);
     const source = SOURCE_COMMENT.exec(body.slice(0, 4096));
-    docs.push({ file, index: docs.length, text: body, startLine: start + 1, ...(source ? { helmSource: source[1] } : {}) });
+    docs.push({ file, index: docs.length, text: body, startLine, ...(source ? { helmSource: source[1] } : {}) });
   };
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (MARKER.test(line)) {
-      if (line.startsWith("---")) {
+  let lineNumber = 1;
+  for (let offset = 0; offset <= text.length; lineNumber++) {
+    let end = text.indexOf("\n", offset);
+    if (end === -1) end = text.length;
+    const first = text.charCodeAt(offset);
+    const marker = (first === 0x2d /* - */ || first === 0x2e /* . */) && MARKER.test(text.slice(offset, Math.min(end, offset + 4)));
+    if (marker) {
+      const line = text.slice(offset, end);
+      if (first === 0x2d) {
         if (opened) {
-          push(i);
-          start = i;
+          // the chunk ends before this line's newline-terminated predecessor
+          push(offset - 1);
+          startLine = lineNumber;
+          startOffset = offset;
+          hasContent = false;
         }
         opened = true;
       } else {
-        push(i + 1);
-        start = i + 1;
+        if (markerCarriesContent(line)) hasContent = true;
+        push(end);
+        startLine = lineNumber + 1;
+        startOffset = end + 1;
+        hasContent = false;
         opened = false;
+        offset = end + 1;
+        continue;
       }
-    } else if (!opened && !isBlankLine(line) && !line.startsWith("%")) {
+      if (markerCarriesContent(line)) hasContent = true;
+    } else if (first !== 0x25 /* % */ && !isBlankLine(text, offset, end)) {
+      hasContent = true;
       opened = true;
     }
+    offset = end + 1;
   }
-  push(lines.length);
+  push(text.length);
   return docs;
 }
 
-function isBlankLine(line: string): boolean {
-  const t = line.trim();
-  return t === "" || t.startsWith("#");
+/** `--- value` and `--- |` carry content on the marker line itself. */
+function markerCarriesContent(line: string): boolean {
+  const rest = line.slice(3).trim();
+  return rest !== "" && !rest.startsWith("#");
 }
 
-function isBlank(text: string): boolean {
-  for (const line of text.split("\n")) {
-    if (!isBlankLine(line) && !line.startsWith("%") && !MARKER.test(line)) return false;
-    // `--- value` and `--- |` carry content on the marker line itself
-    if (MARKER.test(line) && line.slice(3).trim() !== "" && !line.slice(3).trim().startsWith("#")) return false;
-  }
-  return true;
+function isBlankLine(text: string, start: number, end: number): boolean {
+  if (start >= end) return true;
+  const first = text.charCodeAt(start);
+  // Fast path: most lines start with a key, a dash or a letter.
+  if (first !== 0x20 && first !== 0x09 && first !== 0x23 /* # */ && first > 0x20 && first < 0x7f) return false;
+  const t = text.slice(start, end).trim();
+  return t === "" || t.startsWith("#");
 }

@@ -1,4 +1,5 @@
-import { CST, Parser } from "yaml";
+import type { CST } from "yaml";
+import { yamlLib } from "./lazy-yaml.js";
 
 export interface DirectiveHit {
   offset: number;
@@ -24,15 +25,16 @@ export function findTemplateDirective(text: string): DirectiveHit | undefined {
       }
     }
   };
+  const { CST: cst, Parser } = yamlLib();
   for (const token of new Parser().parse(text)) {
     if (hit !== undefined) break;
     if (token.type !== "document") continue;
     consider(token.value);
     if (token.value) {
-      CST.visit(token, (item) => {
+      cst.visit(token, (item) => {
         consider(item.key ?? undefined);
         consider(item.value ?? undefined);
-        return hit !== undefined ? CST.visit.BREAK : undefined;
+        return hit !== undefined ? cst.visit.BREAK : undefined;
       });
     }
   }

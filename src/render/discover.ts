@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { globby } from "globby";
 import jsYaml from "js-yaml";
 import { asArray, isObject } from "../model/json.js";
 import { KUSTOMIZATION_FILES } from "./kustomize.js";
@@ -57,7 +56,9 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
   const self = unitAt(dir, explicit);
   if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
 
-  const options = { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false } as const;
+  // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them.
+  const options = { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false } as const;
+  const { globby } = await import("globby");
   const [manifests, markers] = await Promise.all([globby(MANIFEST_GLOB, options), globby(MARKER_GLOB, options)]);
 
   const unitDirs = [...new Set(markers.map((m) => path.dirname(m)))].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));

@@ -1,0 +1,27 @@
+import { parentPort } from "node:worker_threads";
+import { parseSourceDocument } from "./parse-document.js";
+import type { SourceDocument } from "./types.js";
+
+/** A batch of documents to parse off the main thread. */
+export interface ParseRequest {
+  id: number;
+  documents: SourceDocument[];
+  maxAliasNodes: number;
+}
+
+/** Per document: its value (absent when it could not be parsed) and its problems, without the document back-reference. */
+export interface ParseReply {
+  id: number;
+  results: Array<{ value?: unknown; problems: Array<{ kind: "invalid-input" | "unrendered-template"; line: number; column: number; message: string }> }>;
+}
+
+// Only the parsed values travel back: the main thread already has the documents' text, and copying
+// plain data is far cheaper than copying it together with the strings it was parsed from.
+parentPort?.on("message", (request: ParseRequest) => {
+  const results: ParseReply["results"] = request.documents.map((document) => {
+    const { value, problems } = parseSourceDocument(document, request.maxAliasNodes);
+    const stripped = problems.map(({ kind, line, column, message }) => ({ kind, line, column, message }));
+    return value === undefined ? { problems: stripped } : { value, problems: stripped };
+  });
+  parentPort!.postMessage({ id: request.id, results } satisfies ParseReply);
+});

@@ -1,0 +1,214 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { lintJson, spawnCli, type JsonReport } from "./support/cli.js";
+
+// Several tests start the real binary; a busy machine must not time them out.
+vi.setConfig({ testTimeout: 60_000 });
+
+const GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A temporary folder holding `files` (text or raw bytes). */
+function folder(files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-malformed-"));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+function invalid(report: JsonReport): Array<{ file: string; line: number; column: number; message: string }> {
+  return report.findings.filter((f) => f.ruleId === "invalid-input").map(({ file, line, column, message }) => ({ file, line, column, message }));
+}
+
+describe("each malformed input is one finding at its position, and the other files are still linted", () => {
+  it("YAML syntax error", async () => {
+    const dir = folder({ "bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [1, 2\n", "good.yaml": GOOD });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report)).toEqual([expect.objectContaining({ file: "bad.yaml", line: 7, message: expect.stringMatching(/^YAML syntax error/) })]);
+    expect(report.summary.objects).toBe(1);
+    expect(report.code).toBe(1);
+  });
+
+  it("a broken document does not take its neighbours in the same file down", async () => {
+    const dir = folder({ "all.yaml": `${GOOD}---\nkey: "unterminated\n---\n${GOOD.replace("fine", "fine2")}` });
+    const report = await lintJson(["all.yaml"], { cwd: dir });
+    expect(invalid(report)).toHaveLength(1);
+    expect(invalid(report)[0]!.line).toBeGreaterThanOrEqual(8);
+    expect(report.summary.objects).toBe(2);
+  });
+
+  it("duplicate key: reported at the second key, the document is linted with the last value", async () => {
+    const dir = folder({ "dup.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  name: two\n" });
+    const report = await lintJson(["dup.yaml"], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "dup.yaml", line: 5, column: 3, message: expect.stringContaining('duplicate key "name"') }]);
+    expect(report.summary.objects).toBe(1);
+  });
+
+  it("unrendered {{ }} template", async () => {
+    const dir = folder({ "t.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n", "good.yaml": GOOD });
+    const report = await lintJson(["."], { cwd: dir });
+    const found = report.findings.filter((f) => f.ruleId === "unrendered-template");
+    expect(found).toEqual([expect.objectContaining({ file: "t.yaml", line: 4, column: 9 })]);
+    expect(report.summary.objects).toBe(1);
+    expect(report.code).toBe(1);
+  });
+
+  it("non-UTF-8 bytes: at the first bad byte", async () => {
+    const latin1 = Buffer.concat([Buffer.from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf"), Buffer.from([0xe9]), Buffer.from("\n")]);
+    const dir = folder({ "latin1.yaml": latin1, "good.yaml": GOOD });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "latin1.yaml", line: 4, column: 12, message: expect.stringContaining("UTF-8") }]);
+    expect(report.summary.objects).toBe(1);
+  });
+
+  it("NUL bytes and binary files", async () => {
+    const dir = folder({ "image.yaml": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), "good.yaml": GOOD });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "image.yaml", line: 1, column: 1, message: expect.stringContaining("binary data") }]);
+    expect(report.summary.objects).toBe(1);
+  });
+
+  it("a NUL byte late in a big file is a finding, not a crash", async () => {
+    const dir = folder({ "late.yaml": `${GOOD}# ${"x".repeat(10_000)}\n---\nkey: "a\u0000b"\n` });
+    const report = await lintJson(["late.yaml"], { cwd: dir });
+    expect(invalid(report)).toHaveLength(1);
+    expect(report.summary.objects).toBe(1);
+  });
+
+  it("missing paths and patterns that match nothing", async () => {
+    const dir = folder({ "good.yaml": GOOD });
+    const report = await lintJson(["good.yaml", "absent.yaml", "nothing/*.yaml"], { cwd: dir });
+    expect(invalid(report)).toEqual([
+      { file: "absent.yaml", line: 1, column: 1, message: "no such file or directory: absent.yaml" },
+      { file: "nothing/*.yaml", line: 1, column: 1, message: expect.stringContaining("no files match") },
+    ]);
+    expect(report.summary.objects).toBe(1);
+    expect(report.code).toBe(1);
+  });
+
+  // Tests run as root, where chmod 000 still reads. What really cannot be read inside a walked
+  // folder: a broken symbolic link, a link loop, and a pipe (reading one with no writer would hang).
+  it("unreadable entries in a walked folder: broken link, link loop, pipe", async () => {
+    const dir = folder({ "good.yaml": GOOD, "real/shared.yaml": GOOD.replace("fine", "shared") });
+    symlinkSync("missing.yaml", path.join(dir, "broken.yaml"));
+    symlinkSync("loop-b.yaml", path.join(dir, "loop-a.yaml"));
+    symlinkSync("loop-a.yaml", path.join(dir, "loop-b.yaml"));
+    symlinkSync("real/shared.yaml", path.join(dir, "linked.yaml")); // read once, not twice
+    symlinkSync(".", path.join(dir, "real", "self")); // a directory loop is not followed
+    execFileSync("mkfifo", [path.join(dir, "pipe.yaml")]);
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report).map((f) => [f.file, f.line, f.column])).toEqual([
+      ["broken.yaml", 1, 1],
+      ["loop-a.yaml", 1, 1],
+      ["loop-b.yaml", 1, 1],
+      ["pipe.yaml", 1, 1],
+    ]);
+    expect(invalid(report)[0]!.message).toContain("broken symbolic link");
+    expect(invalid(report)[1]!.message).toContain("link loop");
+    expect(invalid(report)[3]!.message).toContain("not a regular file");
+    expect(report.summary.objects).toBe(2);
+    expect(report.code).toBe(1);
+  });
+
+  it("a link loop named on the command line", async () => {
+    const dir = folder({ "good.yaml": GOOD });
+    symlinkSync("x.yaml", path.join(dir, "y.yaml"));
+    symlinkSync("y.yaml", path.join(dir, "x.yaml"));
+    const report = await lintJson(["x.yaml", "good.yaml"], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "x.yaml", line: 1, column: 1, message: expect.stringContaining("link loop") }]);
+    expect(report.summary.objects).toBe(1);
+  });
+});
+
+describe("limits", () => {
+  it("an alias bomb is refused quickly with a finding at its first alias", async () => {
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    const dir = folder({ "bomb.yaml": `${levels.join("\n")}\n`, "good.yaml": GOOD });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "bomb.yaml", line: 2, column: 8, message: expect.stringContaining("alias bomb") }]);
+    expect(report.summary.objects).toBe(1);
+  });
+
+  it("an alias inside its own anchor (an infinite value) is refused, not walked", async () => {
+    const report = await lintJson(["-"], { stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  self: *m\n" });
+    expect(invalid(report)).toEqual([{ file: "<stdin>", line: 5, column: 9, message: expect.stringContaining("contains it") }]);
+    expect(report.summary.objects).toBe(0);
+  });
+
+  it("a document that shares anchors legitimately stays under the alias limit", async () => {
+    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {a: b}\n  annotations: *l\ndata: {}\n";
+    const report = await lintJson(["-"], { stdin: text });
+    expect(invalid(report)).toEqual([]);
+  });
+
+  it("--max-documents reports the first document over the limit; those before it are linted", async () => {
+    const dir = folder({ "many.yaml": [1, 2, 3].map((i) => GOOD.replace("fine", `cm${i}`)).join("---\n") });
+    const report = await lintJson(["many.yaml", "--max-documents", "2"], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "many.yaml", line: 14, column: 1, message: expect.stringContaining("more than the limit of 2") }]);
+    expect(report.summary.objects).toBe(2);
+    expect(report.code).toBe(1);
+  });
+
+  it("--max-file-size skips (and reports) bigger files, stdin included", async () => {
+    const dir = folder({ "big.yaml": GOOD + `# ${"x".repeat(2000)}\n`, "good.yaml": GOOD });
+    const report = await lintJson([".", "--max-file-size", "1KB"], { cwd: dir });
+    expect(invalid(report)).toEqual([{ file: "big.yaml", line: 1, column: 1, message: expect.stringContaining("more than the limit of") }]);
+    expect(report.summary.objects).toBe(1);
+    const stdin = await lintJson(["-", "--max-file-size", "20"], { stdin: GOOD });
+    expect(invalid(stdin)).toHaveLength(1);
+  });
+
+  it("limits in .gitops-lint.yaml, with a positioned error for a bad value", async () => {
+    const dir = folder({ ".gitops-lint.yaml": "limits:\n  maxDocuments: 1\n", "two.yaml": `${GOOD}---\n${GOOD.replace("fine", "other")}` });
+    const report = await lintJson(["two.yaml"], { cwd: dir });
+    expect(invalid(report)).toEqual([expect.objectContaining({ file: "two.yaml", line: 7 })]);
+    writeFileSync(path.join(dir, ".gitops-lint.yaml"), "limits:\n  maxFileSize: lots\n");
+    const bad = spawnCli(["two.yaml"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^gitops-lint: \.gitops-lint\.yaml:2:3: invalid config: limits\.maxFileSize/);
+  });
+
+  it("bad limit flags are usage errors", () => {
+    expect(spawnCli(["-", "--max-documents", "0"]).code).toBe(2);
+    expect(spawnCli(["-", "--max-file-size", "big"]).stderr).toContain("--max-file-size expects a size");
+  });
+});
+
+describe("the process: exit codes, no stack traces", () => {
+  it("binary on stdin: exit 1 with a finding and no stack trace", () => {
+    const result = spawnCli(["-", "-f", "json"], { stdin: Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0]) });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings[0].ruleId).toBe("invalid-input");
+    expect(result.stderr).toBe("");
+  });
+
+  it("a missing file among good ones: exit 1, the good ones still reported on", () => {
+    const dir = folder({ "good.yaml": GOOD });
+    const result = spawnCli(["good.yaml", "gone.yaml"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("gone.yaml:1:1");
+    expect(result.stdout).toContain("1 object in 1 file");
+    expect(result.stderr).not.toMatch(/\bat .*:\d+:\d+\)?$/m);
+  });
+
+  it("clean input exits 0", () => {
+    expect(spawnCli(["-"], { stdin: GOOD }).code).toBe(0);
+  });
+
+  it("empty input and comment-only input are clean, not errors", () => {
+    expect(spawnCli(["-"], { stdin: "" }).code).toBe(0);
+    expect(spawnCli(["-"], { stdin: "# nothing\n---\n...\n" }).code).toBe(0);
+  });
+});

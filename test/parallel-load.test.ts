@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { renderChart } from "../src/bench/corpus.js";
+import { collectInputs } from "../src/load/inputs.js";
+import { loadMany } from "../src/load/load-many.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-parallel-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it("parsing in worker threads gives exactly the sequential result, in the same order", async () => {
+  for (let i = 0; i < 8; i++) {
+    let { name, text } = renderChart(i, 7);
+    // Broken documents spread over the files: their problems must come back attached to the right document.
+    if (i % 4 === 1) text += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\n  name: dup2\n";
+    if (i % 4 === 2) text += "---\nkey: [unclosed\n";
+    if (i % 4 === 3) text += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.x }}\n";
+    if (i === 5) text += "---\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+    writeFileSync(path.join(dir, name), text);
+  }
+  const { files } = await collectInputs([dir], { cwd: dir, stdinName: "<stdin>" });
+  const readStdin = async (): Promise<Uint8Array> => new Uint8Array();
+  const limits = { maxFileSize: 1e9, maxDocuments: 1e6, maxAliasNodes: 500 };
+  const sequential = await loadMany(files, { readStdin, limits, workers: 0 });
+  const parallel = await loadMany(files, { readStdin, limits, workers: 2 });
+  expect(parallel.files.length).toBeGreaterThan(3);
+  expect(JSON.stringify(parallel)).toBe(JSON.stringify(sequential));
+  const problems = sequential.files.flatMap((f) => f.problems);
+  expect(problems.some((p) => p.message.includes("duplicate key"))).toBe(true);
+  expect(problems.some((p) => p.message.includes("alias bomb"))).toBe(true);
+  expect(problems.some((p) => p.kind === "unrendered-template")).toBe(true);
+  // Every problem points into its own document.
+  for (const p of problems) expect(p.document && p.line >= p.document.startLine).toBe(true);
+}, 60_000);
