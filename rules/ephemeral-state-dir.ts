@@ -7,6 +7,7 @@ import { asArray, getPath, isObject } from "../src/model/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
 import { describe } from "../src/model/objects.js";
 import { containersOf, isLongLived, podSpecOf, type ContainerView } from "../src/model/pod-spec.js";
+import { isSkipped, notCheckedReport, ShellParseBudget, type ShellParse, type ShellSkip } from "../src/model/shell/parse-budget.js";
 import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
 import { resolvePathToStorage, type ResolvedPath } from "../src/model/volume-storage.js";
 
@@ -46,7 +47,9 @@ export default defineRule<EphemeralStateDirOptions>({
       "`/var/lib/application`). `TF_DATA_DIR` (providers, modules, backend settings; the local state file lives in " +
       "the working directory, not there) and `PULUMI_HOME` (plugins and credentials; stack state lives in the " +
       "backend) are not reported by default: losing them costs a re-init, not state. Add them with " +
-      "`stateEnvPatterns` if your setup keeps state there.\n\n" +
+      "`stateEnvPatterns` if your setup keeps state there. A script that runs `tofu`/`terraform` but is longer than " +
+      "`limits.shellMaxScriptLength`, or comes after its file used up `limits.shellFileBudgetMs` of shell parsing, " +
+      "is not parsed: it gets an info finding saying why and which `.gitops-lint.yaml` setting to raise.\n\n" +
       "Not reported: PVCs and StatefulSet `volumeClaimTemplates`, network file systems, `hostPath` (it survives Pod " +
       "replacement on the same node; a rescheduled Pod on another node still loses it), read-only sources " +
       "(ConfigMap, Secret, projected: writes fail at once, which is a different bug), `readOnly` mounts and a " +
@@ -90,7 +93,8 @@ export default defineRule<EphemeralStateDirOptions>({
     precision: "high",
   },
   defaultOptions: { stateEnvPatterns: [], ignoreEnv: [] },
-  check({ set, options, report }) {
+  check({ set, options, settings, report }) {
+    const shell = new ShellParseBudget(settings.shellLimits);
     const stateGlobs = [...BUILT_IN_STATE_ENV_PATTERNS, ...(options.stateEnvPatterns ?? [])].map(globToRegExp);
     const ignoreGlobs = [...BUILT_IN_IGNORED_ENV, ...(options.ignoreEnv ?? [])].map(globToRegExp);
     for (const object of set.objects) {
@@ -116,7 +120,12 @@ export default defineRule<EphemeralStateDirOptions>({
         };
         const environment = containerEnvironmentOf(container.container);
         envSignals(container, environment, stateGlobs, ignoreGlobs).forEach(flag);
-        commandSignals(container, environment).forEach(flag);
+        const commands = commandSignals(container, environment, (script) => shell.parse(object.source.file, script));
+        commands.signals.forEach(flag);
+        if (commands.skipped) {
+          const { at, skip } = commands.skipped;
+          report({ object, path: at, ...notCheckedReport(`${describe(object)} container "${container.name}"`, skip, "the directories its tofu/terraform commands use are not checked") });
+        }
       }
     }
   },
@@ -204,26 +213,33 @@ function argvOf(container: ContainerView, environment: ContainerEnvironment): Wo
   return words;
 }
 
-function commandSignals(container: ContainerView, environment: ContainerEnvironment): Signal[] {
+/** Signals from the container's command line or `sh -c` script; `skipped` when a limit kept the script from being parsed. */
+function commandSignals(
+  container: ContainerView,
+  environment: ContainerEnvironment,
+  parse: (script: string) => ShellParse,
+): { signals: Signal[]; skipped?: { at: NodePath; skip: ShellSkip } } {
   const argv = argvOf(container, environment);
-  if (argv.length === 0) return [];
+  if (argv.length === 0) return { signals: [] };
   const workingDir = container.container.workingDir;
   const values = argv.map((w) => w.value);
   const direct = parseIacInvocation(values);
   if (direct) {
     const at = (index: number | undefined): NodePath => (index === undefined ? undefined : argv[index]?.at) ?? container.path;
-    return invocationSignals(direct, typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined, at, [...container.path, "workingDir"], "");
+    return { signals: invocationSignals(direct, typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined, at, [...container.path, "workingDir"], "") };
   }
   const shell = shellScriptOf(values);
   // The shell parser is slow (GopherJS) and most charts run scripts: parse only those that can run the CLI.
-  if (!shell || !mentionsIacCli(shell.script)) return [];
+  if (!shell || !mentionsIacCli(shell.script)) return { signals: [] };
   const scriptAt = argv[shell.index]?.at ?? container.path;
+  const parsed = parse(shell.script);
+  if (isSkipped(parsed)) return { signals: [], skipped: { at: scriptAt, skip: parsed } };
+  if (!parsed.ok) return { signals: [] }; // not shell the parser understands: no finding from a guess
   const lookup = envLookup(environment);
-  const commands = simpleCommandsOf(shell.script, (name) => {
+  const commands = simpleCommandsOf(parsed.file, (name) => {
     const v = lookup(name);
     return v?.known ? v.value : undefined;
   });
-  if (!commands) return [];
   const out: Signal[] = [];
   let cwd: { dir: string; shown: string } | undefined =
     typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined;
@@ -237,7 +253,7 @@ function commandSignals(container: ContainerView, environment: ContainerEnvironm
     const invocation = parseIacInvocation(command.words);
     if (invocation) out.push(...invocationSignals(invocation, cwd, () => scriptAt, scriptAt, " in the script"));
   }
-  return out;
+  return { signals: out };
 }
 
 function invocationSignals(

@@ -6,6 +6,7 @@ import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, typ
 import { getPath } from "../src/model/json.js";
 import { describe, refOf } from "../src/model/objects.js";
 import { podSpecOf } from "../src/model/pod-spec.js";
+import { notCheckedReport, ShellParseBudget } from "../src/model/shell/parse-budget.js";
 import { podWaitBudget } from "../src/model/shell/pod-wait-budget.js";
 
 const DEFAULT_BACKOFF_LIMIT = 6;
@@ -36,7 +37,11 @@ export default defineRule({
       "Pods, or the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure` (whose restarts count " +
       "against `backoffLimit` too). Counting every retry in the trigger would flag any retried Job with a sleep, " +
       "as the back-offs alone (630 s for backoffLimit 6) exceed 5m. Commands without an explicit timeout count " +
-      "0 s, so the computed wait is a lower bound. Scripts that do not parse, or are over 64 KiB, are skipped.",
+      "0 s, so the computed wait is a lower bound. Scripts that do not parse are skipped silently. Scripts over " +
+      "`limits.shellMaxScriptLength` characters (64 Ki by default), and scripts of an input file whose " +
+      "shell-parsing time `limits.shellFileBudgetMs` (2000 ms by default) is spent, are not parsed either: each " +
+      "such script gets an info finding that says why it was not checked and which setting of " +
+      "`.gitops-lint.yaml` raises the limit.",
     remediation:
       "Make the hook's worst case finish well inside the timeout: fewer iterations or shorter sleeps and " +
       "command timeouts, or `activeDeadlineSeconds` below the timeout; or raise the HelmRelease's " +
@@ -52,12 +57,19 @@ export default defineRule({
     precision: "high",
   },
   check({ set, settings, report }) {
+    const shell = new ShellParseBudget(settings.shellLimits);
     for (const object of set.ofKind("Job", "Pod")) {
       const hook = hookInfo(object);
       if (!hook || hook.events.length === 0) continue;
       const events = hook.events.map((e) => e.toLowerCase());
       if (!events.every((e) => e in ACTION_OF_EVENT)) continue; // Helm skips the object: hook-annotation-invalid says so
-      const budget = podWaitBudget(object);
+      const what = `hook ${describe(object)} (${hook.events.join(",")})`;
+      const actions = [...new Set(events.map((e) => ACTION_OF_EVENT[e]!))]
+        .map((action) => ({ action, timeout: releaseTimeout(set, object, action, settings.releaseTimeoutSeconds) }))
+        .filter((a) => !a.timeout.hooksDisabled);
+      if (actions.length === 0) continue; // Helm does not run the hook for any of its actions
+      const { budget, skipped } = podWaitBudget(object, shell);
+      for (const { path, skip } of skipped) report({ object, path, ...notCheckedReport(what, skip, "its wait is not compared with the release timeout") });
       if (!budget) continue;
       const pod = podSpecOf(object)!;
       const jobDeadline = object.kind === "Job" ? positive(getPath(object.body, ["spec", "activeDeadlineSeconds"])) : undefined;
@@ -66,11 +78,8 @@ export default defineRule({
       const single = Math.min(jobDeadline ?? Infinity, attempt);
       const deadline = jobDeadline !== undefined && jobDeadline <= attempt ? { field: "Job activeDeadlineSeconds", value: jobDeadline } : podDeadline !== undefined && podDeadline <= budget.seconds ? { field: "pod activeDeadlineSeconds", value: podDeadline } : undefined;
 
-      const actions = [...new Set(events.map((e) => ACTION_OF_EVENT[e]!))];
       const exceeded: Array<{ action: HelmAction; timeout: ReleaseTimeout; severity: Severity; detail: string }> = [];
-      for (const action of actions) {
-        const timeout = releaseTimeout(set, object, action, settings.releaseTimeoutSeconds);
-        if (timeout.hooksDisabled) continue;
+      for (const { action, timeout } of actions) {
         if (single >= timeout.seconds) {
           exceeded.push({ action, timeout, severity: "error", detail: "" });
           continue;
@@ -105,7 +114,6 @@ export default defineRule({
       const severity: Severity = exceeded.some((e) => e.severity === "error") ? "error" : "warning";
       const shown = exceeded.filter((e) => e.severity === severity);
       const firstTimeout = Math.min(...shown.map((e) => e.timeout.seconds));
-      const what = `hook ${describe(object)} (${hook.events.join(",")})`;
       const against = describeTimeouts(shown.map((e) => e.timeout));
       let message: string;
       if (severity === "error" && !Number.isFinite(single)) {

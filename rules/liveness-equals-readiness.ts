@@ -2,6 +2,7 @@ import { defineRule } from "../src/engine/rule.js";
 import { describe } from "../src/model/objects.js";
 import { isProcessLevelCheck, probeHandlerOf } from "../src/model/probe-handlers.js";
 import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
+import { ShellParseBudget } from "../src/model/shell/parse-budget.js";
 
 export default defineRule({
   meta: {
@@ -20,7 +21,9 @@ export default defineRule({
       "down (`tcpSocket`; exec probes that only run `pgrep`/`pidof`, also inside `sh -c`), different paths or " +
       "ports, a container with only one of the two probes, a startup probe equal to the readiness probe (startup " +
       "probes stop after the first success), and Jobs, CronJobs and bare Pods (no rollout behind a Service; only " +
-      "Deployments, StatefulSets, DaemonSets and Argo Rollouts are checked).",
+      "Deployments, StatefulSets, DaemonSets and Argo Rollouts are checked). A `sh -c` script that is not parsed " +
+      "(it does not parse, or is over `limits.shellMaxScriptLength` / past its file's `limits.shellFileBudgetMs`) " +
+      "is not recognised as a `pgrep`/`pidof` check: the probes are compared as written.",
     remediation:
       "Give liveness its own process-level check (\"is the process serving at all?\", e.g. `/healthz` or `/livez`) " +
       "and keep dependency checks in readiness (`/readyz`). If the application has no such endpoint, use a " +
@@ -39,7 +42,8 @@ export default defineRule({
     tags: ["probes", "availability"],
     precision: "medium",
   },
-  check({ set, report }) {
+  check({ set, settings, report }) {
+    const shell = new ShellParseBudget(settings.shellLimits);
     for (const object of set.objects) {
       if (!isLongLived(object)) continue;
       const pod = podSpecOf(object);
@@ -47,7 +51,7 @@ export default defineRule({
       for (const container of containersOf(pod)) {
         const liveness = probeHandlerOf(container.container.livenessProbe, container.container);
         const readiness = probeHandlerOf(container.container.readinessProbe, container.container);
-        if (!liveness || !readiness || liveness.key !== readiness.key || isProcessLevelCheck(liveness)) continue;
+        if (!liveness || !readiness || liveness.key !== readiness.key || isProcessLevelCheck(liveness, (script) => shell.parse(object.source.file, script))) continue;
         report({
           object,
           path: [...container.path, "livenessProbe"],

@@ -4,6 +4,7 @@ import { rollingUpdateBudgetOf } from "../src/model/deployment-rollout.js";
 import { parseIacInvocation } from "../src/model/iac-commands.js";
 import { containerEnvironmentOf, expandKubernetesVars, type EnvValue } from "../src/model/kubernetes-var-expansion.js";
 import type { K8sObject } from "../src/model/objects.js";
+import { shellParser } from "../src/model/shell/parser.js";
 import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
 import { isPathSegmentPrefix, normalizeAbsolutePath } from "../src/model/volume-storage.js";
 
@@ -91,8 +92,8 @@ describe("shell scripts (mvdan-sh)", () => {
   });
 
   it("evaluates words statically: quotes, env, script assignments; dynamic words are undefined", () => {
-    const commands = simpleCommandsOf('D=/w; export E="$D/e"; tofu -chdir="$D" apply; cd $(mktemp -d); echo ${X:-y} $HOME', (n) => (n === "HOME" ? "/root" : undefined));
-    expect(commands?.map((c) => c.words)).toEqual([
+    const commands = simpleCommandsOf(shellParser().parse('D=/w; export E="$D/e"; tofu -chdir="$D" apply; cd $(mktemp -d); echo ${X:-y} $HOME'), (n) => (n === "HOME" ? "/root" : undefined));
+    expect(commands.map((c) => c.words)).toEqual([
       ["tofu", "-chdir=/w", "apply"],
       ["cd", undefined],
       ["mktemp", "-d"],
@@ -100,8 +101,8 @@ describe("shell scripts (mvdan-sh)", () => {
     ]);
   });
 
-  it("returns undefined for a script that does not parse", () => {
-    expect(simpleCommandsOf("if then fi (", () => undefined)).toBeUndefined();
+  it("the shared parser returns undefined for a script that does not parse", () => {
+    expect(shellParser().parse("if then fi (")).toBeUndefined();
   });
 });
 

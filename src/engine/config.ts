@@ -6,7 +6,7 @@ import { PositionResolver } from "../load/positions.js";
 import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
 import { parseDuration } from "../model/duration.js";
-import { DEFAULT_SHELL_LIMITS } from "../model/shell-parser.js";
+import { DEFAULT_SHELL_LIMITS } from "../model/shell/parse-budget.js";
 import { isObject } from "../model/json.js";
 import type { AnyRule, RunSettings } from "./rule.js";
 import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";

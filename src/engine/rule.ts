@@ -1,7 +1,7 @@
 import type { NodePath, SourceDocument } from "../load/types.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import type { K8sObject, ObjectRef } from "../model/objects.js";
-import type { ShellLimits } from "../model/shell-parser.js";
+import type { ShellLimits } from "../model/shell/parse-budget.js";
 import type { Severity } from "./severity.js";
 
 /** Everything the docs, `explain`, SARIF rule descriptors and config validation need to know about a rule. */

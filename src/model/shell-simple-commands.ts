@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
 import path from "node:path";
+import { shellParser, type ShellParser, type ShNode } from "./shell/parser.js";
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
 
@@ -26,33 +26,15 @@ export interface SimpleCommand {
 interface ShellNode {
   [key: string]: unknown;
 }
-interface MvdanSyntax {
-  NewParser(): { Parse(src: string, name: string): ShellNode };
-  Walk(node: ShellNode, visit: (node: ShellNode | null) => boolean): void;
-  NodeType(node: ShellNode): string;
-}
-
-let syntax: MvdanSyntax | undefined;
-/** mvdan-sh is a large GopherJS bundle: load it only when a rule actually meets a script. */
-function shellSyntax(): MvdanSyntax {
-  if (!syntax) syntax = (createRequire(import.meta.url)("mvdan-sh") as { syntax: MvdanSyntax }).syntax;
-  return syntax;
-}
 
 /**
- * The simple commands of a script, in source order, parsed with a real shell parser (mvdan/sh). Words are
+ * The simple commands of a parsed script (`ShellParseBudget.parse(...).file`), in source order. Words are
  * evaluated statically: literals and quotes, and plain `$NAME`/`${NAME}` from assignments earlier in the
  * script or from `lookup` (the container's environment). Anything else (command substitution, `${x:-y}`,
- * globs are kept literal) makes the word `undefined`. Returns `undefined` when the script does not parse.
+ * globs are kept literal) makes the word `undefined`.
  */
-export function simpleCommandsOf(script: string, lookup: (name: string) => string | undefined): SimpleCommand[] | undefined {
-  const sh = shellSyntax();
-  let file: ShellNode;
-  try {
-    file = sh.NewParser().Parse(script, "script");
-  } catch {
-    return undefined;
-  }
+export function simpleCommandsOf(file: ShNode, lookup: (name: string) => string | undefined): SimpleCommand[] {
+  const sh = shellParser().syntax;
   const assigned = new Map<string, string | undefined>();
   const resolve = (name: string): string | undefined => (assigned.has(name) ? assigned.get(name) : lookup(name));
   const evaluate = (word: unknown): string | undefined => {
@@ -87,7 +69,7 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function evaluateParts(parts: unknown, sh: MvdanSyntax, resolve: (name: string) => string | undefined): string | undefined {
+function evaluateParts(parts: unknown, sh: ShellParser["syntax"], resolve: (name: string) => string | undefined): string | undefined {
   let out = "";
   for (const part of asList(parts)) {
     const node = part as ShellNode;

@@ -34,28 +34,48 @@ export interface Operators {
   defaultUnset: number;
 }
 
+/** A parse: the syntax tree, or the parser's error with its 1-based position when it has one. */
+export type ShellSyntaxResult = { ok: true; file: ShNode } | { ok: false; error: string; line?: number; column?: number };
+
 export interface ShellParser {
   syntax: Syntax;
   ops: Operators;
   /** The script's syntax tree, or undefined when it does not parse as Bash. */
   parse(script: string): ShNode | undefined;
+  /** Like `parse`, with the reason when the script does not parse. */
+  parseOrError(script: string): ShellSyntaxResult;
 }
 
 let loaded: ShellParser | undefined;
 
-/** Loads the parser on first use (about 150 ms); manifests without hook scripts never pay for it. */
+/**
+ * Loads the parser on first use (about 150 ms); runs without shell scripts (most pre-commit runs) never pay
+ * for it. This is the only module that loads `mvdan-sh`; rules parse scripts through a ShellParseBudget
+ * (./parse-budget.ts), which applies the configured size and time limits.
+ */
 export function shellParser(): ShellParser {
   if (loaded) return loaded;
   const syntax = (createRequire(import.meta.url)("mvdan-sh") as { syntax: Syntax }).syntax;
-  const parse = (script: string): ShNode | undefined => {
+  const parseOrError = (script: string): ShellSyntaxResult => {
     try {
-      return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(script, "script");
-    } catch {
-      return undefined;
+      return { ok: true, file: syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(script, "script") };
+    } catch (error) {
+      return { ok: false, ...describeError(error) };
     }
   };
-  loaded = { syntax, ops: learnOperators(syntax, parse), parse };
+  const parse = (script: string): ShNode | undefined => {
+    const result = parseOrError(script);
+    return result.ok ? result.file : undefined;
+  };
+  loaded = { syntax, ops: learnOperators(syntax, parse), parse, parseOrError };
   return loaded;
+}
+
+function describeError(error: unknown): { error: string; line?: number; column?: number } {
+  // mvdan-sh throws Go error objects: the message comes from their Error() method, as "name:line:col: text".
+  const text = typeof (error as { Error?: unknown })?.Error === "function" ? String((error as { Error(): string }).Error()) : String((error as Error)?.message ?? error);
+  const match = /^[^:]*:(\d+):(\d+): (.*)$/s.exec(text);
+  return match ? { error: match[3]!, line: Number(match[1]), column: Number(match[2]) } : { error: text };
 }
 
 function learnOperators(syntax: Syntax, parse: (s: string) => ShNode | undefined): Operators {

@@ -2,11 +2,9 @@ import type { NodePath } from "../../load/types.js";
 import type { K8sObject } from "../objects.js";
 import { containersOf, podSpecOf } from "../pod-spec.js";
 import { containerScript } from "./container-script.js";
+import { isSkipped, type ShellParseBudget, type ShellSkip } from "./parse-budget.js";
 import { shellParser } from "./parser.js";
 import { dominantPart, sumText, waitBudget, type Wait } from "./wait-budget.js";
-
-/** Scripts larger than this are not analysed (no finding): 64 KiB of shell is generated code, not a hook's wait loop. */
-export const MAX_SCRIPT_BYTES = 64 * 1024;
 
 export interface PodWaitBudget {
   /** Seconds one run of the pod waits at least in the worst case; Infinity for an unbounded loop. */
@@ -18,26 +16,34 @@ export interface PodWaitBudget {
   inScript?: { line: number; column: number };
 }
 
+/** A container script a limit of the ShellParseBudget kept from being parsed: its wait is not counted. */
+export interface SkippedScript {
+  path: NodePath;
+  skip: ShellSkip;
+}
+
 /**
  * The designed wait of one run of a pod: init containers run one after another, then the app
  * containers side by side, so it is the sum over init containers plus the slowest app container.
- * Undefined when no container runs a shell script with a wait the linter can read.
+ * `budget` is undefined when no container runs a shell script with a wait the linter can read;
+ * `skipped` lists the scripts `shell` did not parse because of a limit (their waits are not counted).
  */
-export function podWaitBudget(object: K8sObject): PodWaitBudget | undefined {
+export function podWaitBudget(object: K8sObject, shell: ShellParseBudget): { budget?: PodWaitBudget; skipped: SkippedScript[] } {
+  const skipped: SkippedScript[] = [];
   const pod = podSpecOf(object);
-  if (!pod) return undefined;
+  if (!pod) return { skipped };
   interface Entry { seconds: number; parts: Wait[]; path: NodePath; verbatim: boolean }
   const init: Entry[] = [];
   const app: Entry[] = [];
   for (const view of containersOf(pod)) {
     const script = containerScript(view);
-    if (!script || Buffer.byteLength(script.script, "utf8") > MAX_SCRIPT_BYTES) continue;
-    const sh = shellParser();
-    const file = sh.parse(script.script);
-    if (!file) continue; // not shell the parser understands: no finding from a guess
+    if (!script) continue;
+    const parsed = shell.parse(object.source.file, script.script);
+    if (isSkipped(parsed)) skipped.push({ path: script.path, skip: parsed });
+    if (!parsed.ok) continue; // skipped, or not shell the parser understands: no finding from a guess
     let budget;
     try {
-      budget = waitBudget(sh, file, script.env);
+      budget = waitBudget(shellParser(), parsed.file, script.env);
     } catch {
       continue; // an AST shape the walker does not expect: stay silent rather than guess
     }
@@ -46,10 +52,10 @@ export function podWaitBudget(object: K8sObject): PodWaitBudget | undefined {
   }
   const slowestApp = app.reduce<Entry | undefined>((best, e) => (!best || e.seconds > best.seconds ? e : best), undefined);
   const entries = [...init, ...(slowestApp ? [slowestApp] : [])];
-  if (entries.length === 0) return undefined;
+  if (entries.length === 0) return { skipped };
   const seconds = entries.reduce((sum, e) => sum + e.seconds, 0);
   const dominant = entries.reduce((best, e) => (e.seconds > best.seconds ? e : best));
   const part = dominantPart(dominant.parts)!;
   const parts = entries.flatMap((e) => e.parts);
-  return { seconds, text: sumText(parts), path: dominant.path, ...(dominant.verbatim ? { inScript: { line: part.line, column: part.col } } : {}) };
+  return { budget: { seconds, text: sumText(parts), path: dominant.path, ...(dominant.verbatim ? { inScript: { line: part.line, column: part.col } } : {}) }, skipped };
 }
