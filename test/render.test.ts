@@ -200,6 +200,9 @@ describe("kustomizations", () => {
       expect(report.findings[0]!.message).toMatch(/kubectl kustomize .*failed/);
       expect(JSON.stringify(report)).not.toContain(os.tmpdir());
       expect(JSON.stringify(report)).not.toContain("../../");
+      // The resource as the user wrote it, not resolved against gitops-lint's wrapper kustomization.
+      expect(report.findings[0]!.message).toContain("'../base'");
+      expect(report.findings[0]!.message).not.toMatch(/run\.go|E\d{4} /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

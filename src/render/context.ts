@@ -71,6 +71,11 @@ export class RenderContext {
     return file;
   }
 
+  /** Whether a path lies in this run's temp directory. */
+  isTemp(absolutePath: string): boolean {
+    return this.tempDir !== undefined && (absolutePath === this.tempDir || absolutePath.startsWith(this.tempDir + path.sep));
+  }
+
   /** Relative to the working directory, forward slashes: how the user names the path. */
   display(absolutePath: string): string {
     return (path.relative(this.cwd, absolutePath) || ".").split(path.sep).join("/");
@@ -98,7 +103,8 @@ export class RenderContext {
 export function errorSummary(stderr: string, maxLines = 3): string {
   const lines = stderr
     .split("\n")
-    .map((l) => l.trim())
+    // kubectl logs through klog: `E1201 13:38:04.904479  3346 run.go:72] "command failed" err="…"`
+    .map((l) => l.trim().replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] (?:"command failed" err=)?/, ""))
     .filter((l) => l !== "" && !/^(usage|use ".* --help"|use --debug flag)/i.test(l));
   return lines.slice(0, maxLines).map((l) => l.replace(/^(error|Error):\s*/, "")).join("; ") || "no error message";
 }

@@ -66,8 +66,16 @@ function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown): Docume
   return { file: ctx.display(absolutePath), absolutePath, ...(generator !== undefined ? { generator } : {}) };
 }
 
-/** Kustomize names files relative to the wrapper (`../../work/repo/x.yaml`) or absolutely; name them as the user does. */
+/**
+ * Kustomize names files relative to the wrapper (`../../work/repo/x.yaml`) or absolutely; name them as
+ * the user does. A relative path that does not lead out of the temp directory was not relative to the
+ * wrapper (it is quoted from the user's kustomization, as in `accumulating resources from '../base'`)
+ * and stays as written.
+ */
 function cleanKustomizeError(ctx: RenderContext, wrapper: string, message: string): string {
-  const fromWrapper = message.replace(/(?:\.\.\/)+[^\s'":]+/g, (p) => ctx.display(path.resolve(wrapper, p)));
+  const fromWrapper = message.replace(/(?:\.\.\/)+[^\s'":]+/g, (p) => {
+    const absolutePath = path.resolve(wrapper, p);
+    return ctx.isTemp(absolutePath) ? p : ctx.display(absolutePath);
+  });
   return ctx.clean(fromWrapper);
 }
