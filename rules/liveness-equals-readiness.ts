@@ -1,33 +1,43 @@
 import { defineRule } from "../src/engine/rule.js";
 import { describe } from "../src/model/objects.js";
-import { isProcessLevelCheck, probeHandlerOf } from "../src/model/probe-handlers.js";
+import { probeFailureBudgetOf, type ProbeFailureBudget } from "../src/model/probe-failure-budget.js";
+import { isProcessLevelCheck, probeHandlerOf, type ProbeHandler } from "../src/model/probe-handlers.js";
 import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
 import { ShellParseBudget } from "../src/model/shell/parse-budget.js";
 
 export default defineRule({
   meta: {
     id: "liveness-equals-readiness",
-    description: "A container whose liveness probe performs the same check as its readiness probe.",
+    description: "A container whose liveness probe runs the same check as its readiness probe and gives up no later than readiness.",
     rationale:
-      "Readiness decides whether a Pod receives traffic; liveness decides whether the kubelet kills it. When both " +
-      "run the same check, anything that should only take the Pod out of rotation restarts it instead: a health " +
-      "endpoint that also checks a database, a cache sync or a peer fails during a dependency outage, and every " +
-      "replica is restarted at once, repeatedly. In the incident (#530) the informer-sync check drove both probes; " +
-      "the Pod was killed every ~33 s while it waited for a kubeconfig that could only arrive through its own " +
-      "Service, which had no ready endpoints: a deadlock.\n\n" +
-      "Only the handler is compared (httpGet scheme, host, port — named ports resolved — path and headers; exec " +
-      "command; grpc port and service), not the timing fields: a longer `failureThreshold` delays the restart " +
-      "loop but does not break it. Not reported: process-level checks that cannot fail because a dependency is " +
-      "down (`tcpSocket`; exec probes that only run `pgrep`/`pidof`, also inside `sh -c`), different paths or " +
-      "ports, a container with only one of the two probes, a startup probe equal to the readiness probe (startup " +
-      "probes stop after the first success), and Jobs, CronJobs and bare Pods (no rollout behind a Service; only " +
-      "Deployments, StatefulSets, DaemonSets and Argo Rollouts are checked). A `sh -c` script that is not parsed " +
-      "(it does not parse, or is over `limits.shellMaxScriptLength` / past its file's `limits.shellFileBudgetMs`) " +
-      "is not recognised as a `pgrep`/`pidof` check: the probes are compared as written.",
+      "Readiness decides whether a Pod receives traffic; liveness decides whether the kubelet restarts it. The " +
+      "same check for both is fine in itself: Kubernetes' guide (\"Configure Liveness, Readiness and Startup " +
+      "Probes\") recommends the same cheap endpoint with a higher liveness `failureThreshold`, so that a failing Pod " +
+      "is first taken out of the Service and restarted only if it stays broken. The harm is a check that also " +
+      "fails when a dependency is down (a database, a broker, a cache sync, a peer): it fails in every replica at " +
+      "once, and liveness restarts them all together, again and again while the outage lasts. When the liveness " +
+      "budget is no longer than the readiness budget, there is no window in which the Pod is merely out of " +
+      "rotation. In the incident (#530) the informer-sync check drove both probes; the Pod was killed every ~33 s " +
+      "while it waited for a kubeconfig that could only arrive through its own Service, which had no ready " +
+      "endpoints: a deadlock.\n\n" +
+      "A probe's budget is `failureThreshold` × `periodSeconds` (defaults 3 and 10 s); the rule fires when the " +
+      "liveness budget is ≤ the readiness budget. `timeoutSeconds` is not counted: it bounds one attempt, and the " +
+      "kubelet still starts one attempt per period unless the timeout is longer. Handlers are compared as the " +
+      "kubelet runs them (httpGet scheme, host, port — named ports resolved — path and headers; exec command; " +
+      "grpc port and service). Not reported: process-level checks that cannot fail because a dependency is down " +
+      "(`tcpSocket`; exec probes that only run `pgrep`/`pidof`, also inside `sh -c`), different paths or ports, a " +
+      "container with only one of the two probes, a startup probe equal to the readiness probe (startup probes " +
+      "stop after the first success), timing fields that are not integers (templated), and Jobs, CronJobs and " +
+      "bare Pods (no rollout behind a Service; only Deployments, StatefulSets, DaemonSets and Argo Rollouts are " +
+      "checked). A `sh -c` script that is not parsed (it does not parse, or is over `limits.shellMaxScriptLength` " +
+      "/ past its file's `limits.shellFileBudgetMs`) is not recognised as a `pgrep`/`pidof` check: the probes are " +
+      "compared as written.",
     remediation:
-      "Give liveness its own process-level check (\"is the process serving at all?\", e.g. `/healthz` or `/livez`) " +
-      "and keep dependency checks in readiness (`/readyz`). If the application has no such endpoint, use a " +
-      "`tcpSocket` liveness probe on its port, or drop the liveness probe.",
+      "Give liveness a check that does not depend on other services (its own path such as `/livez`, a lighter " +
+      "command, its own gRPC service name) and keep dependency checks in readiness (`/readyz`). If the shared " +
+      "check is cheap and only fails when the process itself is broken, keep it and raise the liveness " +
+      "`failureThreshold` until its budget is longer than readiness's. With no process-level check at all, use a " +
+      "`tcpSocket` liveness probe on the port, or drop the liveness probe.",
     defaultSeverity: "warning",
     example: {
       bad:
@@ -49,18 +59,33 @@ export default defineRule({
       const pod = podSpecOf(object);
       if (!pod) continue;
       for (const container of containersOf(pod)) {
-        const liveness = probeHandlerOf(container.container.livenessProbe, container.container);
-        const readiness = probeHandlerOf(container.container.readinessProbe, container.container);
-        if (!liveness || !readiness || liveness.key !== readiness.key || isProcessLevelCheck(liveness, (script) => shell.parse(object.source.file, script))) continue;
+        const { livenessProbe, readinessProbe } = container.container;
+        const liveness = probeHandlerOf(livenessProbe, container.container);
+        const readiness = probeHandlerOf(readinessProbe, container.container);
+        if (!liveness || !readiness || liveness.key !== readiness.key) continue;
+        // Kubernetes' "Configure Liveness, Readiness and Startup Probes": the same endpoint is fine when liveness has
+        // the longer failure budget, so the Pod leaves the Service before it is restarted.
+        const livenessBudget = probeFailureBudgetOf(livenessProbe);
+        const readinessBudget = probeFailureBudgetOf(readinessProbe);
+        if (!livenessBudget || !readinessBudget || livenessBudget.seconds > readinessBudget.seconds) continue;
+        if (isProcessLevelCheck(liveness, (script) => shell.parse(object.source.file, script))) continue;
         report({
           object,
           path: [...container.path, "livenessProbe"],
           message:
-            `${describe(object)} container "${container.name}" uses the same check for liveness and readiness (${liveness.shown}): ` +
-            `when it fails because a dependency is down, the kubelet restarts the container instead of only taking it out of the Service, ` +
-            `and all replicas restart together. Point livenessProbe at a process-level check (e.g. /livez) and keep dependency checks in readinessProbe.`,
+            `${describe(object)} container "${container.name}": livenessProbe and readinessProbe run the same check (${liveness.shown}) ` +
+            `and liveness gives up first or together (${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s); ` +
+            fixFor(liveness, livenessBudget, readinessBudget),
         });
       }
     }
   },
 });
+
+/** What to change, for this kind of check: the smallest liveness failureThreshold that outlasts readiness, or a lighter check. */
+function fixFor(handler: ProbeHandler, liveness: ProbeFailureBudget, readiness: ProbeFailureBudget): string {
+  const threshold = Math.floor(readiness.seconds / liveness.periodSeconds) + 1;
+  if (handler.type === "httpGet") return `give liveness its own path or failureThreshold ≥ ${threshold}`;
+  const lighter = handler.type === "grpc" ? "its own service" : "a lighter command";
+  return `give liveness failureThreshold ≥ ${threshold} or ${lighter}`;
+}

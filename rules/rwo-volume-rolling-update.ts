@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { rollingUpdateBudgetOf } from "../src/model/deployment-rollout.js";
+import { replicasOf, rollingUpdateBudgetOf, type RollingUpdateBudget } from "../src/model/deployment-rollout.js";
 import { getPath, isObject } from "../src/model/json.js";
 import { describe, refOf } from "../src/model/objects.js";
 import { claimVolumesOf, findClaim, singleNodeAccessModeOf } from "../src/model/persistent-volume-claims.js";
@@ -8,26 +8,39 @@ import { podSpecOf, type PodSpecView } from "../src/model/pod-spec.js";
 export default defineRule({
   meta: {
     id: "rwo-volume-rolling-update",
-    description: "A RollingUpdate Deployment that surges a new Pod while the old one still holds a ReadWriteOnce or ReadWriteOncePod PVC, with no room to stop the old Pod first.",
+    description:
+      "A Deployment whose Pods cannot all mount its ReadWriteOnce or ReadWriteOncePod PVC: several replicas share it, " +
+      "or a RollingUpdate starts the new Pod while the old one still holds it.",
     rationale:
-      "With `maxSurge` > 0 (the default is 25%, rounded up: at least one extra Pod) and `maxUnavailable` rounding " +
-      "down to 0 (the default 25% of 1–3 replicas), the Deployment controller starts the new Pod first and deletes " +
-      "the old one only when the new one is Ready. A ReadWriteOnce volume attaches to one node: if the new Pod is " +
-      "scheduled elsewhere it waits on `Multi-Attach error for volume … Volume is already used by pod(s)`, never " +
+      "A ReadWriteOnce volume attaches to one node at a time: a Pod on a second node waits on `Multi-Attach error " +
+      "for volume … Volume is already used by pod(s)`. A ReadWriteOncePod volume admits one Pod in the whole " +
+      "cluster: a second Pod stays Pending. Every Pod of a Deployment mounts the same claim, which goes wrong in " +
+      "two ways; each claim gets one finding, for the first that applies.\n\n" +
+      "Several replicas (`replicas` > 1, whatever the strategy): the scheduler does not place Pods by where a " +
+      "ReadWriteOnce volume is attached, so replicas on other nodes never start; with ReadWriteOncePod only one " +
+      "replica can ever run (an error). No rollout setting fixes this: it takes a volume per Pod (a StatefulSet " +
+      "with `volumeClaimTemplates`), a ReadWriteMany volume, or one replica.\n\n" +
+      "One replica with a rollout that starts the new Pod first: with `maxSurge` > 0 (the default is 25%, rounded " +
+      "up: one extra Pod) and `maxUnavailable` rounding down to 0 (the default 25% of 1), the Deployment controller " +
+      "deletes the old Pod only when the new one is Ready. If the new Pod is scheduled on another node it never " +
       "becomes Ready, the old Pod is never removed, and the rollout hangs until `progressDeadlineSeconds` marks it " +
       "failed (and a GitOps reconcile with it). On the same node ReadWriteOnce can be shared, so the rollout works " +
-      "on single-node clusters and fails on real ones: a warning. ReadWriteOncePod admits one Pod on any node, so " +
-      "the new Pod can never start: an error.\n\n" +
-      "Only PVCs present in the input are checked (their access modes are known). Not reported: `maxSurge: 0`, " +
-      "`strategy: Recreate`, a `maxUnavailable` that lets the controller delete the old Pod at once (the rollout " +
-      "then completes, with downtime), ReadWriteMany/ReadOnlyMany claims, `replicas: 0`, ReadWriteOnce claims of a " +
-      "Pod pinned to one node (`nodeName`, or a `kubernetes.io/hostname` nodeSelector), and StatefulSets (one " +
-      "claim per Pod from `volumeClaimTemplates`).",
+      "on single-node clusters and fails on real ones: a warning. With ReadWriteOncePod the new Pod cannot start " +
+      "on any node: an error.\n\n" +
+      "Only PVCs present in the input are checked: a claim that is not in the input may well be ReadWriteMany. " +
+      "`spec.replicas` (default 1) is the count checked; one set by a HorizontalPodAutoscaler is not known. Not " +
+      "reported: `maxSurge: 0`, `strategy: Recreate`, or a `maxUnavailable` that lets the controller delete the " +
+      "old Pod at once (for one replica; the rollout then completes, with downtime), ReadWriteMany/ReadOnlyMany " +
+      "claims (also when listed together with ReadWriteOnce), `replicas: 0` or a count that is not an integer, " +
+      "ReadWriteOnce claims of Pods pinned to one node (`nodeName`, or a `kubernetes.io/hostname` nodeSelector: " +
+      "they share that node's attachment), and StatefulSets (one claim per Pod from `volumeClaimTemplates`).",
     remediation:
-      "Keep RollingUpdate and stop the old Pod before starting the new one: `strategy: {type: RollingUpdate, " +
-      "rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}`. Switching an existing Deployment to `type: Recreate` " +
-      "works too, but under server-side apply (Flux) the live object keeps its defaulted `rollingUpdate` block " +
-      "and the apply fails (see `strategy-flip-without-force`). Or use a ReadWriteMany volume, or a StatefulSet.",
+      "One replica: keep RollingUpdate and stop the old Pod before starting the new one: `strategy: {type: " +
+      "RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}`. Switching an existing Deployment to " +
+      "`type: Recreate` works too, but under server-side apply (Flux) the live object keeps its defaulted " +
+      "`rollingUpdate` block and the apply fails (see `strategy-flip-without-force`). Several replicas: a " +
+      "StatefulSet with `volumeClaimTemplates` (a volume per Pod), a ReadWriteMany volume, or `replicas: 1` with " +
+      "the strategy above.",
     defaultSeverity: "warning",
     example: {
       bad:
@@ -45,38 +58,49 @@ export default defineRule({
   },
   check({ set, report }) {
     for (const deployment of set.ofKind("Deployment")) {
-      const budget = rollingUpdateBudgetOf(deployment);
-      if (!budget || budget.replicas === 0 || budget.surgePods === 0 || budget.unavailablePods > 0) continue;
+      const replicas = replicasOf(deployment);
       const pod = podSpecOf(deployment);
-      if (!pod) continue;
+      if (replicas === undefined || replicas === 0 || !pod) continue;
+      const budget = rollingUpdateBudgetOf(deployment);
       const seen = new Set<string>();
       for (const volume of claimVolumesOf(pod)) {
         if (seen.has(volume.claimName)) continue;
-        const claim = findClaim(set, volume.claimName, deployment);
-        if (!claim) continue;
-        const mode = singleNodeAccessModeOf(claim);
-        if (!mode || (mode === "ReadWriteOnce" && pinnedToOneNode(pod))) continue;
         seen.add(volume.claimName);
-        const strategy = budget.defaultedType ? "the default RollingUpdate strategy" : "RollingUpdate";
-        const consequence =
-          mode === "ReadWriteOncePod"
-            ? "the new Pod cannot start on any node while the old one holds the volume"
-            : "a new Pod scheduled on another node fails with a Multi-Attach error while the old one holds the volume";
+        const claim = findClaim(set, volume.claimName, deployment);
+        const mode = claim && singleNodeAccessModeOf(claim);
+        if (!claim || !mode || (mode === "ReadWriteOnce" && pinnedToOneNode(pod))) continue;
+        const claimed = `${mode} PVC "${volume.claimName}"`;
+        // Several replicas cannot all run whatever the strategy, and the rollout remedy does not help them: that diagnosis wins.
+        const problem = replicas > 1 ? sharedByReplicas(replicas, claimed, mode) : budget && startsNewPodFirst(budget, claimed);
+        if (!problem) continue;
         report({
           object: deployment,
           path: volume.claimNamePath,
           target: refOf(claim),
           severity: mode === "ReadWriteOncePod" ? "error" : "warning",
-          message:
-            `${describe(deployment)} mounts ${mode} PVC "${volume.claimName}" and uses ${strategy} with maxSurge ${budget.maxSurge} → ` +
-            `${budget.surgePods} extra Pod${budget.surgePods === 1 ? "" : "s"} and maxUnavailable ${budget.maxUnavailable} → ${budget.unavailablePods} of ${budget.replicas} replica${budget.replicas === 1 ? "" : "s"}: ` +
-            `${consequence}; the old Pod is deleted only once the new one is Ready, so the rollout hangs. ` +
-            `Set strategy.rollingUpdate to maxSurge: 0 and maxUnavailable: 1.`,
+          message: `${describe(deployment)}: ${problem}`,
         });
       }
     }
   },
 });
+
+type SingleNodeMode = "ReadWriteOnce" | "ReadWriteOncePod";
+
+function sharedByReplicas(replicas: number, claimed: string, mode: SingleNodeMode): string {
+  const who = mode === "ReadWriteOncePod" ? "only one Pod" : "only Pods on one node";
+  return `${replicas} replicas share ${claimed}: ${who} can mount it; use ReadWriteMany, a StatefulSet with volumeClaimTemplates, or replicas: 1`;
+}
+
+/** For one replica: the new Pod must become Ready while the old one still holds the volume. */
+function startsNewPodFirst(budget: RollingUpdateBudget, claimed: string): string | undefined {
+  if (budget.surgePods === 0 || budget.unavailablePods > 0) return undefined;
+  return (
+    `mounts ${claimed} with a rollout that starts the new Pod before stopping the old ` +
+    `(maxSurge ${budget.maxSurge} → ${budget.surgePods}, maxUnavailable ${budget.maxUnavailable} → 0 of ${budget.replicas}); ` +
+    `set strategy.rollingUpdate maxSurge: 0, maxUnavailable: 1 (or type: Recreate)`
+  );
+}
 
 /** `nodeName`, or a nodeSelector on the node's hostname label: every Pod lands on the same node. */
 function pinnedToOneNode(pod: PodSpecView): boolean {

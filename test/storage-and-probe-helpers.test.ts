@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rollingUpdateBudgetOf } from "../src/model/deployment-rollout.js";
+import { replicasOf, rollingUpdateBudgetOf } from "../src/model/deployment-rollout.js";
 import { parseIacInvocation } from "../src/model/iac-commands.js";
 import { containerEnvironmentOf, expandKubernetesVars, type EnvValue } from "../src/model/kubernetes-var-expansion.js";
 import type { K8sObject } from "../src/model/objects.js";
+import { probeFailureBudgetOf } from "../src/model/probe-failure-budget.js";
+import { probeHandlerOf } from "../src/model/probe-handlers.js";
 import { shellParser } from "../src/model/shell/parser.js";
 import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
 import { isPathSegmentPrefix, normalizeAbsolutePath } from "../src/model/volume-storage.js";
@@ -111,7 +113,7 @@ describe("rollingUpdateBudgetOf (API defaults and rounding)", () => {
     ({ kind: "Deployment", apiVersion: "apps/v1", name: "d", body: { spec }, basePath: [], labels: {}, annotations: {} }) as unknown as K8sObject;
 
   it("defaults to 25%/25%: surge rounds up, unavailable rounds down", () => {
-    expect(rollingUpdateBudgetOf(deployment({}))).toMatchObject({ replicas: 1, surgePods: 1, unavailablePods: 0, defaultedType: true });
+    expect(rollingUpdateBudgetOf(deployment({}))).toMatchObject({ replicas: 1, surgePods: 1, unavailablePods: 0, maxSurge: "25%", maxUnavailable: "25%" });
     expect(rollingUpdateBudgetOf(deployment({ replicas: 4 }))).toMatchObject({ surgePods: 1, unavailablePods: 1 });
     expect(rollingUpdateBudgetOf(deployment({ replicas: 10, strategy: { rollingUpdate: { maxSurge: "15%", maxUnavailable: "15%" } } }))).toMatchObject({ surgePods: 2, unavailablePods: 1 });
   });
@@ -120,5 +122,56 @@ describe("rollingUpdateBudgetOf (API defaults and rounding)", () => {
     expect(rollingUpdateBudgetOf(deployment({ strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } } }))).toMatchObject({ surgePods: 0, unavailablePods: 1 });
     expect(rollingUpdateBudgetOf(deployment({ strategy: { type: "Recreate" } }))).toBeUndefined();
     expect(rollingUpdateBudgetOf(deployment({ strategy: { rollingUpdate: { maxSurge: "1" } } }))).toBeUndefined();
+  });
+});
+
+describe("replicasOf", () => {
+  const deployment = (spec: Record<string, unknown>): K8sObject => ({ kind: "Deployment", body: { spec } }) as unknown as K8sObject;
+
+  it("defaults to 1, keeps 0, and is unknown for anything but a non-negative integer", () => {
+    expect(replicasOf(deployment({}))).toBe(1);
+    expect(replicasOf(deployment({ replicas: 0 }))).toBe(0);
+    expect(replicasOf(deployment({ replicas: 4 }))).toBe(4);
+    expect(replicasOf(deployment({ replicas: "2" }))).toBeUndefined();
+    expect(replicasOf(deployment({ replicas: -1 }))).toBeUndefined();
+  });
+});
+
+describe("probeFailureBudgetOf (core/v1 probe defaults)", () => {
+  it("is failureThreshold × periodSeconds, absent or 0 meaning 3 and 10", () => {
+    expect(probeFailureBudgetOf({})).toEqual({ failureThreshold: 3, periodSeconds: 10, seconds: 30 });
+    expect(probeFailureBudgetOf({ failureThreshold: 0, periodSeconds: 0 })?.seconds).toBe(30);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 300 }), (failureThreshold, periodSeconds) =>
+        probeFailureBudgetOf({ failureThreshold, periodSeconds, timeoutSeconds: 5 })?.seconds === failureThreshold * periodSeconds),
+    );
+  });
+
+  it("is unknown for values that are not integers", () => {
+    expect(probeFailureBudgetOf({ failureThreshold: "3" })).toBeUndefined();
+    expect(probeFailureBudgetOf({ periodSeconds: 2.5 })).toBeUndefined();
+    expect(probeFailureBudgetOf(undefined)).toBeUndefined();
+  });
+});
+
+describe("probeHandlerOf (message form)", () => {
+  const container = { ports: [{ name: "http", containerPort: 8080 }] };
+
+  it("shows httpGet without an empty host or the default scheme, ports as written", () => {
+    const named = probeHandlerOf({ httpGet: { path: "/healthz", port: "http" } }, container)!;
+    const numbered = probeHandlerOf({ httpGet: { path: "/healthz", port: 8080 } }, container)!;
+    expect(named.shown).toBe("httpGet :http/healthz");
+    expect(numbered.shown).toBe("httpGet :8080/healthz");
+    expect(named.key).toBe(numbered.key);
+    expect(probeHandlerOf({ httpGet: { host: "10.0.0.1", port: 8443, scheme: "HTTPS" } }, container)!.shown).toBe("httpGet HTTPS 10.0.0.1:8443/");
+  });
+
+  it("shows an exec command on one line, cut with an ellipsis past 60 characters", () => {
+    const script = "export KEY=$(cat /secret)\n. /opt/env.sh && celery -A app.tasks inspect ping -d celery@$HOSTNAME\n";
+    const shown = probeHandlerOf({ exec: { command: ["/bin/bash", "-ec", script] } }, container)!.shown;
+    expect(shown.startsWith("exec /bin/bash -ec 'export KEY=$(cat /secret) . /opt/env.sh")).toBe(true);
+    expect(shown.endsWith("…")).toBe(true);
+    expect(shown.length).toBe("exec ".length + 60);
+    expect(probeHandlerOf({ exec: { command: ["pg_isready", "-h", "db"] } }, container)!.shown).toBe("exec pg_isready -h db");
   });
 });

@@ -3,15 +3,20 @@ import type { K8sObject } from "./objects.js";
 
 export interface RollingUpdateBudget {
   replicas: number;
-  /** The value as written (or the API default), for messages. */
+  /** The value as written, or the API default 25%, for messages. */
   maxSurge: string;
   maxUnavailable: string;
   /** Extra Pods the controller may create: a percentage of replicas rounded up. */
   surgePods: number;
   /** Pods that may be unavailable: a percentage of replicas rounded down. */
   unavailablePods: number;
-  /** True when `strategy.type` is absent (the API defaults it to RollingUpdate). */
-  defaultedType: boolean;
+}
+
+/** `spec.replicas` with the API default 1; `undefined` when it is not a non-negative integer (templated or invalid). */
+export function replicasOf(deployment: K8sObject): number | undefined {
+  const raw = getPath(deployment.body, ["spec", "replicas"]);
+  const replicas = raw === undefined || raw === null ? 1 : raw;
+  return typeof replicas === "number" && Number.isInteger(replicas) && replicas >= 0 ? replicas : undefined;
 }
 
 /**
@@ -24,9 +29,8 @@ export function rollingUpdateBudgetOf(deployment: K8sObject): RollingUpdateBudge
   if (deployment.kind !== "Deployment") return undefined;
   const type = getPath(deployment.body, ["spec", "strategy", "type"]);
   if (type !== undefined && type !== null && type !== "RollingUpdate") return undefined;
-  const rawReplicas = getPath(deployment.body, ["spec", "replicas"]);
-  const replicas = rawReplicas === undefined || rawReplicas === null ? 1 : rawReplicas;
-  if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) return undefined;
+  const replicas = replicasOf(deployment);
+  if (replicas === undefined) return undefined;
   const surge = resolveIntOrPercent(getPath(deployment.body, ["spec", "strategy", "rollingUpdate", "maxSurge"]), replicas, "up");
   const unavailable = resolveIntOrPercent(getPath(deployment.body, ["spec", "strategy", "rollingUpdate", "maxUnavailable"]), replicas, "down");
   if (!surge || !unavailable) return undefined;
@@ -36,7 +40,6 @@ export function rollingUpdateBudgetOf(deployment: K8sObject): RollingUpdateBudge
     maxUnavailable: unavailable.shown,
     surgePods: surge.value,
     unavailablePods: surge.value === 0 && unavailable.value === 0 ? 1 : unavailable.value,
-    defaultedType: type === undefined || type === null,
   };
 }
 
@@ -48,5 +51,5 @@ function resolveIntOrPercent(raw: unknown, total: number, round: "up" | "down"):
   const match = /^(\d+)%$/.exec(value);
   if (!match) return undefined;
   const scaled = (Number(match[1]) * total) / 100;
-  return { value: round === "up" ? Math.ceil(scaled) : Math.floor(scaled), shown: raw === undefined || raw === null ? `${value} (the default)` : value };
+  return { value: round === "up" ? Math.ceil(scaled) : Math.floor(scaled), shown: value };
 }

@@ -8,7 +8,7 @@ export interface ProbeHandler {
   type: "httpGet" | "exec" | "tcpSocket" | "grpc";
   /** Canonical form: two handlers are the same check exactly when their keys are equal. */
   key: string;
-  /** Short human form for messages: `httpGet http://:8080/healthz`, `exec [pg_isready]`. */
+  /** Short human form for messages: `httpGet :http/healthz`, `exec pg_isready -h db`; ports as written. */
   shown: string;
   /** The exec command, for exec handlers. */
   command?: string[];
@@ -59,13 +59,13 @@ export function probeHandlerOf(probe: unknown, container: JsonObject): ProbeHand
     return {
       type: "httpGet",
       key: JSON.stringify(["httpGet", scheme, host, p, path, headers]),
-      shown: `httpGet ${scheme.toLowerCase()}://${host}:${p}${path}${headers.length ? ` (headers ${headers.join(", ")})` : ""}`,
+      shown: `httpGet ${scheme === "HTTP" ? "" : `${scheme} `}${host}:${String(h.port)}${path}`,
     };
   }
   if (isObject(probe.exec)) {
     const command = asArray(probe.exec.command).map(String);
     if (command.length === 0) return undefined;
-    return { type: "exec", key: JSON.stringify(["exec", command]), shown: `exec ${JSON.stringify(command)}`, command };
+    return { type: "exec", key: JSON.stringify(["exec", command]), shown: `exec ${shownCommand(command)}`, command };
   }
   if (isObject(probe.tcpSocket)) {
     const p = port(probe.tcpSocket.port);
@@ -80,6 +80,14 @@ export function probeHandlerOf(probe: unknown, container: JsonObject): ProbeHand
     return { type: "grpc", key: JSON.stringify(["grpc", p, service]), shown: `grpc :${p}${service ? ` service ${service}` : ""}` };
   }
   return undefined;
+}
+
+const SHOWN_COMMAND_LENGTH = 60;
+
+/** A command as one readable line: words with spaces quoted, line breaks folded, cut at ~60 characters. */
+function shownCommand(command: string[]): string {
+  const line = command.map((word) => (word === "" || /\s/.test(word) ? `'${word}'` : word)).join(" ").replace(/\s+/g, " ");
+  return line.length <= SHOWN_COMMAND_LENGTH ? line : `${line.slice(0, SHOWN_COMMAND_LENGTH - 1)}…`;
 }
 
 /** A probe port as a number string; a named port is looked up in the container's `ports` (kept by name if absent). */

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { runCli, type JsonFinding, type JsonReport } from "./support/cli.js";
+
+const findingsOf = async (yaml: string, ruleId: string): Promise<JsonFinding[]> =>
+  (JSON.parse((await runCli(["-", "-f", "json"], { stdin: yaml })).stdout) as JsonReport).findings.filter((f) => f.ruleId === ruleId);
+
+describe("liveness-equals-readiness compares failure budgets", () => {
+  interface Timing {
+    failureThreshold: number;
+    periodSeconds: number;
+  }
+  const probe = (handler: string, t: Timing): string =>
+    `            ${handler}\n            failureThreshold: ${t.failureThreshold}\n            periodSeconds: ${t.periodSeconds}\n`;
+  const deployment = (handler: string, pairs: Array<[string, Timing, Timing]>): string =>
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n" +
+    pairs
+      .map(([name, liveness, readiness]) =>
+        `        - name: ${name}\n          image: api:1\n          livenessProbe:\n${probe(handler, liveness)}          readinessProbe:\n${probe(handler, readiness)}`)
+      .join("");
+  const http = "httpGet: {path: /healthz, port: 8080}";
+
+  it("fires exactly when failureThreshold × periodSeconds of liveness is ≤ that of readiness", async () => {
+    const values = [1, 2, 3, 5];
+    const pairs: Array<[string, Timing, Timing]> = [];
+    for (const lf of values) for (const lp of values) for (const rf of values) for (const rp of values)
+      pairs.push([`c-${lf}-${lp}-${rf}-${rp}`, { failureThreshold: lf, periodSeconds: lp }, { failureThreshold: rf, periodSeconds: rp }]);
+    const fired = new Set((await findingsOf(deployment(http, pairs), "liveness-equals-readiness")).map((f) => /container "([^"]+)"/.exec(f.message)![1]));
+    const expected = pairs.filter(([, l, r]) => l.failureThreshold * l.periodSeconds <= r.failureThreshold * r.periodSeconds).map(([name]) => name);
+    expect([...fired].sort()).toEqual(expected.sort());
+  });
+
+  it("shows the arithmetic, and the failureThreshold it suggests is the smallest that silences it", async () => {
+    const readiness = { failureThreshold: 3, periodSeconds: 10 };
+    const [finding] = await findingsOf(deployment(http, [["api", { failureThreshold: 2, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness");
+    expect(finding!.message).toContain("(httpGet :8080/healthz)");
+    expect(finding!.message).toContain("(2 × 5 s = 10 s ≤ 30 s)");
+    const suggested = Number(/failureThreshold ≥ (\d+)/.exec(finding!.message)![1]);
+    expect(await findingsOf(deployment(http, [["api", { failureThreshold: suggested, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness")).toEqual([]);
+    expect(await findingsOf(deployment(http, [["api", { failureThreshold: suggested - 1, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness")).toHaveLength(1);
+  });
+
+  it("suggests a fix that suits the kind of check", async () => {
+    const same = { failureThreshold: 3, periodSeconds: 10 };
+    const fixOf = async (handler: string): Promise<string> =>
+      (await findingsOf(deployment(handler, [["api", same, same]]), "liveness-equals-readiness"))[0]!.message.split("; ").at(-1)!;
+    expect(await fixOf(http)).toMatch(/own path/);
+    expect(await fixOf('exec: {command: ["pg_isready", "-h", "db"]}')).toMatch(/lighter command/);
+    expect(await fixOf("grpc: {port: 9090}")).toMatch(/own service/);
+  });
+});
+
+describe("rwo-volume-rolling-update tells shared replicas from a surging rollout", () => {
+  const deployment = (accessMode: string, replicas: number, strategy: string): string =>
+    `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [${accessMode}]\n` +
+    "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n" +
+    `  replicas: ${replicas}\n${strategy}  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n` +
+    "      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: data\n";
+  const noSurge = "  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n";
+  const lint = (yaml: string): Promise<JsonFinding[]> => findingsOf(yaml, "rwo-volume-rolling-update");
+
+  it("one replica: the rollout diagnosis, which its own remedy silences", async () => {
+    const [finding] = await lint(deployment("ReadWriteOnce", 1, ""));
+    expect(finding!.severity).toBe("warning");
+    expect(finding!.message).toContain("(maxSurge 25% → 1, maxUnavailable 25% → 0 of 1)");
+    expect(finding!.message).toContain("maxSurge: 0, maxUnavailable: 1");
+    expect(await lint(deployment("ReadWriteOnce", 1, noSurge))).toEqual([]);
+  });
+
+  it("several replicas: its own diagnosis, whatever the strategy, not silenced by the rollout remedy", async () => {
+    for (const replicas of [2, 3, 4, 10]) {
+      const findings = await lint(deployment("ReadWriteOnce", replicas, noSurge));
+      expect(findings).toHaveLength(1);
+      expect(findings[0]!.message).toContain(`${replicas} replicas share ReadWriteOnce PVC "data": only Pods on one node can mount it`);
+      expect(findings[0]!.message).not.toContain("maxSurge");
+    }
+  });
+
+  it("ReadWriteOncePod is an error in both cases", async () => {
+    const shared = await lint(deployment("ReadWriteOncePod", 2, noSurge));
+    expect(shared.map((f) => f.severity)).toEqual(["error"]);
+    expect(shared[0]!.message).toContain("only one Pod can mount it");
+    expect((await lint(deployment("ReadWriteOncePod", 1, ""))).map((f) => f.severity)).toEqual(["error"]);
+  });
+});
