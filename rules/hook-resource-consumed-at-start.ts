@@ -2,7 +2,7 @@ import { defineRule } from "../src/engine/rule.js";
 import { hookInfo, releaseChartOf, type HookInfo } from "../src/model/helm.js";
 import { ACTION_OF_EVENT } from "../src/model/helm-release.js";
 import { describe, refOf, type K8sObject } from "../src/model/objects.js";
-import { configReferences } from "../src/model/pod-config-references.js";
+import { configRefsOf } from "../src/model/config-refs.js";
 import { podSpecOf } from "../src/model/pod-spec.js";
 
 export default defineRule({
@@ -45,7 +45,7 @@ export default defineRule({
       const pod = podSpecOf(workload);
       if (!pod) continue;
       const reported = new Set<string>();
-      for (const ref of configReferences(pod)) {
+      for (const ref of configRefsOf(pod)) {
         if (ref.optional) continue;
         const key = `${ref.kind}/${ref.name}`;
         if (reported.has(key)) continue;
@@ -78,7 +78,7 @@ export default defineRule({
         reported.add(key);
         report({
           object: workload,
-          path: ref.path,
+          path: ref.namePath,
           target: refOf(first.object),
           message:
             `${describe(workload)} needs ${describe(first.object)} (${ref.usage}, not optional), which exists only as a Helm hook ` +

@@ -1,8 +1,7 @@
 import { defineRule } from "../src/engine/rule.js";
 import type { NodePath } from "../src/load/types.js";
 import { isObject } from "../src/model/json.js";
-import { kustomizePatchFiles } from "../src/model/kustomize.js";
-import type { K8sObject } from "../src/model/objects.js";
+import { describe, type K8sObject } from "../src/model/objects.js";
 
 /** Strategic-merge-patch directives: meaningful in a patch, unknown fields anywhere else. */
 function isDirective(key: string): boolean {
@@ -26,9 +25,10 @@ export default defineRule({
       "kustomize-controller) drops them as unknown fields, silently for built-in kinds, and strict field validation " +
       "(`kubectl apply`'s default, `fieldValidation=Strict`) rejects the object with `unknown field \"spec.strategy.$patch\"`. " +
       "In particular `$patch: replace` on `spec.strategy` never removes a live `rollingUpdate` block. Kustomize " +
-      "config (Kustomization, Component), files that a kustomization in the input lists as patches, documents " +
-      "that are patches themselves (a top-level `$patch`), anything under a key named like `patches`, " +
-      "`patchStrategicMerge` or `postRenderers`, and chart values (`values`, `valuesObject`) are not checked.",
+      "config (Kustomization, Component), documents that are patches themselves (a top-level `$patch`), anything " +
+      "under a key named like `patches`, `patchStrategicMerge` or `postRenderers`, and chart values (`values`, " +
+      "`valuesObject`) are not checked; files that a kustomization in their directory or above (or one in the " +
+      "input) lists as patches are not linted as manifests at all.",
     remediation:
       "Delete the directive. If a patch was meant, put it in a kustomize `patches:` entry (it is consumed at build " +
       "time). To drop a field that server-side apply will not remove from the live object, see " +
@@ -42,10 +42,9 @@ export default defineRule({
     precision: "high",
   },
   check({ set, report }) {
-    const patchFiles = kustomizePatchFiles(set.kustomizations);
     for (const object of set.objects) {
       if (object.apiVersion.startsWith("kustomize.config.k8s.io/") || object.apiVersion.startsWith("config.kubernetes.io/") || object.apiVersion === "builtin") continue;
-      if (object.kind === "Kustomization" || patchFiles.has(object.source.file)) continue;
+      if (object.kind === "Kustomization") continue;
       if (Object.keys(object.body).some(isDirective)) continue; // a delete/replace patch document, not a resource
       visit(object, object.body, object.basePath, "", report);
     }
@@ -60,17 +59,13 @@ function visit(object: K8sObject, value: unknown, path: NodePath, field: string,
   if (!isObject(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if (isDirective(key)) {
-      const at = field || "the top level";
+      // Never at the top level: a document with a top-level directive is a patch and is not visited.
       const shown = typeof child === "string" || typeof child === "number" || typeof child === "boolean" ? `${key}: ${String(child)}` : key;
-      const strategyNote =
+      const fix =
         key === "$patch" && /(^|\.)(strategy|updateStrategy)$/.test(field)
-          ? " It does not remove a live rollingUpdate block either (see strategy-flip-without-force)."
-          : "";
-      report({
-        object,
-        path: [...path, key],
-        message: `"${shown}" at ${at} is a strategic-merge-patch directive, not a field: server-side apply (Flux) drops it and strict validation rejects the object with unknown field "${field ? `${field}.` : ""}${key}"; delete it, or move it into a kustomize patches: entry if a patch was meant.${strategyNote}`,
-      });
+          ? "delete it (to drop a live rollingUpdate block, see strategy-flip-without-force)"
+          : "delete it, or move it into a kustomize patches: entry if a patch was meant";
+      report({ object, path: [...path, key], message: `${describe(object)}: "${shown}" at ${field} is a strategic-merge directive, not a field; ${fix}` });
       continue;
     }
     if (isPatchOrValuesKey(key)) continue;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readInputs } from "../src/cli/read-inputs.js";
 import { lint } from "../src/engine/lint.js";
 import { defineRule } from "../src/engine/rule.js";
-import { availableBefore, helmReleaseOf, sameApplyUnit } from "../src/model/apply-unit.js";
+import { availableBefore } from "../src/model/apply-unit.js";
 import { getPath } from "../src/model/json.js";
 import type { ManifestSet } from "../src/model/manifest-set.js";
 import type { K8sObject } from "../src/model/objects.js";
@@ -244,7 +244,7 @@ describe("a Flux fleet repository", () => {
     for (const o of [api, job]) {
       expect(o.source.unit).toBe("HelmRelease platform/platform");
       expect(o.source.chartDir).toBe("charts/platform");
-      expect(helmReleaseOf(o, set)).toBe(release);
+      expect(o.source.helmRelease).toEqual({ namespace: release.namespace, name: release.name });
     }
   });
 
@@ -254,8 +254,6 @@ describe("a Flux fleet repository", () => {
     const settings = one(set, "ConfigMap", "platform-settings");
     const job = one(set, "Job", "platform-token-mint");
     const release = one(set, "HelmRelease", "platform");
-    expect(sameApplyUnit(api, fqdn)).toBe(false);
-    expect(sameApplyUnit(api, job)).toBe(true);
     expect(set.find("ConfigMap", "sovereign-fqdn", api)).toBe(fqdn);
     // sovereign-tls runs concurrently with apps: nothing orders it before the release
     expect(availableBefore(fqdn, api, set)).toBe(false);

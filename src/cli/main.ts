@@ -27,7 +27,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
 }
 
-interface LintFlags {
+/** Commander's parsed options: the render options under the same names, plus everything else. */
+interface LintFlags extends RenderOptions {
   format: string;
   output?: string;
   config?: string;
@@ -39,16 +40,6 @@ interface LintFlags {
   releaseTimeout?: string;
   base?: string;
   baseFile?: string;
-  helm?: string;
-  kustomize?: string;
-  values: string[];
-  set: string[];
-  setString: string[];
-  releaseName?: string;
-  namespace?: string;
-  kubeVersion?: string;
-  apiVersions: string[];
-  repoRoot?: string;
   chartDir?: string;
   sarifCategory?: string;
   chartsFromFiles?: boolean;
@@ -186,23 +177,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The flags as render options (LintFlags extends RenderOptions), once the paths they name are checked. */
 function renderOptionsOf(flags: LintFlags, cwd: string): RenderOptions {
   for (const file of flags.values) {
     if (!existsSync(path.resolve(cwd, file))) throw new UsageError(`--values ${file}: no such file`);
   }
   if (flags.repoRoot !== undefined && !existsSync(path.resolve(cwd, flags.repoRoot))) throw new UsageError(`--repo-root ${flags.repoRoot}: no such directory`);
-  return {
-    values: flags.values,
-    set: flags.set,
-    setString: flags.setString,
-    apiVersions: flags.apiVersions,
-    ...(flags.helm !== undefined ? { helm: flags.helm } : {}),
-    ...(flags.kustomize !== undefined ? { kustomize: flags.kustomize } : {}),
-    ...(flags.releaseName !== undefined ? { releaseName: flags.releaseName } : {}),
-    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
-    ...(flags.kubeVersion !== undefined ? { kubeVersion: flags.kubeVersion } : {}),
-    ...(flags.repoRoot !== undefined ? { repoRoot: flags.repoRoot } : {}),
-  };
+  return flags;
 }
 
 function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {

@@ -22,12 +22,16 @@ export async function readInputs(args: string[], options: ReadOptions): Promise<
   set.addProblems(problems);
   const loaded = await loadMany(files, { readStdin: options.readStdin, ...(options.limits ? { limits: options.limits } : {}) });
   set.addProblems(loaded.problems);
-  const pathOf = new Map(files.map((f) => [f.name, f.absolutePath]));
+  const inputOf = new Map(files.map((f) => [f.name, f]));
   const raw: RawInput[] = [];
   for (const file of loaded.files) {
+    const input = inputOf.get(file.file);
+    if (input?.kustomizePatch) {
+      set.addKustomizePatch(file);
+      continue;
+    }
     set.add(file);
-    const absolutePath = pathOf.get(file.file);
-    if (absolutePath !== undefined) raw.push({ absolutePath, loaded: file });
+    if (input?.absolutePath !== undefined) raw.push({ absolutePath: input.absolutePath, loaded: file });
   }
   // Charts, kustomizations, and what Flux objects in the input apply (src/render/).
   await renderInputs(set, units, raw, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions()));

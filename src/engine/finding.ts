@@ -30,6 +30,8 @@ export interface Summary {
   suppressed: number;
   files: number;
   objects: number;
+  /** Files skipped because a kustomization lists them as patches (see ManifestSet.kustomizePatches). */
+  kustomizePatches: number;
 }
 
 export interface LintResult {

@@ -53,6 +53,7 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig,
       suppressed: findings.length - active.length,
       files: set.files.length,
       objects: set.objects.length,
+      kustomizePatches: set.kustomizePatches.length,
     },
   };
 }

@@ -5,7 +5,3 @@ export type Severity = Exclude<SeverityLevel, "off">;
 export function isSeverityLevel(value: unknown): value is SeverityLevel {
   return typeof value === "string" && (SEVERITIES as readonly string[]).includes(value);
 }
-
-export function rank(severity: SeverityLevel): number {
-  return SEVERITIES.indexOf(severity);
-}

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { expandDirectory, type RenderUnit } from "../render/discover.js";
+import { kustomizePatchesAmong } from "./kustomize-patches.js";
 // globby is loaded only for directories and patterns: naming files (the pre-commit case) skips its load time.
 const globbyLib = (): Promise<typeof import("globby")> => import("globby");
 import type { LoadProblem } from "./types.js";
@@ -10,6 +11,8 @@ export interface InputFile {
   name: string;
   /** Absolute path; absent for stdin. */
   absolutePath?: string;
+  /** Listed as a patch by a kustomization (see kustomize-patches.ts): read for its syntax, not linted as manifests. */
+  kustomizePatch?: boolean;
 }
 
 export interface CollectedInputs {
@@ -82,6 +85,8 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       missing(arg, stat.code === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg}: ${reasonOf(stat)}`);
     }
   }
+  const patches = kustomizePatchesAmong(files.flatMap((f) => f.absolutePath ?? []), units);
+  for (const file of files) if (file.absolutePath !== undefined && patches.has(file.absolutePath)) file.kustomizePatch = true;
   return { files, problems, units };
 }
 

@@ -20,52 +20,58 @@ export interface ConfigRef {
   /** The variable set from it (env), or the envFrom prefix (may be ""). */
   envName?: string;
   prefix?: string;
+  /** How it is used, for messages: `env TOKEN of container "api"`, `envFrom of container "api"`, `volume "certs"`. */
+  usage: string;
   /** The env/envFrom item or the volume, inside the object's document. */
   path: NodePath;
+  /** The reference's own `name` (`secretName`) key. */
+  namePath: NodePath;
 }
 
-/** Every ConfigMap/Secret reference of a pod spec: env and envFrom of init and app containers, then volumes. */
+type RefPlace = Omit<ConfigRef, "kind" | "name" | "optional" | "namePath">;
+
+/**
+ * Every ConfigMap/Secret reference of a pod spec: env and envFrom of init and app containers, then
+ * `configMap`/`secret` volumes and `projected` volume sources. Image pull secrets are not included (a
+ * missing one does not stop a Pod whose image is reachable).
+ */
 export function configRefsOf(pod: PodSpecView): ConfigRef[] {
   const out: ConfigRef[] = [];
+  const add = (kind: ConfigKind, ref: unknown, nameKey: string, refPath: NodePath, place: RefPlace): void => {
+    const name = isObject(ref) ? asString(ref[nameKey]) : undefined;
+    if (!isObject(ref) || name === undefined) return;
+    out.push({ kind, name, optional: ref.optional === true, ...place, namePath: [...refPath, nameKey] });
+  };
   for (const c of containersOf(pod)) {
     asArray(c.container.env).forEach((entry, i) => {
       if (!isObject(entry) || !isObject(entry.valueFrom)) return;
-      for (const [field, kind] of [["configMapKeyRef", "ConfigMap"], ["secretKeyRef", "Secret"]] as const) {
-        const ref = entry.valueFrom[field];
-        const name = isObject(ref) ? asString(ref.name) : undefined;
-        if (!isObject(ref) || name === undefined) continue;
-        out.push({ kind, name, via: "env", optional: ref.optional === true, container: c.name, envName: asString(entry.name) ?? `#${i}`, path: [...c.path, "env", i] });
-      }
+      const envName = asString(entry.name) ?? `#${i}`;
+      const path = [...c.path, "env", i];
+      const place: RefPlace = { via: "env", container: c.name, envName, usage: `env ${envName} of container "${c.name}"`, path };
+      add("ConfigMap", entry.valueFrom.configMapKeyRef, "name", [...path, "valueFrom", "configMapKeyRef"], place);
+      add("Secret", entry.valueFrom.secretKeyRef, "name", [...path, "valueFrom", "secretKeyRef"], place);
     });
     asArray(c.container.envFrom).forEach((entry, i) => {
       if (!isObject(entry)) return;
-      for (const [field, kind] of [["configMapRef", "ConfigMap"], ["secretRef", "Secret"]] as const) {
-        const ref = entry[field];
-        const name = isObject(ref) ? asString(ref.name) : undefined;
-        if (!isObject(ref) || name === undefined) continue;
-        out.push({ kind, name, via: "envFrom", optional: ref.optional === true, container: c.name, prefix: asString(entry.prefix) ?? "", path: [...c.path, "envFrom", i] });
-      }
+      const path = [...c.path, "envFrom", i];
+      const place: RefPlace = { via: "envFrom", container: c.name, prefix: asString(entry.prefix) ?? "", usage: `envFrom of container "${c.name}"`, path };
+      add("ConfigMap", entry.configMapRef, "name", [...path, "configMapRef"], place);
+      add("Secret", entry.secretRef, "name", [...path, "secretRef"], place);
     });
   }
   asArray(pod.spec.volumes).forEach((volume, i) => {
     if (!isObject(volume)) return;
     const path = [...pod.path, "volumes", i];
-    if (isObject(volume.configMap) && asString(volume.configMap.name) !== undefined) {
-      out.push({ kind: "ConfigMap", name: asString(volume.configMap.name)!, via: "volume", optional: volume.configMap.optional === true, path });
-    }
-    if (isObject(volume.secret) && asString(volume.secret.secretName) !== undefined) {
-      out.push({ kind: "Secret", name: asString(volume.secret.secretName)!, via: "volume", optional: volume.secret.optional === true, path });
-    }
-    if (isObject(volume.projected)) {
-      for (const source of asArray(volume.projected.sources)) {
-        if (!isObject(source)) continue;
-        for (const [field, kind] of [["configMap", "ConfigMap"], ["secret", "Secret"]] as const) {
-          const ref = source[field];
-          const name = isObject(ref) ? asString(ref.name) : undefined;
-          if (isObject(ref) && name !== undefined) out.push({ kind, name, via: "projected", optional: ref.optional === true, path });
-        }
-      }
-    }
+    const usage = `volume "${asString(volume.name) ?? `#${i}`}"`;
+    add("ConfigMap", volume.configMap, "name", [...path, "configMap"], { via: "volume", usage, path });
+    add("Secret", volume.secret, "secretName", [...path, "secret"], { via: "volume", usage, path });
+    if (!isObject(volume.projected)) return;
+    asArray(volume.projected.sources).forEach((source, j) => {
+      if (!isObject(source)) return;
+      const sourcePath = [...path, "projected", "sources", j];
+      add("ConfigMap", source.configMap, "name", [...sourcePath, "configMap"], { via: "projected", usage, path });
+      add("Secret", source.secret, "name", [...sourcePath, "secret"], { via: "projected", usage, path });
+    });
   });
   return out;
 }

@@ -17,16 +17,6 @@ export function hookInfo(object: K8sObject): HookInfo | undefined {
   };
 }
 
-/** True when the object reaches the cluster through Helm (rendered by `helm template`, or labelled by Helm). */
-export function isHelmDelivered(object: K8sObject): boolean {
-  return (
-    object.source.helmSource !== undefined ||
-    object.labels["app.kubernetes.io/managed-by"] === "Helm" ||
-    object.labels["helm.sh/chart"] !== undefined ||
-    object.annotations["meta.helm.sh/release-name"] !== undefined
-  );
-}
-
 /**
  * The chart whose release delivers the object: the first segment of the `# Source:` path (for a
  * subchart that is still the parent, whose release and timeouts apply), else the `helm.sh/chart`

@@ -1,5 +1,4 @@
-import type { LoadedFile, LoadProblem, ParsedDocument } from "../load/types.js";
-import { isKustomizationDocument } from "./kustomize.js";
+import type { LoadedFile, LoadProblem } from "../load/types.js";
 import { objectsOf, type K8sObject } from "./objects.js";
 
 /** Everything linted in one run: cross-object rules see all of it together. */
@@ -7,15 +6,14 @@ export class ManifestSet {
   readonly objects: K8sObject[] = [];
   readonly problems: LoadProblem[] = [];
   readonly files: string[] = [];
-  /** kustomization.yaml documents in the input (they are not objects): which files are patches, not resources. */
-  readonly kustomizations: ParsedDocument[] = [];
+  /** Files that a kustomization lists as patches: partial objects, merged at build time, so not linted as manifests. */
+  readonly kustomizePatches: string[] = [];
   private readonly byKindIndex = new Map<string, K8sObject[]>();
 
   add(loaded: LoadedFile): void {
     this.files.push(loaded.file);
     this.problems.push(...loaded.problems);
     for (const document of loaded.documents) {
-      if (isKustomizationDocument(document)) this.kustomizations.push(document);
       for (const object of objectsOf(document)) {
         this.objects.push(object);
         const list = this.byKindIndex.get(object.kind);
@@ -23,6 +21,12 @@ export class ManifestSet {
         else this.byKindIndex.set(object.kind, [object]);
       }
     }
+  }
+
+  /** A kustomize patch file: what is wrong with its syntax is reported, its objects are not linted. */
+  addKustomizePatch(loaded: LoadedFile): void {
+    this.kustomizePatches.push(loaded.file);
+    this.problems.push(...loaded.problems);
   }
 
   addProblems(problems: LoadProblem[]): void {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import jsYaml from "js-yaml";
+import { readYamlFile } from "../load/read-yaml-file.js";
 import { asArray, isObject } from "../model/json.js";
 import { KUSTOMIZATION_FILES } from "./kustomize.js";
 
@@ -27,23 +27,22 @@ const MARKER_GLOB = `**/{Chart.yaml,${KUSTOMIZATION_FILES.join(",")}}`;
 
 /** The unit a directory is by itself (it holds a kustomization, or a Chart.yaml), if any. A kustomization wins over a Chart.yaml next to it. */
 export function unitAt(dir: string, explicit: boolean): RenderUnit | undefined {
-  for (const name of KUSTOMIZATION_FILES) {
-    const marker = path.join(dir, name);
-    if (isFile(marker)) return { kind: yamlField(marker, "kind") === "Component" && !explicit ? "skip" : "kustomize", dir, marker, explicit };
-  }
+  const marker = kustomizationFileIn(dir);
+  if (marker) return { kind: yamlField(marker, "kind") === "Component" && !explicit ? "skip" : "kustomize", dir, marker, explicit };
   const chart = path.join(dir, "Chart.yaml");
   if (isFile(chart)) return { kind: yamlField(chart, "type") === "library" && !explicit ? "skip" : "helm-chart", dir, marker: chart, explicit };
   return undefined;
 }
 
+/** The kustomization file of a directory (the first name kustomize looks for), if it has one. */
+export function kustomizationFileIn(dir: string): string | undefined {
+  return KUSTOMIZATION_FILES.map((name) => path.join(dir, name)).find(isFile);
+}
+
 /** A top-level string field of a small YAML file, if it parses. */
 function yamlField(file: string, key: string): string | undefined {
-  try {
-    const value = jsYaml.load(readFileSync(file, "utf8"), { schema: jsYaml.CORE_SCHEMA });
-    return isObject(value) && typeof value[key] === "string" ? value[key] : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = readYamlFile(file);
+  return isObject(value) && typeof value[key] === "string" ? value[key] : undefined;
 }
 
 /**
@@ -76,12 +75,7 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
 
 /** Absolute directories a kustomization lists under resources, bases or components. */
 function localReferences(unit: RenderUnit): string[] {
-  let value: unknown;
-  try {
-    value = jsYaml.load(readFileSync(unit.marker, "utf8"), { schema: jsYaml.CORE_SCHEMA });
-  } catch {
-    return [];
-  }
+  const value = readYamlFile(unit.marker);
   if (!isObject(value)) return [];
   return ["resources", "bases", "components"]
     .flatMap((key) => asArray(value[key]))

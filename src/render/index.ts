@@ -1,9 +1,9 @@
-import { existsSync, promises as fs, readFileSync, statSync } from "node:fs";
+import { existsSync, promises as fs, statSync } from "node:fs";
 import path from "node:path";
-import jsYaml from "js-yaml";
 import type { Finding } from "../engine/finding.js";
 import { loadFile } from "../load/load-file.js";
 import { PositionResolver } from "../load/positions.js";
+import { readYamlFile } from "../load/read-yaml-file.js";
 import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/types.js";
 import { isObject } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
@@ -242,12 +242,8 @@ function problemAt(object: K8sObject, keyPath: NodePath, message: string): LoadP
 }
 
 function chartNameOf(chartYaml: string): string | undefined {
-  try {
-    const value = jsYaml.load(readFileSync(chartYaml, "utf8"), { schema: jsYaml.CORE_SCHEMA });
-    return isObject(value) && typeof value.name === "string" ? value.name : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = readYamlFile(chartYaml);
+  return isObject(value) && typeof value.name === "string" ? value.name : undefined;
 }
 
 function isDirectory(p: string): boolean {

@@ -18,7 +18,8 @@ export function formatStylish(result: LintResult, chalk: ChalkInstance): string 
   }
   const { summary } = result;
   const problems = summary.errors + summary.warnings + summary.infos;
-  const scope = `${summary.objects} object${summary.objects === 1 ? "" : "s"} in ${summary.files} file${summary.files === 1 ? "" : "s"}`;
+  const patches = summary.kustomizePatches ? `, ${summary.kustomizePatches} kustomize patch file${summary.kustomizePatches === 1 ? "" : "s"} skipped` : "";
+  const scope = `${summary.objects} object${summary.objects === 1 ? "" : "s"} in ${summary.files} file${summary.files === 1 ? "" : "s"}${patches}`;
   const suppressed = summary.suppressed ? `, ${summary.suppressed} suppressed` : "";
   const line =
     problems === 0
