@@ -30,6 +30,8 @@ export interface Summary {
   suppressed: number;
   files: number;
   objects: number;
+  /** Active warnings and infos `--quiet` left out of the output (absent without --quiet). */
+  hidden?: { warnings: number; infos: number };
 }
 
 export interface LintResult {
@@ -41,4 +43,17 @@ export interface LintResult {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** Counts of the findings as given: active ones by severity, and the suppressed. */
+export function summarize(findings: Finding[], files: number, objects: number): Summary {
+  const active = findings.filter((f) => !f.suppressed);
+  return {
+    errors: active.filter((f) => f.severity === "error").length,
+    warnings: active.filter((f) => f.severity === "warning").length,
+    infos: active.filter((f) => f.severity === "info").length,
+    suppressed: findings.length - active.length,
+    files,
+    objects,
+  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import Ajv04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { expect } from "vitest";
@@ -30,6 +31,7 @@ export interface SarifRun {
   tool: { driver: { name: string; version?: string; rules: SarifRule[] } };
   automationDetails?: { id: string };
   columnKind?: string;
+  originalUriBaseIds?: Record<string, { uri?: string; description?: { text: string } }>;
   results: SarifResult[];
 }
 export interface SarifRule {
@@ -57,7 +59,7 @@ export interface SarifResult {
  * needs beyond it (schema README): `$schema`, a `results` array, one location per result with a
  * relative URI and a full region, and rule descriptors with descriptions and help.
  */
-export function assertValidSarif(text: string): SarifLog {
+export function assertValidSarif(text: string, options: { outsideRoot?: string[] } = {}): SarifLog {
   const log = JSON.parse(text) as SarifLog;
   const validate = schemaValidator();
   if (!validate(log)) throw new Error(`SARIF does not match the 2.1.0 schema: ${JSON.stringify(validate.errors, null, 2)}`);
@@ -67,6 +69,7 @@ export function assertValidSarif(text: string): SarifLog {
   const run = log.runs[0]!;
   expect(Array.isArray(run.results)).toBe(true);
   expect(run.columnKind).toBe("utf16CodeUnits");
+  expect(Object.keys(run.originalUriBaseIds ?? {})).toEqual(["%SRCROOT%"]);
   const ids = run.tool.driver.rules.map((r) => r.id);
   for (const rule of run.tool.driver.rules) {
     expect(rule.shortDescription?.text.length).toBeGreaterThan(10);
@@ -84,15 +87,23 @@ export function assertValidSarif(text: string): SarifLog {
     expect(result.message.text.length).toBeGreaterThan(0);
     expect(result.locations).toHaveLength(1);
     const { artifactLocation, region } = result.locations[0]!.physicalLocation;
-    expect(artifactLocation.uriBaseId).toBe("%SRCROOT%");
-    expect(artifactLocation.uri).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/|\\/i); // relative, forward slashes
-    expect(new URL(artifactLocation.uri, "https://example.invalid/repo/").href).toContain("example.invalid");
+    const outside = (options.outsideRoot ?? []).map((file) => pathToFileURL(file).href);
+    if (outside.includes(artifactLocation.uri)) {
+      expect(artifactLocation.uriBaseId).toBeUndefined(); // an absolute URI has no base
+    } else {
+      expect(artifactLocation.uriBaseId).toBe("%SRCROOT%");
+      expect(artifactLocation.uri).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/|\\/i); // relative, forward slashes
+      expect(artifactLocation.uri).not.toMatch(/^\.\.?\//); // inside the repository
+      expect(new URL(artifactLocation.uri, "https://example.invalid/repo/").href).toContain("example.invalid");
+    }
     for (const key of ["startLine", "startColumn", "endLine", "endColumn"] as const) {
       expect(Number.isInteger(region[key]) && region[key] >= 1, `${key} of ${JSON.stringify(region)}`).toBe(true);
     }
     expect(region.endLine > region.startLine || region.endColumn > region.startColumn).toBe(true);
   }
-  assertNoMachinePaths(text);
+  // Files outside the repository root were named on the command line; nothing else may be a machine path.
+  const expected = (options.outsideRoot ?? []).map((file) => JSON.stringify(pathToFileURL(file).href));
+  assertNoMachinePaths(expected.reduce((rest, uri) => rest.split(uri).join('""'), text));
   return log;
 }
 
