@@ -1,13 +1,18 @@
 import { defineRule } from "../src/engine/rule.js";
+import { unknownSuppressionIds } from "../src/engine/unknown-suppression-ids.js";
 
 export default defineRule({
   meta: {
     id: "invalid-input",
-    description: "Input that cannot be read as Kubernetes manifests: YAML syntax errors, duplicate keys, non-UTF-8 or binary bytes, missing or unreadable paths.",
+    description:
+      "Input that cannot be read as Kubernetes manifests: YAML syntax errors, duplicate keys, non-UTF-8 or binary bytes, missing or unreadable paths; " +
+      "and (as a warning) suppressions that name a rule that does not exist.",
     rationale:
       "A document the linter cannot read is a document nobody checked. The API server rejects the same input " +
       "(strict field validation refuses duplicate keys; a syntax error fails the whole `kubectl apply` or Flux " +
-      "Kustomization), so it is reported where it is instead of being skipped silently.",
+      "Kustomization), so it is reported where it is instead of being skipped silently. A `# gitops-lint-ignore` " +
+      "comment or `gitops-lint/ignore` annotation naming a rule id that does not exist (a typo, a renamed rule) " +
+      "suppresses nothing; it is reported as a warning at the id, with the closest existing id.",
     remediation: "Fix the input at the reported position: correct the YAML syntax, remove the duplicate key, re-save the file as UTF-8, or fix the path.",
     defaultSeverity: "error",
     example: {
@@ -17,10 +22,11 @@ export default defineRule({
     tags: ["input"],
     precision: "very-high",
   },
-  check({ set, report }) {
+  check({ set, ruleIds, report }) {
     for (const problem of set.problems) {
       if (problem.kind !== "invalid-input") continue;
       report({ file: problem.file, line: problem.line, column: problem.column, message: problem.message, ...(problem.document ? { document: problem.document } : {}) });
     }
+    for (const unknown of unknownSuppressionIds(set, ruleIds)) report({ ...unknown, severity: "warning" });
   },
 });

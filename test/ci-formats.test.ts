@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rules } from "../rules/index.js";
 import { escapeData, escapeProperty } from "../src/report/github.js";
 import { runCli } from "./support/cli.js";
-import { lintSarif } from "./support/sarif.js";
+import { assertValidSarif, lintSarif, type SarifLog } from "./support/sarif.js";
 
 const CLEAN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
 const DUPLICATE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  mode: fast\n  mode: safe\n";
@@ -72,6 +73,50 @@ describe("sarif", () => {
   });
 });
 
+describe("sarif URIs", () => {
+  // A git repository with the manifests two directories down, and a file outside it.
+  let repo: string;
+  let outside: string;
+  let cwd: string;
+  beforeAll(() => {
+    repo = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gitops-lint-sarif-repo-")));
+    execFileSync("git", ["init", "-q"], { cwd: repo });
+    cwd = path.join(repo, "clusters", "prod");
+    mkdirSync(path.join(cwd, "apps"), { recursive: true });
+    writeFileSync(path.join(cwd, "apps", "dup.yaml"), DUPLICATE);
+    const elsewhere = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gitops-lint-sarif-outside-")));
+    outside = path.join(elsewhere, "outside.yaml");
+    writeFileSync(outside, DUPLICATE);
+  });
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(path.dirname(outside), { recursive: true, force: true });
+  });
+  const uris = (log: SarifLog): string[] => log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+
+  it("are relative to the git top level when run from a subdirectory", async () => {
+    expect(uris(await lintSarif(["apps/dup.yaml"], { cwd }))).toEqual(["clusters/prod/apps/dup.yaml"]);
+    expect(uris(await lintSarif(["-", "--stdin-filename", "apps/piped.yaml"], { cwd, stdin: DUPLICATE }))).toEqual(["clusters/prod/apps/piped.yaml"]);
+  });
+
+  it("are relative to --repo-root when it is given", async () => {
+    expect(uris(await lintSarif(["apps/dup.yaml", "--repo-root", ".."], { cwd }))).toEqual(["prod/apps/dup.yaml"]);
+  });
+
+  it("leave out a file outside the repository, saying so on stderr, never with ../ or an absolute path", async () => {
+    const relative = path.relative(cwd, outside);
+    expect(relative.startsWith("..")).toBe(true);
+    const run = await runCli(["apps/dup.yaml", relative, "-f", "sarif"], { cwd });
+    expect(uris(assertValidSarif(run.stdout))).toEqual(["clusters/prod/apps/dup.yaml"]);
+    expect(run.stderr).toContain(`SARIF leaves out the findings in ${relative}`);
+    expect(run.code).toBe(1); // both duplicate keys still count
+  });
+
+  it("are relative to the working directory outside any git repository", async () => {
+    expect(uris(await lintSarif(["outside.yaml"], { cwd: path.dirname(outside) }))).toEqual(["outside.yaml"]);
+  });
+});
+
 describe("github", () => {
   it("escapes data and properties the way the runner parses them", () => {
     expect(escapeData("100% done\r\nnext")).toBe("100%25 done%0D%0Anext");
@@ -96,6 +141,19 @@ describe("github", () => {
       expect(readFileSync(summary, "utf8")).toMatch(/No problems \(1 suppressed\)/);
       await runCli(["-", "--stdin-filename", "a.yaml", "-f", "github"], { stdin: DUPLICATE, env: { GITHUB_STEP_SUMMARY: summary } });
       expect(readFileSync(summary, "utf8")).toMatch(/\| error \| `a\.yaml:7` \| `invalid-input` \| duplicate key "mode"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts in the summary what --quiet shows, and says what it hid", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-summary-"));
+    try {
+      const summary = path.join(dir, "summary.md");
+      const typo = `# gitops-lint-ignore invalid-inptu\n${DUPLICATE}`; // a warning (the unknown id) and an error
+      const quiet = await runCli(["-", "-f", "github", "--quiet"], { stdin: typo, env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(quiet.stdout.trimEnd().split("\n").map((l) => l.slice(0, l.indexOf(" ")))).toEqual(["::error"]);
+      expect(readFileSync(summary, "utf8")).toMatch(/1 error \(1 warning hidden by --quiet\) in 1 object/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,15 @@ import { lintJson, runCli, spawnCli } from "./support/cli.js";
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "gitops-lint-cli-"));
 const duplicateKey = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n";
 const clean = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n";
+// Two suppressions naming rules that do not exist (a comment and an annotation): two warnings, no error.
+const typoedSuppressions =
+  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # gitops-lint-ignore invalid-inpt -- typo\n  namespace: apps\n  annotations:\n" +
+  "    gitops-lint/ignore: strategy-flip-without-forse\n";
+/** 1-based line and column of the first occurrence of `needle` in `text`. */
+const positionOf = (text: string, needle: string): [number, number] => {
+  const before = text.slice(0, text.indexOf(needle)).split("\n");
+  return [before.length, before.at(-1)!.length + 1];
+};
 
 describe("exit codes", () => {
   it("is 0 on clean input, 1 on findings at error level, 2 on usage errors", async () => {
@@ -72,6 +81,7 @@ describe("config", () => {
   it.each([
     ["unknown key", "rulez:\n  invalid-input: off\n", 1, 1, /unknown key "rulez"/],
     ["unknown rule", "rules:\n  invalid-input: off\n  not-a-rule: error\n", 3, 3, /unknown rule "not-a-rule"/],
+    ["misspelt rule", "rules:\n  invalid-inptu: off\n", 2, 3, /unknown rule "invalid-inptu"; did you mean "invalid-input"\?/],
     ["bad severity", "rules:\n  invalid-input: loud\n", 2, 3, /invalid-input/],
     ["bad duration", "releaseTimeout: soon\n", 1, 1, /releaseTimeout "soon"/],
     ["bad YAML", "rules: [\n", 2, 1, /invalid YAML/],
@@ -126,5 +136,79 @@ describe("rules and explain", () => {
     expect(explained.stdout).toMatch(/^# unrendered-template/);
     expect(explained.stdout).toContain("**How to fix.**");
     expect((await runCli(["explain", "nope"])).code).toBe(2);
+  });
+});
+
+describe("unknown rule ids", () => {
+  it("are usage errors in --rule and explain, with the closest rule id", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "clean.yaml"), clean);
+    for (const args of [["clean.yaml", "--rule", "strategy-flip=off"], ["explain", "strategy-flip"]]) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('unknown rule "strategy-flip"; did you mean "strategy-flip-without-force"?');
+    }
+    expect((await runCli(["clean.yaml", "--rule", "zzz=off"], { cwd: dir })).stderr).toContain("see `gitops-lint rules`");
+  });
+
+  it("in a suppression are warnings that follow the configured severity of invalid-input", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "typo.yaml"), typoedSuppressions);
+    const report = await lintJson(["typo.yaml"], { cwd: dir });
+    expect(report.code).toBe(0);
+    expect(report.findings.map((f) => [f.severity, f.line, f.column])).toEqual([
+      ["warning", ...positionOf(typoedSuppressions, "invalid-inpt")],
+      ["warning", ...positionOf(typoedSuppressions, "strategy-flip-without-forse")],
+    ]);
+    expect(report.findings[0]!.message).toMatch(/unknown rule "invalid-inpt".*did you mean "invalid-input"\?/);
+    expect((await runCli(["typo.yaml", "--rule", "invalid-input=error"], { cwd: dir })).code).toBe(1);
+  });
+});
+
+describe("--quiet and --max-warnings", () => {
+  // One error (the duplicate key the typo fails to suppress) and two warnings (the typos).
+  const mixed = typoedSuppressions.replace("  namespace: apps\n", "  namespace: apps\n  namespace: other\n");
+
+  it("shows errors only, and the summary counts what is shown and says what was hidden", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "mixed.yaml"), mixed);
+    const loud = await runCli(["mixed.yaml"], { cwd: dir });
+    expect(loud.stdout).toMatch(/✖ 3 problems \(1 error, 2 warnings, 0 info\)/);
+    const quiet = await runCli(["mixed.yaml", "--quiet"], { cwd: dir });
+    expect(quiet.stdout).not.toMatch(/  warning  /);
+    expect(quiet.stdout).toMatch(/✖ 1 error \(2 warnings hidden by --quiet\) — 1 object in 1 file/);
+    const json = await lintJson(["mixed.yaml", "--quiet"], { cwd: dir });
+    expect(json.findings.map((f) => f.severity)).toEqual(["error"]);
+    expect(json.summary).toMatchObject({ errors: 1, warnings: 0, infos: 0 });
+  });
+
+  it("keeps the exit code: errors fail, and --max-warnings counts hidden warnings too", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "mixed.yaml"), mixed);
+    writeFileSync(path.join(dir, "warnings.yaml"), typoedSuppressions);
+    const clean = await runCli(["warnings.yaml", "--quiet"], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/✔ no errors, 2 warnings hidden by --quiet \(1 object in 1 file\)/);
+    for (const [file, max] of [["mixed.yaml", undefined], ["warnings.yaml", "1"], ["warnings.yaml", "2"], ["warnings.yaml", "0"]] as const) {
+      const args = [file, ...(max !== undefined ? ["--max-warnings", max] : [])];
+      const [loud, quiet] = [await runCli(args, { cwd: dir }), await runCli([...args, "--quiet"], { cwd: dir })];
+      expect(quiet.code, args.join(" ")).toBe(loud.code);
+      expect(quiet.stderr).toBe(loud.stderr);
+    }
+    const over = await runCli(["warnings.yaml", "--quiet", "--max-warnings", "1"], { cwd: dir });
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain("2 warnings, more than --max-warnings 1 allows");
+  });
+
+  it("accepts --max-warnings -1 as no limit, like ESLint, and rejects other values", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "warnings.yaml"), typoedSuppressions);
+    expect(await runCli(["warnings.yaml", "--max-warnings", "-1"], { cwd: dir })).toMatchObject({ code: 0, stderr: "" });
+    expect((await runCli(["warnings.yaml", "--max-warnings=-1"], { cwd: dir })).code).toBe(0);
+    for (const value of ["-2", "1.5", "many", ""]) {
+      const result = await runCli(["warnings.yaml", "--max-warnings", value], { cwd: dir });
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toContain(`--max-warnings expects a whole number, or -1 for no limit, got "${value}"`);
+    }
   });
 });

@@ -4,20 +4,22 @@ import { Command, CommanderError, Option } from "commander";
 import { findRule, rules } from "../../rules/index.js";
 import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
 import { lint } from "../engine/lint.js";
+import { didYouMean } from "../engine/unknown-rule.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
 import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
 import { parseDuration } from "../model/duration.js";
 import type { RenderOptions } from "../render/context.js";
 import { FORMATTERS } from "../report/formats.js";
 import { githubStepSummary } from "../report/github.js";
-import { mapFindingsToTemplates } from "../sourcemap/map-findings.js";
-import { compareFindings } from "../engine/finding.js";
-import type { SourceDocument } from "../load/types.js";
+import { filesOutsideRoot } from "../report/sarif-location.js";
 import { chartDirsOf } from "./chart-files.js";
 import { chalkFor } from "./color.js";
+import { quietResult } from "./quiet.js";
 import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
+import { repositoryRoot } from "./repository-root.js";
 import { VERSION } from "./version.js";
+import { parseMaxWarnings, tooManyWarnings } from "./warning-limit.js";
 
 export interface Io {
   cwd: string;
@@ -64,8 +66,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("-c, --config <file>", "config file (default: .gitops-lint.yaml found upward from the working directory)")
     .option("--rule <id=severity>", "set a rule's severity: off, info, warning, error (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--max-warnings <n>", "also fail when there are more than n warnings")
-    .option("-q, --quiet", "report errors only")
+    .option("--max-warnings <n>", "also fail when there are more than n warnings (-1: no limit, the default)")
+    .option("-q, --quiet", "report errors only (the summary says how many warnings were hidden; --max-warnings still counts them)")
     .option("--color", "force colour")
     .option("--no-color", "disable colour")
     .option("--stdin-filename <name>", "name for input read from stdin", "<stdin>")
@@ -81,7 +83,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--namespace <namespace>", "release namespace for charts given on the command line")
     .option("--kube-version <version>", "Kubernetes version charts are rendered for (helm --kube-version)")
     .option("--api-versions <list>", "API versions available to charts' Capabilities (helm --api-versions; repeatable)", collect, [] as string[])
-    .option("--repo-root <dir>", "root of the Git repository that Flux paths are relative to (default: the Git work tree of the input)")
+    .option("--repo-root <dir>", "root of the Git repository that Flux paths and SARIF URIs are relative to (default: the Git work tree)")
     .option("--chart-dir <dir>", "chart directory the helm template input was rendered from: findings point at the template lines")
     .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")
     .option("--charts-from-files", "the paths are files inside Helm charts (as pre-commit passes them): lint each chart that holds one")
@@ -105,7 +107,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument("<rule>", "rule id")
     .action((id: string) => {
       const rule = findRule(id);
-      if (!rule) throw new UsageError(`unknown rule "${id}" (see \`gitops-lint rules\`)`);
+      if (!rule) throw new UsageError(`unknown rule "${id}"; ${didYouMean(id, rules.map((r) => r.meta.id))}`);
       io.stdout.write(ruleMarkdown(rule, "#"));
     });
 
@@ -132,10 +134,7 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
     if (paths.length === 0) return 0; // no changed file belongs to a chart
   }
   if (paths.length === 0) throw new UsageError("no input: give files, directories, globs, or - to read stdin (try --help)");
-  const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
-  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
-    throw new UsageError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
-  }
+  const maxWarnings = parseMaxWarnings(flags.maxWarnings);
   const config = await resolveConfig(flags, io.cwd);
   const limits = limitsFrom(config, flags);
   const set = await readInputs(paths, {
@@ -151,26 +150,35 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
       ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
       : undefined;
   if (diff) config.settings.baseName = diff.name;
-  const result = lint(set, rules, config, diff?.base);
-  const documents = documentsOf(set);
-  if (flags.chartDir !== undefined || [...documents].some((d) => d.chartDir !== undefined)) {
-    mapFindingsToTemplates(result.findings, documents, { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) });
-    result.findings.sort(compareFindings);
-  }
-  if (flags.quiet) result.findings = result.findings.filter((f) => f.severity === "error");
+  const result = lint(set, rules, config, {
+    ...(diff ? { base: diff.base } : {}),
+    templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
+  });
+  const shown = flags.quiet ? quietResult(result) : result;
 
   const toFile = flags.output !== undefined;
   const chalk = chalkFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
-  const text = FORMATTERS[flags.format]!(result, { chalk, rules, version: VERSION, ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}) });
+  const sarifPaths = flags.format === "sarif" ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
+  const text = FORMATTERS[flags.format]!(shown, {
+    chalk,
+    rules,
+    version: VERSION,
+    ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}),
+    ...(sarifPaths !== undefined ? { sarifPaths } : {}),
+  });
+  const outside = filesOutsideRoot(shown.findings.map((f) => f.file), sarifPaths);
+  if (outside.length > 0) {
+    io.stderr.write(`gitops-lint: SARIF leaves out the findings in ${outside.join(", ")}: outside the repository root, GitHub cannot place them (they still count for the exit code)\n`);
+  }
   if (toFile) writeFileSync(path.resolve(io.cwd, flags.output!), text);
   else io.stdout.write(text);
-  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(result));
+  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(shown));
 
   for (const failure of result.failures) io.stderr.write(`gitops-lint: ${failure}\n`);
   if (result.failures.length > 0) return 2;
-  const { errors, warnings } = result.summary;
-  if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) return 1;
-  return 0;
+  const tooMany = tooManyWarnings(result.summary.warnings, maxWarnings);
+  if (tooMany) io.stderr.write(`gitops-lint: ${tooMany}\n`);
+  return result.summary.errors > 0 || tooMany ? 1 : 0;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -213,12 +221,4 @@ async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedCon
     config.settings.releaseTimeoutSeconds = seconds;
   }
   return config;
-}
-
-/** Every document read, for telling apart documents rendered from one template. */
-function documentsOf(set: { objects: { source: SourceDocument }[]; problems: { document?: SourceDocument }[] }): Set<SourceDocument> {
-  const documents = new Set<SourceDocument>();
-  for (const object of set.objects) documents.add(object.source);
-  for (const problem of set.problems) if (problem.document) documents.add(problem.document);
-  return documents;
 }

@@ -10,6 +10,7 @@ import { DEFAULT_SHELL_LIMITS } from "../model/shell/parse-budget.js";
 import { isObject } from "../model/json.js";
 import type { AnyRule, RunSettings } from "./rule.js";
 import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";
+import { didYouMean } from "./unknown-rule.js";
 
 export const CONFIG_FILE_NAMES = [".gitops-lint.yaml", ".gitops-lint.yml"];
 
@@ -108,7 +109,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
     const where = at(extra ? [...p, extra] : p);
     const message = extra
       ? p.length === 1 && p[0] === "rules"
-        ? `unknown rule "${extra}" (see \`gitops-lint rules\`)`
+        ? `unknown rule "${extra}"; ${didYouMean(extra, rules.map((r) => r.meta.id))}`
         : `unknown key "${extra}"${p.length ? ` in ${p.join(".")}` : ""}`
       : `${p.join(".") || "config"} ${error.message ?? "is invalid"}${error.keyword === "enum" ? ` (${SEVERITIES.join(", ")})` : ""}`;
     throw new UsageError(`invalid config: ${message}`, where);
@@ -147,7 +148,7 @@ export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: A
     const match = /^([a-z0-9-]+)=(\w+)$/.exec(flag.trim());
     if (!match) throw new UsageError(`--rule expects id=severity, got "${flag}"`);
     const [, id, severity] = match;
-    if (!rules.some((r) => r.meta.id === id)) throw new UsageError(`--rule: unknown rule "${id}" (see \`gitops-lint rules\`)`);
+    if (!rules.some((r) => r.meta.id === id)) throw new UsageError(`--rule: unknown rule "${id}"; ${didYouMean(id!, rules.map((r) => r.meta.id))}`);
     if (!isSeverityLevel(severity)) throw new UsageError(`--rule ${id}: severity must be one of ${SEVERITIES.join(", ")}, got "${severity}"`);
     config.severities.set(id!, severity);
   }

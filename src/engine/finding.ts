@@ -32,6 +32,8 @@ export interface Summary {
   objects: number;
   /** Files skipped because a kustomization lists them as patches (see ManifestSet.kustomizePatches). */
   kustomizePatches: number;
+  /** Active warnings and infos `--quiet` left out of the output (absent without --quiet). */
+  hidden?: { warnings: number; infos: number };
 }
 
 export interface LintResult {
@@ -43,4 +45,19 @@ export interface LintResult {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** What was read, for the summary line: files, objects, and kustomize patch files skipped. */
+export type InputCounts = Pick<Summary, "files" | "objects" | "kustomizePatches">;
+
+/** Counts of the findings as given: active ones by severity, and the suppressed. */
+export function summarize(findings: Finding[], counts: InputCounts): Summary {
+  const active = findings.filter((f) => !f.suppressed);
+  return {
+    errors: active.filter((f) => f.severity === "error").length,
+    warnings: active.filter((f) => f.severity === "warning").length,
+    infos: active.filter((f) => f.severity === "info").length,
+    suppressed: findings.length - active.length,
+    ...counts,
+  };
 }

@@ -2,23 +2,34 @@ import { PositionResolver } from "../load/positions.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { mapToOrigin } from "../render/origin-map.js";
 import { refOf } from "../model/objects.js";
+import { mapFindingsToTemplates, type SourceMapOptions } from "../sourcemap/map-findings.js";
 import type { ResolvedConfig } from "./config.js";
-import { compareFindings, type Finding, type LintResult } from "./finding.js";
+import { documentsOf } from "./documents.js";
+import { compareFindings, summarize, type Finding, type LintResult } from "./finding.js";
 import type { AnyRule, Report } from "./rule.js";
 import { suppressionOf } from "./suppression.js";
 
+export interface LintOptions {
+  /** Diff-aware runs: the same inputs as they were at the base. */
+  base?: ManifestSet;
+  /** Map findings in rendered Helm output to the chart's template lines, and honour suppression comments there. */
+  templates?: SourceMapOptions;
+}
+
 /** Runs every enabled rule over the set and turns their reports into positioned, suppressed, sorted findings. */
-export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig, base?: ManifestSet): LintResult {
+export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig, options: LintOptions = {}): LintResult {
   const positions = new PositionResolver();
   const findings: Finding[] = [];
   const failures: string[] = [];
   const seen = new Set<string>();
+  const ruleIds = rules.map((r) => r.meta.id);
+  const { base } = options;
 
   for (const rule of rules) {
     const { id } = rule.meta;
     const configured = config.severities.get(id);
     if (configured === "off") continue;
-    const options = { ...(rule.defaultOptions ?? {}), ...(config.options.get(id) ?? {}) };
+    const ruleOptions = { ...(rule.defaultOptions ?? {}), ...(config.options.get(id) ?? {}) };
     const report = (r: Report): void => {
       const finding = toFinding(r, id, positions);
       if ("object" in r) mapToOrigin(finding, r.object, r.path, positions);
@@ -35,27 +46,15 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig,
       findings.push(finding);
     };
     try {
-      rule.check({ set, options, settings: config.settings, report, ...(base ? { base } : {}) });
+      rule.check({ set, options: ruleOptions, settings: config.settings, ruleIds, report, ...(base ? { base } : {}) });
     } catch (error) {
       failures.push(`rule ${id} failed: ${(error as Error).message ?? String(error)} (a bug in gitops-lint; please report it with the input)`);
     }
   }
 
+  if (options.templates) mapFindingsToTemplates(findings, documentsOf(set), options.templates);
   findings.sort(compareFindings);
-  const active = findings.filter((f) => !f.suppressed);
-  return {
-    findings,
-    failures,
-    summary: {
-      errors: active.filter((f) => f.severity === "error").length,
-      warnings: active.filter((f) => f.severity === "warning").length,
-      infos: active.filter((f) => f.severity === "info").length,
-      suppressed: findings.length - active.length,
-      files: set.files.length,
-      objects: set.objects.length,
-      kustomizePatches: set.kustomizePatches.length,
-    },
-  };
+  return { findings, failures, summary: summarize(findings, { files: set.files.length, objects: set.objects.length, kustomizePatches: set.kustomizePatches.length }) };
 }
 
 function toFinding(r: Report, ruleId: string, positions: PositionResolver): Finding {

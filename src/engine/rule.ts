@@ -67,6 +67,8 @@ export interface RuleContext<Options> {
    * object missing from the base is new in this change. Absent in an ordinary single-revision run.
    */
   base?: ManifestSet;
+  /** The id of every rule the run was given, for checking references to rules (in suppressions). */
+  ruleIds: readonly string[];
   report(finding: Report): void;
 }
 

@@ -5,33 +5,60 @@ import type { Finding } from "./finding.js";
 
 export const IGNORE_ANNOTATION = "gitops-lint/ignore";
 export const IGNORE_REASON_ANNOTATION = "gitops-lint/ignore-reason";
-const IGNORE_COMMENT = /^\s*#\s*gitops-lint-ignore\s+([^\n]*?)\s*(?:--\s*(.*?))?\s*$/;
+// `# gitops-lint-ignore rule-a, rule-b -- reason`, alone on a line or after the line's content.
+const IGNORE_COMMENT = /(?:^|\s)#\s*gitops-lint-ignore\s+(.*?)\s*(?:--\s*(.*?))?\s*$/d;
 
-/** Why this finding is suppressed, or undefined. Annotations on the object or its pod template, or a comment on the line above. */
+export interface IgnoreComment {
+  /** The rule ids listed, each with its 1-based column in the line. */
+  ids: { id: string; column: number }[];
+  reason?: string;
+  /** After other content on the line (it covers that line) rather than alone on it, or after template directives only (it covers the next line). */
+  trailing: boolean;
+}
+
+/** Why this finding is suppressed, or undefined. Annotations on the object or its pod template, or a comment in the document read. */
 export function suppressionOf(finding: Finding, object: K8sObject | undefined): { reason: string } | undefined {
   if (object) {
     for (const annotations of [object.annotations, templateAnnotations(object)]) {
-      if (listed(annotations[IGNORE_ANNOTATION], finding.ruleId)) {
+      if (listedIds(annotations[IGNORE_ANNOTATION]).includes(finding.ruleId)) {
         return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}` };
       }
     }
   }
   const document = finding.document;
+  if (!document) return undefined;
   const reportedLine = finding.rendered?.line ?? finding.line;
-  if (document) {
-    const above = document.text.split("\n")[reportedLine - document.startLine - 1];
-    const match = above === undefined ? null : IGNORE_COMMENT.exec(above);
-    if (match && listed(match[1], finding.ruleId)) return { reason: match[2] || "comment gitops-lint-ignore" };
+  return commentSuppressionAt(document.text.split("\n"), reportedLine - document.startLine, finding.ruleId);
+}
+
+/** The `# gitops-lint-ignore` comment covering line `index` (0-based) of `lines` for this rule: alone on the line above, or at the end of the line itself. */
+export function commentSuppressionAt(lines: readonly string[], index: number, ruleId: string): { reason: string } | undefined {
+  const above = index > 0 ? ignoreCommentIn(lines[index - 1]!) : undefined;
+  const same = index >= 0 && index < lines.length ? ignoreCommentIn(lines[index]!) : undefined;
+  for (const comment of [above && !above.trailing ? above : undefined, same?.trailing ? same : undefined]) {
+    if (comment?.ids.some((i) => i.id === ruleId)) return { reason: comment.reason || "comment gitops-lint-ignore" };
   }
   return undefined;
+}
+
+/** The `# gitops-lint-ignore` comment on a line, if there is one. */
+export function ignoreCommentIn(line: string): IgnoreComment | undefined {
+  const match = IGNORE_COMMENT.exec(line);
+  if (!match) return undefined;
+  const listStart = match.indices![1]![0];
+  const ids = [...match[1]!.matchAll(/[^\s,]+/g)].map((m) => ({ id: m[0], column: listStart + m.index! + 1 }));
+  // Template directives before the comment do not count as content: they write nothing on that line of the template.
+  const before = line.slice(0, match.index).replace(/\{\{.*?\}\}/g, "");
+  return { ids, ...(match[2] ? { reason: match[2] } : {}), trailing: before.trim() !== "" };
+}
+
+/** The rule ids an ignore annotation lists. */
+export function listedIds(list: string | undefined): string[] {
+  return list === undefined ? [] : list.split(/[\s,]+/).filter((id) => id !== "");
 }
 
 function templateAnnotations(object: K8sObject): Record<string, string> {
   const pod = podSpecOf(object);
   if (pod) return pod.templateAnnotations;
   return stringMap(getPath(object.body, ["spec", "template", "metadata", "annotations"]));
-}
-
-function listed(list: string | undefined, ruleId: string): boolean {
-  return list !== undefined && list.split(/[\s,]+/).includes(ruleId);
 }

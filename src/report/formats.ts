@@ -6,6 +6,7 @@ import { formatGitlab } from "./gitlab.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
 import { formatSarif } from "./sarif.js";
+import type { SarifPaths } from "./sarif-location.js";
 import { formatStylish } from "./stylish.js";
 
 export interface FormatContext {
@@ -15,6 +16,8 @@ export interface FormatContext {
   version?: string;
   /** `--sarif-category` → SARIF `automationDetails.id`. */
   sarifCategory?: string;
+  /** What SARIF URIs are relative to (the repository root). */
+  sarifPaths?: SarifPaths;
 }
 
 export type Formatter = (result: LintResult, context: FormatContext) => string;
@@ -23,7 +26,12 @@ export const FORMATTERS: Record<string, Formatter> = {
   stylish: (result, { chalk }) => formatStylish(result, chalk),
   json: (result) => formatJson(result),
   sarif: (result, context) =>
-    formatSarif(result, { rules: context.rules ?? [], version: context.version ?? "0.0.0", ...(context.sarifCategory !== undefined ? { category: context.sarifCategory } : {}) }),
+    formatSarif(result, {
+      rules: context.rules ?? [],
+      version: context.version ?? "0.0.0",
+      ...(context.sarifCategory !== undefined ? { category: context.sarifCategory } : {}),
+      ...(context.sarifPaths !== undefined ? { paths: context.sarifPaths } : {}),
+    }),
   github: (result) => formatGithub(result),
   junit: (result) => formatJunit(result),
   gitlab: (result) => formatGitlab(result),

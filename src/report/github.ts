@@ -1,5 +1,6 @@
 import type { Finding, LintResult } from "../engine/finding.js";
 import type { Severity } from "../engine/severity.js";
+import { hiddenByQuiet } from "./hidden-by-quiet.js";
 
 const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };
 
@@ -39,8 +40,13 @@ export function escapeProperty(text: string): string {
 export function githubStepSummary(result: LintResult): string {
   const active = result.findings.filter((f) => !f.suppressed);
   const { errors, warnings, infos, suppressed, objects, files } = result.summary;
-  const head = `### gitops-lint\n\n${active.length === 0 ? "No problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} info`}` +
-    `${suppressed ? ` (${suppressed} suppressed)` : ""} in ${objects} object${objects === 1 ? "" : "s"} from ${files} file${files === 1 ? "" : "s"}.\n`;
+  const hidden = hiddenByQuiet(result.summary);
+  const errorCount = `${errors} error${errors === 1 ? "" : "s"}`;
+  // --quiet: only errors are shown, so only errors are counted as shown.
+  const counts = hidden !== undefined ? errorCount : active.length === 0 ? "No problems" : `${errorCount}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} info`;
+  const notes = [hidden, suppressed ? `${suppressed} suppressed` : undefined].filter((n) => n !== undefined);
+  const head = `### gitops-lint\n\n${counts}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}` +
+    ` in ${objects} object${objects === 1 ? "" : "s"} from ${files} file${files === 1 ? "" : "s"}.\n`;
   if (active.length === 0) return head;
   const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
   const rows = active.map((f) => `| ${f.severity} | \`${cell(f.file)}:${f.line}\` | \`${f.ruleId}\` | ${cell(f.message)} |`);

@@ -3,6 +3,7 @@ import type { Finding, LintResult } from "../engine/finding.js";
 import type { AnyRule } from "../engine/rule.js";
 import type { Severity } from "../engine/severity.js";
 import { fingerprints } from "./fingerprint.js";
+import { artifactLocation, SRCROOT, type SarifArtifactLocation, type SarifPaths } from "./sarif-location.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -11,14 +12,17 @@ export interface SarifOptions {
   version: string;
   /** `--sarif-category`: GitHub code scanning keeps one set of alerts per category. */
   category?: string;
+  /** The working directory and repository root; without them file names are taken as repository-relative. */
+  paths?: SarifPaths;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
 
 /**
  * SARIF 2.1.0 as GitHub code scanning ingests it (DESIGN §5): one run; every rule with descriptions,
- * help and helpUri; each result with exactly one location, a repo-relative URI under %SRCROOT% and a
- * full region; suppressed findings carry `suppressions`; `results` is present (empty) when clean.
+ * help and helpUri; each result with exactly one location, a repo-relative URI under %SRCROOT% (findings in
+ * files outside the repository are left out: see sarif-location.ts) and a full region; suppressed findings carry
+ * `suppressions`; `results` is present (empty) when clean.
  */
 export function formatSarif(result: LintResult, options: SarifOptions): string {
   const ruleIndex = new Map(options.rules.map((rule, i) => [rule.meta.id, i]));
@@ -34,7 +38,12 @@ export function formatSarif(result: LintResult, options: SarifOptions): string {
     },
     ...(options.category !== undefined ? { automationDetails: { id: automationId(options.category) } } : {}),
     columnKind: "utf16CodeUnits",
-    results: ((ids) => result.findings.map((finding, i) => sarifResult(finding, ruleIndex.get(finding.ruleId), ids[i]!)))(fingerprints(result.findings)),
+    originalUriBaseIds: { [SRCROOT]: { description: { text: "The root of the Git repository (or --repo-root) that result URIs are relative to." } } },
+    results: ((ids) =>
+      result.findings.flatMap((finding, i) => {
+        const location = artifactLocation(finding.file, options.paths);
+        return location ? [sarifResult(finding, location, ruleIndex.get(finding.ruleId), ids[i]!)] : [];
+      }))(fingerprints(result.findings)),
   };
   return JSON.stringify({ $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] }, null, 2) + "\n";
 }
@@ -78,7 +87,7 @@ function ruleDescriptor(rule: AnyRule): Record<string, unknown> {
   };
 }
 
-function sarifResult(finding: Finding, ruleIndex: number | undefined, fingerprint: string): Record<string, unknown> {
+function sarifResult(finding: Finding, location: SarifArtifactLocation, ruleIndex: number | undefined, fingerprint: string): Record<string, unknown> {
   const region = {
     startLine: finding.line,
     startColumn: finding.column,
@@ -97,7 +106,7 @@ function sarifResult(finding: Finding, ruleIndex: number | undefined, fingerprin
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: fileUri(finding.file), uriBaseId: "%SRCROOT%" },
+          artifactLocation: location,
           region,
         },
       },
@@ -106,11 +115,6 @@ function sarifResult(finding: Finding, ruleIndex: number | undefined, fingerprin
     ...(finding.suppressed ? { suppressions: [{ kind: "inSource", justification: finding.suppressionReason ?? "suppressed in source" }] } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
   };
-}
-
-/** A repo-relative URI reference: forward slashes, every segment percent-encoded (`<stdin>`, spaces). */
-export function fileUri(file: string): string {
-  return file.split(/[\\/]/).map((segment) => (segment === ".." || segment === "." ? segment : encodeURIComponent(segment))).join("/");
 }
 
 function plain(markdown: string): string {

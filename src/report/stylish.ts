@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { LintResult } from "../engine/finding.js";
 import type { Severity } from "../engine/severity.js";
 import { codeFrame } from "./code-frame.js";
+import { hiddenByQuiet } from "./hidden-by-quiet.js";
 
 /** `file:line:col  severity  message  rule-id`, a source snippet with a caret, and a summary line. */
 export function formatStylish(result: LintResult, chalk: ChalkInstance): string {
@@ -21,12 +22,22 @@ export function formatStylish(result: LintResult, chalk: ChalkInstance): string 
   const patches = summary.kustomizePatches ? `, ${summary.kustomizePatches} kustomize patch file${summary.kustomizePatches === 1 ? "" : "s"} skipped` : "";
   const scope = `${summary.objects} object${summary.objects === 1 ? "" : "s"} in ${summary.files} file${summary.files === 1 ? "" : "s"}${patches}`;
   const suppressed = summary.suppressed ? `, ${summary.suppressed} suppressed` : "";
-  const line =
-    problems === 0
-      ? chalk.green(`✔ no problems${suppressed} (${scope})`)
-      : (summary.errors ? chalk.red.bold : chalk.yellow.bold)(
-          `✖ ${problems} problem${problems === 1 ? "" : "s"} (${summary.errors} error${summary.errors === 1 ? "" : "s"}, ` +
-            `${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.infos} info${suppressed}) — ${scope}`,
-        );
+  const hidden = hiddenByQuiet(summary);
+  const errors = `${summary.errors} error${summary.errors === 1 ? "" : "s"}`;
+  let line: string;
+  if (hidden !== undefined) {
+    // --quiet: only errors are shown, so only errors are counted as shown.
+    line = summary.errors
+      ? chalk.red.bold(`✖ ${errors} (${hidden}${suppressed}) — ${scope}`)
+      : chalk.green(`✔ no errors, ${hidden}${suppressed} (${scope})`);
+  } else {
+    line =
+      problems === 0
+        ? chalk.green(`✔ no problems${suppressed} (${scope})`)
+        : (summary.errors ? chalk.red.bold : chalk.yellow.bold)(
+            `✖ ${problems} problem${problems === 1 ? "" : "s"} (${errors}, ` +
+              `${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.infos} info${suppressed}) — ${scope}`,
+          );
+  }
   return [...blocks, line].join("\n\n") + "\n";
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Finding } from "../engine/finding.js";
+import { commentSuppressionAt } from "../engine/suppression.js";
 import type { SourceDocument } from "../load/types.js";
 import { templateFileFor } from "./chart-files.js";
+import { commentInTemplate } from "./comment-lines.js";
 import { renderedPathAt } from "./rendered-path.js";
 import { outlineTemplate, type TemplateDocument } from "./template-outline.js";
 import { columnOf, walkOutline } from "./walk.js";
@@ -18,8 +20,10 @@ export interface SourceMapOptions {
  * Moves findings in rendered Helm output to the template line that wrote them (DESIGN §3): the
  * document's `# Source:` names the template file in the chart directory, and the finding's key path is
  * walked through the template text. `file/line/column` become the template position; `rendered` keeps
- * the position in what was read. Findings whose template cannot be found stay where they are.
- * `documents` are all documents read (to tell apart several documents rendered from one template).
+ * the position in what was read. A finding inside a comment lands on that comment in the template. A
+ * `# gitops-lint-ignore` comment at the template position suppresses the finding. Findings whose
+ * template cannot be found stay where they are. `documents` are all documents read (to tell apart
+ * several documents rendered from one template).
  */
 export function mapFindingsToTemplates(findings: Finding[], documents: Iterable<SourceDocument>, options: SourceMapOptions): void {
   const ordinals = documentOrdinals(documents);
@@ -60,12 +64,24 @@ export function mapFindingsToTemplates(findings: Finding[], documents: Iterable<
       column = 1;
       endColumn = Math.max(2, (lines[line - 1] ?? "").trimEnd().length + 1);
     }
+    const comment = commentInTemplate(lines, document.text.split("\n")[finding.line - document.startLine] ?? "", finding.column, line);
+    if (comment) {
+      line = comment.line;
+      column = comment.column;
+      endColumn = column + Math.max(1, finding.endColumn - finding.column);
+    }
     finding.rendered = { file: finding.file, line: finding.line, column: finding.column };
     finding.file = path.relative(options.cwd, file).split(path.sep).join("/");
     finding.line = line;
     finding.column = column;
     finding.endLine = line;
     finding.endColumn = endColumn;
+    // A suppression comment in the template covers what is reported at its lines, whether or not it survived rendering there.
+    const suppression = finding.suppressed ? undefined : commentSuppressionAt(lines, line - 1, finding.ruleId);
+    if (suppression) {
+      finding.suppressed = true;
+      finding.suppressionReason = suppression.reason;
+    }
   }
 }
 

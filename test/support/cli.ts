@@ -50,6 +50,7 @@ export interface JsonFinding {
   target?: { kind: string; name: string };
   remediation: string;
   suppressed: boolean;
+  suppressionReason?: string;
   rendered?: { file: string; line: number; column: number };
 }
 

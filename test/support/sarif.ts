@@ -30,6 +30,7 @@ export interface SarifRun {
   tool: { driver: { name: string; version?: string; rules: SarifRule[] } };
   automationDetails?: { id: string };
   columnKind?: string;
+  originalUriBaseIds?: Record<string, { uri?: string; description?: { text: string } }>;
   results: SarifResult[];
 }
 export interface SarifRule {
@@ -67,6 +68,7 @@ export function assertValidSarif(text: string): SarifLog {
   const run = log.runs[0]!;
   expect(Array.isArray(run.results)).toBe(true);
   expect(run.columnKind).toBe("utf16CodeUnits");
+  expect(Object.keys(run.originalUriBaseIds ?? {})).toEqual(["%SRCROOT%"]);
   const ids = run.tool.driver.rules.map((r) => r.id);
   for (const rule of run.tool.driver.rules) {
     expect(rule.shortDescription?.text.length).toBeGreaterThan(10);
@@ -86,6 +88,7 @@ export function assertValidSarif(text: string): SarifLog {
     const { artifactLocation, region } = result.locations[0]!.physicalLocation;
     expect(artifactLocation.uriBaseId).toBe("%SRCROOT%");
     expect(artifactLocation.uri).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/|\\/i); // relative, forward slashes
+    expect(artifactLocation.uri).not.toMatch(/^\.\.?\//); // inside the repository
     expect(new URL(artifactLocation.uri, "https://example.invalid/repo/").href).toContain("example.invalid");
     for (const key of ["startLine", "startColumn", "endLine", "endColumn"] as const) {
       expect(Number.isInteger(region[key]) && region[key] >= 1, `${key} of ${JSON.stringify(region)}`).toBe(true);

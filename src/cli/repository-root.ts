@@ -1,0 +1,28 @@
+import { execFileSync } from "node:child_process";
+import { realpathSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * The root SARIF URIs are relative to: `--repo-root`, else the Git work tree of the working directory
+ * (`git rev-parse --show-toplevel`, without a shell), else the working directory. Real paths, so that
+ * a working directory reached through a symbolic link still lies inside the root git reports.
+ */
+export function repositoryRoot(cwd: string, repoRootFlag: string | undefined): { cwd: string; root: string } {
+  const realCwd = realpathSync(cwd);
+  if (repoRootFlag !== undefined) return { cwd: realCwd, root: realpathSync(path.resolve(cwd, repoRootFlag)) };
+  return { cwd: realCwd, root: gitTopLevel(realCwd) ?? realCwd };
+}
+
+function gitTopLevel(cwd: string): string | undefined {
+  try {
+    const out = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    });
+    return realpathSync(out.trim());
+  } catch {
+    return undefined; // not a repository, or no git: the working directory stands in
+  }
+}

@@ -1,0 +1,77 @@
+import { PositionResolver } from "../load/positions.js";
+import type { NodePath } from "../load/types.js";
+import { getPath, isObject, stringMap } from "../model/json.js";
+import type { ManifestSet } from "../model/manifest-set.js";
+import type { K8sObject } from "../model/objects.js";
+import { podSpecOf } from "../model/pod-spec.js";
+import { documentsOf } from "./documents.js";
+import type { FindingAnchor, Report } from "./rule.js";
+import { IGNORE_ANNOTATION, ignoreCommentIn, listedIds } from "./suppression.js";
+import { didYouMean } from "./unknown-rule.js";
+
+const REMEDIATION = "Correct the rule id in the suppression (`gitops-lint rules` lists them), or remove it.";
+
+/**
+ * Suppression comments and annotations that name a rule gitops-lint does not have: a typo there
+ * suppresses nothing, silently. Each unknown id is reported where it is written.
+ */
+export function unknownSuppressionIds(set: ManifestSet, known: readonly string[]): Report[] {
+  const isKnown = new Set(known);
+  const reports: Report[] = [];
+  for (const document of documentsOf(set)) {
+    if (!document.text.includes("gitops-lint-ignore")) continue;
+    document.text.split("\n").forEach((text, i) => {
+      for (const { id, column } of ignoreCommentIn(text)?.ids ?? []) {
+        if (isKnown.has(id)) continue;
+        const message = `gitops-lint-ignore comment names unknown rule "${id}", so it suppresses nothing; ${didYouMean(id, known)}`;
+        reports.push({ file: document.file, line: document.startLine + i, column, document, message, remediation: REMEDIATION });
+      }
+    });
+  }
+  const positions = new PositionResolver();
+  for (const object of set.objects) {
+    for (const metadataPath of metadataPaths(object)) {
+      const path = [...metadataPath, "annotations", IGNORE_ANNOTATION];
+      for (const id of listedIds(annotationAt(object, metadataPath))) {
+        if (isKnown.has(id)) continue;
+        const message = `annotation ${IGNORE_ANNOTATION} names unknown rule "${id}", so it suppresses nothing; ${didYouMean(id, known)}`;
+        reports.push({ ...annotationAnchor(object, path, id, positions), message, remediation: REMEDIATION });
+      }
+    }
+  }
+  return reports;
+}
+
+/** The object's own metadata and its pod template's, where suppression annotations are read (see suppression.ts). */
+function metadataPaths(object: K8sObject): NodePath[] {
+  const own = [...object.basePath, "metadata"];
+  const template = podSpecOf(object)?.templateMetadataPath ?? [...object.basePath, "spec", "template", "metadata"];
+  return template.join("/") === own.join("/") ? [own] : [own, template]; // a Pod's template is itself
+}
+
+function annotationAt(object: K8sObject, metadataPath: NodePath): string | undefined {
+  const metadata = getPath(object.body, metadataPath.slice(object.basePath.length));
+  return isObject(metadata) ? stringMap(metadata.annotations)[IGNORE_ANNOTATION] : undefined;
+}
+
+/**
+ * The id inside the annotation's value. An object kustomize built is reported at the annotation key
+ * instead: the engine maps that to the file the object came from.
+ */
+function annotationAnchor(object: K8sObject, path: NodePath, id: string, positions: PositionResolver): FindingAnchor {
+  if (object.source.origin) return { object, path };
+  const key = positions.resolve(object.source, path);
+  const text = object.source.text.split("\n")[key.line - object.source.startLine] ?? "";
+  const valueStart = text.indexOf(":", key.column - 1) + 1;
+  const at = valueStart > 0 ? wordIndex(text, id, valueStart) : -1;
+  return { file: object.source.file, line: key.line, column: at === -1 ? key.column : at + 1, document: object.source };
+}
+
+/** Index of `word` in `text` from `from` on, standing alone (not part of a longer id), or -1. */
+function wordIndex(text: string, word: string, from: number): number {
+  const isIdChar = (c: string | undefined): boolean => c !== undefined && /[\w-]/.test(c);
+  for (let i = text.indexOf(word, from); i !== -1; i = text.indexOf(word, i + 1)) {
+    if (!isIdChar(text[i - 1]) && !isIdChar(text[i + word.length])) return i;
+  }
+  return -1;
+}

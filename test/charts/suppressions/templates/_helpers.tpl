@@ -1,0 +1,4 @@
+{{- define "suppressions.levels" -}}
+level: info
+level: debug
+{{- end }}
