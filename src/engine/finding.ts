@@ -58,6 +58,8 @@ export function summarize(findings: Finding[], counts: InputCounts): Summary {
     warnings: active.filter((f) => f.severity === "warning").length,
     infos: active.filter((f) => f.severity === "info").length,
     suppressed: findings.length - active.length,
-    ...counts,
+    files: counts.files,
+    objects: counts.objects,
+    kustomizePatches: counts.kustomizePatches,
   };
 }
