@@ -112,6 +112,15 @@ describe("sarif URIs", () => {
     expect(run.code).toBe(1); // both duplicate keys still count
   });
 
+  it("name the same repository-relative file in GitHub annotations, the step summary and GitLab reports", async () => {
+    const summaryFile = path.join(repo, "step-summary.md");
+    const github = await runCli(["apps/dup.yaml", "-f", "github"], { cwd, env: { GITHUB_STEP_SUMMARY: summaryFile } });
+    expect(github.stdout).toMatch(/^::error file=clusters\/prod\/apps\/dup\.yaml,line=7,/m);
+    expect(readFileSync(summaryFile, "utf8")).toContain("`clusters/prod/apps/dup.yaml:7`");
+    const gitlab = JSON.parse((await runCli(["apps/dup.yaml", "-f", "gitlab"], { cwd })).stdout) as Array<{ location: { path: string } }>;
+    expect(gitlab.map((issue) => issue.location.path)).toEqual(["clusters/prod/apps/dup.yaml"]);
+  });
+
   it("are relative to the working directory outside any git repository", async () => {
     expect(uris(await lintSarif(["outside.yaml"], { cwd: path.dirname(outside) }))).toEqual(["outside.yaml"]);
   });

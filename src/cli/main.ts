@@ -158,21 +158,22 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
 
   const toFile = flags.output !== undefined;
   const chalk = chalkFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
-  const sarifPaths = flags.format === "sarif" ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
+  // Code scanning and CI annotations resolve paths against the repository, not the working directory.
+  const repoPaths = ["sarif", "github", "gitlab"].includes(flags.format) ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
   const text = FORMATTERS[flags.format]!(shown, {
     chalk,
     rules,
     version: VERSION,
     ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}),
-    ...(sarifPaths !== undefined ? { sarifPaths } : {}),
+    ...(repoPaths !== undefined ? { repoPaths } : {}),
   });
-  const outside = filesOutsideRoot(shown.findings.map((f) => f.file), sarifPaths);
+  const outside = flags.format === "sarif" ? filesOutsideRoot(shown.findings.map((f) => f.file), repoPaths) : [];
   if (outside.length > 0) {
     io.stderr.write(`gitops-lint: SARIF leaves out the findings in ${outside.join(", ")}: outside the repository root, GitHub cannot place them (they still count for the exit code)\n`);
   }
   if (toFile) writeFileSync(path.resolve(io.cwd, flags.output!), text);
   else io.stdout.write(text);
-  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(shown));
+  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(shown, repoPaths));
 
   for (const failure of result.failures) io.stderr.write(`gitops-lint: ${failure}\n`);
   if (result.failures.length > 0) return 2;

@@ -6,7 +6,7 @@ import { formatGitlab } from "./gitlab.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
 import { formatSarif } from "./sarif.js";
-import type { SarifPaths } from "./sarif-location.js";
+import type { RepoPaths } from "./repo-relative.js";
 import { formatStylish } from "./stylish.js";
 
 export interface FormatContext {
@@ -16,8 +16,8 @@ export interface FormatContext {
   version?: string;
   /** `--sarif-category` → SARIF `automationDetails.id`. */
   sarifCategory?: string;
-  /** What SARIF URIs are relative to (the repository root). */
-  sarifPaths?: SarifPaths;
+  /** What SARIF, GitHub and GitLab paths are relative to (the repository root). */
+  repoPaths?: RepoPaths;
 }
 
 export type Formatter = (result: LintResult, context: FormatContext) => string;
@@ -30,9 +30,9 @@ export const FORMATTERS: Record<string, Formatter> = {
       rules: context.rules ?? [],
       version: context.version ?? "0.0.0",
       ...(context.sarifCategory !== undefined ? { category: context.sarifCategory } : {}),
-      ...(context.sarifPaths !== undefined ? { paths: context.sarifPaths } : {}),
+      ...(context.repoPaths !== undefined ? { paths: context.repoPaths } : {}),
     }),
-  github: (result) => formatGithub(result),
+  github: (result, { repoPaths }) => formatGithub(result, repoPaths),
   junit: (result) => formatJunit(result),
-  gitlab: (result) => formatGitlab(result),
+  gitlab: (result, { repoPaths }) => formatGitlab(result, repoPaths),
 };

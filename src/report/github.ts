@@ -1,6 +1,7 @@
 import type { Finding, LintResult } from "../engine/finding.js";
 import type { Severity } from "../engine/severity.js";
 import { hiddenByQuiet } from "./hidden-by-quiet.js";
+import { repoFile, type RepoPaths } from "./repo-relative.js";
 
 const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };
 
@@ -8,16 +9,17 @@ const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", 
  * GitHub Actions workflow commands, one per finding:
  * `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. Data escapes `%`, CR and LF;
  * property values also escape `:` and `,` (the runner's own escaping rules, actions/toolkit
- * `command.ts`). Suppressed findings are left out.
+ * `command.ts`). Files are named relative to the repository root, which the runner resolves them against.
+ * Suppressed findings are left out.
  */
-export function formatGithub(result: LintResult): string {
-  const lines = result.findings.filter((f) => !f.suppressed).map(githubCommand);
+export function formatGithub(result: LintResult, paths?: RepoPaths): string {
+  const lines = result.findings.filter((f) => !f.suppressed).map((f) => githubCommand(f, paths));
   return lines.length > 0 ? lines.join("\n") + "\n" : "";
 }
 
-export function githubCommand(finding: Finding): string {
+export function githubCommand(finding: Finding, paths?: RepoPaths): string {
   const properties: [string, string | number][] = [
-    ["file", finding.file],
+    ["file", repoFile(finding.file, paths)],
     ["line", finding.line],
     ["col", finding.column],
   ];
@@ -37,7 +39,7 @@ export function escapeProperty(text: string): string {
 }
 
 /** Markdown for `$GITHUB_STEP_SUMMARY`: counts and a table of findings. */
-export function githubStepSummary(result: LintResult): string {
+export function githubStepSummary(result: LintResult, paths?: RepoPaths): string {
   const active = result.findings.filter((f) => !f.suppressed);
   const { errors, warnings, infos, suppressed, objects, files } = result.summary;
   const hidden = hiddenByQuiet(result.summary);
@@ -49,6 +51,6 @@ export function githubStepSummary(result: LintResult): string {
     ` in ${objects} object${objects === 1 ? "" : "s"} from ${files} file${files === 1 ? "" : "s"}.\n`;
   if (active.length === 0) return head;
   const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-  const rows = active.map((f) => `| ${f.severity} | \`${cell(f.file)}:${f.line}\` | \`${f.ruleId}\` | ${cell(f.message)} |`);
+  const rows = active.map((f) => `| ${f.severity} | \`${cell(repoFile(f.file, paths))}:${f.line}\` | \`${f.ruleId}\` | ${cell(f.message)} |`);
   return `${head}\n| Severity | Location | Rule | Message |\n|---|---|---|---|\n${rows.join("\n")}\n`;
 }

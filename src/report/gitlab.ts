@@ -1,6 +1,7 @@
 import type { LintResult } from "../engine/finding.js";
 import type { Severity } from "../engine/severity.js";
 import { fingerprints } from "./fingerprint.js";
+import { repoFile, type RepoPaths } from "./repo-relative.js";
 
 const SEVERITY: Record<Severity, "major" | "minor" | "info"> = { error: "major", warning: "minor", info: "info" };
 
@@ -8,9 +9,9 @@ const SEVERITY: Record<Severity, "major" | "minor" | "info"> = { error: "major",
  * GitLab Code Quality report (a JSON array of issues: description, check_name, fingerprint, severity,
  * location.path, location.lines.begin). Fingerprints do not contain line numbers, so an issue keeps its
  * identity when lines move; repeats get their order mixed in, as GitLab needs them unique.
- * Suppressed findings are left out.
+ * Paths are relative to the repository root. Suppressed findings are left out.
  */
-export function formatGitlab(result: LintResult): string {
+export function formatGitlab(result: LintResult, paths?: RepoPaths): string {
   const active = result.findings.filter((f) => !f.suppressed);
   const ids = fingerprints(active);
   const issues = active.map((finding, i) => ({
@@ -20,7 +21,7 @@ export function formatGitlab(result: LintResult): string {
     fingerprint: ids[i]!,
     severity: SEVERITY[finding.severity],
     categories: ["Bug Risk"],
-    location: { path: finding.file, lines: { begin: finding.line, end: Math.max(finding.line, finding.endLine) } },
+    location: { path: repoFile(finding.file, paths), lines: { begin: finding.line, end: Math.max(finding.line, finding.endLine) } },
   }));
   return JSON.stringify(issues, null, 2) + "\n";
 }

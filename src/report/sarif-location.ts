@@ -1,11 +1,4 @@
-import path from "node:path";
-
-/** Where SARIF locations are resolved from: findings name files relative to `cwd`; URIs are relative to `root`. */
-export interface SarifPaths {
-  cwd: string;
-  /** The repository root that `%SRCROOT%` stands for. */
-  root: string;
-}
+import { repoRelativePath, type RepoPaths } from "./repo-relative.js";
 
 export const SRCROOT = "%SRCROOT%";
 
@@ -20,15 +13,13 @@ export interface SarifArtifactLocation {
  * no relative URI means anything there, and an absolute `file:` URI would put a machine path in the log
  * and make GitHub reject the whole upload (GH1006). Without paths, file names are taken as repository-relative.
  */
-export function artifactLocation(file: string, paths: SarifPaths | undefined): SarifArtifactLocation | undefined {
-  if (!paths) return { uri: relativeUri(file), uriBaseId: SRCROOT };
-  const relative = path.relative(paths.root, path.resolve(paths.cwd, file));
-  if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
-  return { uri: relativeUri(relative), uriBaseId: SRCROOT };
+export function artifactLocation(file: string, paths: RepoPaths | undefined): SarifArtifactLocation | undefined {
+  const relative = paths ? repoRelativePath(file, paths) : file;
+  return relative === undefined ? undefined : { uri: relativeUri(relative), uriBaseId: SRCROOT };
 }
 
 /** Files of findings that SARIF leaves out because they lie outside the repository root. */
-export function filesOutsideRoot(files: readonly string[], paths: SarifPaths | undefined): string[] {
+export function filesOutsideRoot(files: readonly string[], paths: RepoPaths | undefined): string[] {
   return [...new Set(files)].filter((file) => artifactLocation(file, paths) === undefined);
 }
 

@@ -3,7 +3,8 @@ import type { Finding, LintResult } from "../engine/finding.js";
 import type { AnyRule } from "../engine/rule.js";
 import type { Severity } from "../engine/severity.js";
 import { fingerprints } from "./fingerprint.js";
-import { artifactLocation, SRCROOT, type SarifArtifactLocation, type SarifPaths } from "./sarif-location.js";
+import type { RepoPaths } from "./repo-relative.js";
+import { artifactLocation, SRCROOT, type SarifArtifactLocation } from "./sarif-location.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -13,7 +14,7 @@ export interface SarifOptions {
   /** `--sarif-category`: GitHub code scanning keeps one set of alerts per category. */
   category?: string;
   /** The working directory and repository root; without them file names are taken as repository-relative. */
-  paths?: SarifPaths;
+  paths?: RepoPaths;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
