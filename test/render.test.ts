@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -276,6 +276,33 @@ describe("a Flux fleet repository", () => {
     const report = await lintJson(["-", `${FLEET}/apps/base/platform/helmrelease.yaml`, "--repo-root", FLEET, "--helm", helm], { stdin: rendered });
     expect(report.summary.objects).toBe(3);
     expect(report.summary.files).toBe(2);
+  });
+
+  it("gives each rendered hook the timeouts of the HelmRelease it was rendered for, not of another release of the same chart", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-fleet-"));
+    try {
+      cpSync(path.join(REPO, FLEET), dir, { recursive: true });
+      // A second release of the same chart, listed first, whose 2h timeouts leave room for the 1344 s wait loop.
+      const canary = [
+        "apiVersion: helm.toolkit.fluxcd.io/v2",
+        "kind: HelmRelease",
+        "metadata: { name: canary, namespace: canary }",
+        "spec:",
+        "  chart: { spec: { chart: ./charts/platform, sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system } } }",
+        "  install: { timeout: 2h }",
+        "  upgrade: { timeout: 2h }",
+        "  values: { waitIterations: 168 }",
+        "",
+      ].join("\n");
+      writeFileSync(path.join(dir, "apps/base/platform/canary.yaml"), canary);
+      writeFileSync(path.join(dir, "apps/base/platform/kustomization.yaml"), "resources:\n  - canary.yaml\n  - helmrelease.yaml\n");
+      const report = await lintJson(["clusters/prod", "--helm", helm, "--repo-root", "."], { cwd: dir });
+      const hooks = report.findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout");
+      expect(hooks.map((f) => f.object?.name)).toEqual(["platform-token-mint"]);
+      expect(hooks[0]!.message).toContain("platform/platform");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("finds the repository root from .git when --repo-root is not given", async () => {

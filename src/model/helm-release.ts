@@ -55,6 +55,12 @@ export function isHelmRelease(object: K8sObject): boolean {
  * targeting the object's namespace wins.
  */
 export function helmReleaseFor(set: ManifestSet, object: K8sObject): K8sObject | undefined {
+  // Rendered by gitops-lint for a HelmRelease: that release, not whichever uses a chart of the same name.
+  const renderedFor = object.source.helmRelease;
+  if (renderedFor) {
+    const hr = set.find("HelmRelease", renderedFor.name, renderedFor.namespace !== undefined ? { namespace: renderedFor.namespace } : {});
+    if (hr) return hr;
+  }
   const chart = releaseChartOf(object);
   if (!chart) return undefined;
   const matches = set.ofKind("HelmRelease").filter((hr) => isHelmRelease(hr) && chartNameOf(set, hr) === chart);
