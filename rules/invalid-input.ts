@@ -1,4 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
+import type { SourceDocument } from "../src/load/types.js";
+import { describe, type K8sObject } from "../src/model/objects.js";
 
 export default defineRule({
   meta: {
@@ -18,9 +20,15 @@ export default defineRule({
     precision: "very-high",
   },
   check({ set, report }) {
-    for (const problem of set.problems) {
-      if (problem.kind !== "invalid-input") continue;
-      report({ file: problem.file, line: problem.line, column: problem.column, message: problem.message, ...(problem.document ? { document: problem.document } : {}) });
+    const problems = set.problems.filter((p) => p.kind === "invalid-input");
+    if (problems.length === 0) return;
+    // A document that still parsed (duplicate keys: the last one wins) holds an object the message can name.
+    const objectsOf = new Map<SourceDocument, K8sObject[]>();
+    for (const object of set.objects) objectsOf.set(object.source, [...(objectsOf.get(object.source) ?? []), object]);
+    for (const problem of problems) {
+      const objects = problem.document ? (objectsOf.get(problem.document) ?? []) : [];
+      const subject = objects.length === 1 ? `${describe(objects[0]!)}: ` : "";
+      report({ file: problem.file, line: problem.line, column: problem.column, message: `${subject}${problem.message}`, ...(problem.document ? { document: problem.document } : {}) });
     }
   },
 });

@@ -9,6 +9,8 @@ export interface ConfigReference {
   optional: boolean;
   /** How it is used, for messages: `env CATALYST_TOKEN`, `envFrom`, `volume "certs"`. */
   usage: string;
+  /** The container that reads it (env/envFrom); absent for volumes, which belong to the Pod. */
+  container?: string;
   /** Path of the `name`/`secretName` key of the reference (basePath included). */
   path: NodePath;
 }
@@ -21,24 +23,23 @@ export interface ConfigReference {
  */
 export function configReferences(pod: PodSpecView): ConfigReference[] {
   const out: ConfigReference[] = [];
-  const add = (kind: ConfigReference["kind"], ref: unknown, nameKey: string, usage: string, path: NodePath): void => {
+  const add = (kind: ConfigReference["kind"], ref: unknown, nameKey: string, usage: string, path: NodePath, container?: string): void => {
     if (!isObject(ref) || typeof ref[nameKey] !== "string") return;
-    out.push({ kind, name: ref[nameKey] as string, optional: ref.optional === true, usage, path: [...path, nameKey] });
+    out.push({ kind, name: ref[nameKey] as string, optional: ref.optional === true, usage, path: [...path, nameKey], ...(container !== undefined ? { container } : {}) });
   };
   for (const view of containersOf(pod)) {
     asArray(view.container.env).forEach((env, i) => {
       if (!isObject(env) || !isObject(env.valueFrom)) return;
       const base = [...view.path, "env", i, "valueFrom"];
-      const usage = `env ${typeof env.name === "string" ? env.name : `#${i}`} of container "${view.name}"`;
-      add("ConfigMap", env.valueFrom.configMapKeyRef, "name", usage, [...base, "configMapKeyRef"]);
-      add("Secret", env.valueFrom.secretKeyRef, "name", usage, [...base, "secretKeyRef"]);
+      const usage = `env ${typeof env.name === "string" ? env.name : `#${i}`}`;
+      add("ConfigMap", env.valueFrom.configMapKeyRef, "name", usage, [...base, "configMapKeyRef"], view.name);
+      add("Secret", env.valueFrom.secretKeyRef, "name", usage, [...base, "secretKeyRef"], view.name);
     });
     asArray(view.container.envFrom).forEach((source, i) => {
       if (!isObject(source)) return;
       const base = [...view.path, "envFrom", i];
-      const usage = `envFrom of container "${view.name}"`;
-      add("ConfigMap", source.configMapRef, "name", usage, [...base, "configMapRef"]);
-      add("Secret", source.secretRef, "name", usage, [...base, "secretRef"]);
+      add("ConfigMap", source.configMapRef, "name", "envFrom", [...base, "configMapRef"], view.name);
+      add("Secret", source.secretRef, "name", "envFrom", [...base, "secretRef"], view.name);
     });
   }
   asArray(pod.spec.volumes).forEach((volume, i) => {
