@@ -113,9 +113,8 @@ export default defineRule<EphemeralStateDirOptions>({
             object,
             path: signal.at,
             message:
-              `${describe(object)} container "${container.name}" keeps ${signal.what} on storage that is lost ${lossWhen(resolved)}: ` +
-              `${signal.chain} → ${chainOf(resolved)}; ${lossEvents(resolved)} during an apply loses the state and leaks the cloud resources created so far. ` +
-              `Move it to a PVC-backed mount or use a remote state backend.`,
+              `${describe(object)} container "${container.name}": ${signal.what} is lost with the ${lostWith(resolved)}: ` +
+              `${signal.chain} → ${chainOf(resolved)}; use a PVC-backed volume or a remote state backend`,
           });
         };
         const environment = containerEnvironmentOf(container.container);
@@ -124,7 +123,7 @@ export default defineRule<EphemeralStateDirOptions>({
         commands.signals.forEach(flag);
         if (commands.skipped) {
           const { at, skip } = commands.skipped;
-          report({ object, path: at, ...notCheckedReport(`${describe(object)} container "${container.name}"`, skip, "the directories its tofu/terraform commands use are not checked") });
+          report({ object, path: at, ...notCheckedReport(`${describe(object)} container "${container.name}"`, skip, "its tofu/terraform directories are not checked") });
         }
       }
     }
@@ -151,12 +150,8 @@ function isLost(resolved: ResolvedPath, container: ContainerView): boolean {
   return getPath(container.container, ["securityContext", "readOnlyRootFilesystem"]) !== true;
 }
 
-function lossWhen(resolved: ResolvedPath): string {
-  return resolved.storage.lifetime === "container-layer" ? "on every container restart" : "whenever the Pod is replaced";
-}
-
-function lossEvents(resolved: ResolvedPath): string {
-  return resolved.storage.lifetime === "container-layer" ? "a container restart, rollout, eviction or drain" : "a rollout, eviction or drain";
+function lostWith(resolved: ResolvedPath): string {
+  return resolved.storage.lifetime === "container-layer" ? "container" : "Pod";
 }
 
 function chainOf(resolved: ResolvedPath): string {
@@ -188,7 +183,7 @@ function envSignals(container: ContainerView, environment: ContainerEnvironment,
     const absolute = absolutePath(value, container.container.workingDir);
     if (!absolute) return;
     const shown = resolved.value === entry.value ? `${entry.name}=${entry.value}` : `${entry.name}=${entry.value} (= ${resolved.value})`;
-    out.push({ path: absolute, at: [...container.path, "env", index, "value"], what: `the state directory in ${entry.name}`, chain: shown });
+    out.push({ path: absolute, at: [...container.path, "env", index, "value"], what: "the state directory", chain: shown });
   });
   return out;
 }

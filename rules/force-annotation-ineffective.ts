@@ -1,16 +1,23 @@
 import { defineRule } from "../src/engine/rule.js";
 import { FLUX_FORCE_KEY, forceMarkersOf, templateForceMarkersOf } from "../src/model/flux-force.js";
 import { helmProvenanceOf } from "../src/model/helm-provenance.js";
-import type { K8sObject } from "../src/model/objects.js";
+import { describe, type K8sObject } from "../src/model/objects.js";
 import { updateStrategyOf } from "../src/model/update-strategy.js";
 
-/** For a Recreate/OnDelete workload, what to do about the strategy flip the switch was probably meant for. */
-function strategyNote(object: K8sObject): string {
+/** What to do instead of relying on the switch under helm-controller, for a Recreate/OnDelete workload. */
+function strategyFix(object: K8sObject): string {
   const s = updateStrategyOf(object);
-  if (!s?.isNonRolling) return "";
-  const rolling = s.nonRollingType === "Recreate" ? "keep RollingUpdate with maxSurge: 0, maxUnavailable: 1, or " : "";
-  return ` (such as this ${s.nonRollingType} strategy replacing RollingUpdate on a live object: ${rolling}remove the live spec.${s.field}.rollingUpdate block once with kubectl patch)`;
+  if (!s?.isNonRolling) return "do not rely on it to recover an invalid upgrade";
+  return s.nonRollingType === "Recreate"
+    ? "for the Recreate flip, keep RollingUpdate with maxSurge: 0, maxUnavailable: 1"
+    : `for the OnDelete flip, remove the live spec.${s.field}.rollingUpdate block once with kubectl patch`;
 }
+
+const REMEDIATION =
+  "Move the switch to the workload's own `metadata.annotations` and spell it `enabled`, for the one commit " +
+  "that needs it, then remove it. For a Helm release, handle the change without it: fix the live object " +
+  "once (`kubectl patch`) or avoid the invalid transition (for a strategy flip, keep RollingUpdate with " +
+  "`maxSurge: 0, maxUnavailable: 1`).";
 
 export default defineRule({
   meta: {
@@ -25,11 +32,7 @@ export default defineRule({
       "recreate, and it will not (warning). helm-controller does not read the switch at all; an object rendered " +
       "by Helm gets an **info** finding, because the same rendered YAML may also be committed and applied by a " +
       "Flux Kustomization, where the switch does work. `disabled` is an explicit off and is not reported.",
-    remediation:
-      "Move the switch to the workload's own `metadata.annotations` and spell it `enabled`, for the one commit " +
-      "that needs it, then remove it. For a Helm release, handle the change without it: fix the live object " +
-      "once (`kubectl patch`) or avoid the invalid transition (for a strategy flip, keep RollingUpdate with " +
-      "`maxSurge: 0, maxUnavailable: 1`).",
+    remediation: REMEDIATION,
     defaultSeverity: "warning",
     example: {
       bad:
@@ -46,7 +49,7 @@ export default defineRule({
         report({
           object,
           path: marker.path,
-          message: `${FLUX_FORCE_KEY} on the pod template ${marker.field} does nothing: Flux reads it only from the ${object.kind}'s own metadata (it lands on Pods, which Flux never applies); move it to metadata.annotations of the ${object.kind} if a recreate is really wanted`,
+          message: `${describe(object)}: ${FLUX_FORCE_KEY} on the pod template ${marker.field} does nothing: Flux reads only the ${object.kind}'s own metadata; move it to metadata.annotations`,
         });
       }
       const helm = helmProvenanceOf(object);
@@ -56,14 +59,15 @@ export default defineRule({
           report({
             object,
             path: marker.path,
-            message: `${word} ${FLUX_FORCE_KEY}: "${marker.value}" does nothing: Flux only acts on the value "enabled" (any case); write enabled, or remove the ${word}`,
+            message: `${describe(object)}: ${word} ${FLUX_FORCE_KEY}: "${marker.value}" does nothing: Flux acts only on "enabled"; write enabled, or remove the ${word}`,
           });
         } else if (marker.enabled && helm) {
           report({
             object,
             path: marker.path,
             severity: "info",
-            message: `${word} ${FLUX_FORCE_KEY} is inert if helm-controller installs this object (${helm}): only kustomize-controller reads it; do not rely on it to recover an invalid upgrade of the release${strategyNote(object)}`,
+            message: `${describe(object)}: ${word} ${FLUX_FORCE_KEY} does nothing if helm-controller installs this object; ${strategyFix(object)}`,
+            remediation: `This object looks Helm-delivered (${helm}). Only kustomize-controller reads the switch; helm-controller ignores it. ${REMEDIATION}`,
           });
         }
       }

@@ -1,5 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { FLUX_FORCE_KEY, forceMarkersOf, isForceEnabled } from "../src/model/flux-force.js";
+import { describe } from "../src/model/objects.js";
 import { updateStrategyOf } from "../src/model/update-strategy.js";
 
 export default defineRule({
@@ -25,7 +26,7 @@ export default defineRule({
     tags: ["flux", "rollout", "diff"],
     precision: "high",
   },
-  check({ set, base, settings, report }) {
+  check({ set, base, report }) {
     if (!base) return;
     for (const object of set.ofKind("Deployment", "StatefulSet")) {
       const strategy = updateStrategyOf(object);
@@ -36,7 +37,9 @@ export default defineRule({
       report({
         object,
         path: marker.path,
-        message: `${FLUX_FORCE_KEY}: ${marker.value} is still on this ${strategy.nonRollingType} ${object.kind}, which already had it at ${settings.baseName ?? "the base"}: the strategy migration is done; remove it, or any later invalid edit makes Flux delete and recreate the ${object.kind}`,
+        message:
+          `${describe(object)}: ${FLUX_FORCE_KEY}: ${marker.value} is left on after the ${strategy.nonRollingType} migration (the base had it too); ` +
+          `remove it before an invalid edit makes Flux delete and recreate the ${object.kind}`,
       });
     }
   },

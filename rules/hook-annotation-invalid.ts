@@ -17,7 +17,9 @@ export default defineRule({
       "whole object: it is neither run as a hook nor installed, with only an info-level log line (Helm 3 and 4, " +
       "`manifest_sorter.go`: \"skipping unknown hooks\"). `helm template` drops it too, so such an object is " +
       "found only when the chart's own files (or other raw manifests) are linted; in rendered output the symptom " +
-      "is an object that is missing. Events are compared case-insensitively after trimming. " +
+      "is an object that is missing. Events are compared case-insensitively after trimming. `crd-install` is " +
+      "Helm 2's CRD hook: Helm 3 and 4 install CRDs from the chart's `crds/` directory and skip an object " +
+      "that still carries it. " +
       "A weight that `strconv.Atoi` cannot read (`\"1.5\"`, `\"-5 \"`, `\"first\"`) silently becomes 0, reordering " +
       "hooks. Delete policies are not validated either: an unknown one never matches, and when no valid policy " +
       "remains the object also loses Helm's default `before-hook-creation` (`pkg/action/hooks.go` applies it only " +
@@ -26,7 +28,8 @@ export default defineRule({
     remediation:
       "Use Helm's names: events `pre-install`, `post-install`, `pre-upgrade`, `post-upgrade`, `pre-rollback`, " +
       "`post-rollback`, `pre-delete`, `post-delete`, `test`; an integer weight as a string (`\"-5\"`); delete " +
-      "policies `before-hook-creation`, `hook-succeeded`, `hook-failed`.",
+      "policies `before-hook-creation`, `hook-succeeded`, `hook-failed`. Move a CRD with `crd-install` to the " +
+      "chart's `crds/` directory.",
     defaultSeverity: "error",
     example: {
       bad: "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-instal,pre-upgrade\n    helm.sh/hook-weight: \"1.5\"\n",
@@ -42,13 +45,14 @@ export default defineRule({
       const at = (key: string) => pathIn(object, "metadata", "annotations", key);
       const unknown = hook.split(",").map((e) => e.trim()).filter((e) => !EVENTS.includes(e.toLowerCase()));
       if (unknown.length > 0) {
+        const entries = unknown.map((e) => describeEntry(e, EVENTS));
+        const fixes = entries.map((e) => e.fix);
         report({
           object,
           path: at("helm.sh/hook"),
           message:
-            `helm.sh/hook "${hook}" on ${describe(object)} has ${unknown.map((e) => describeEntry(e, EVENTS)).join(", ")}: ` +
-            `Helm skips the whole object (neither runs it as a hook nor installs it) without an error. ` +
-            `Use only ${EVENTS.slice(0, 9).join(", ")}`,
+            `${describe(object)}: helm.sh/hook "${hook}" has ${entries.map((e) => e.what).join(", ")}, so Helm silently skips the whole object; ` +
+            (fixes.every((f) => f !== undefined) ? fixes.join("; ") : `use only ${EVENTS.slice(0, 9).join(", ")}`),
         });
       }
       checkWeight(object, at("helm.sh/hook-weight"), report);
@@ -66,7 +70,7 @@ function checkWeight(object: K8sObject, path: ReturnType<typeof pathIn>, report:
     object,
     path,
     severity: "warning",
-    message: `helm.sh/hook-weight "${weight}" on ${describe(object)} is not an integer: Helm reads it as 0 (strconv.Atoi fails silently) and orders the hook accordingly. Write an integer string such as "${suggestWeight(weight)}"`,
+    message: `${describe(object)}: helm.sh/hook-weight "${weight}" is not an integer, so Helm reads it as 0; write an integer string such as "${suggestWeight(weight)}"`,
   });
 }
 
@@ -74,34 +78,33 @@ function checkDeletePolicy(object: K8sObject, path: ReturnType<typeof pathIn>, r
   const value = object.annotations["helm.sh/hook-delete-policy"];
   if (value === undefined) return;
   const entries = value.split(",").map((e) => e.trim().toLowerCase());
-  const unknown = entries.filter((e) => e !== "" && !DELETE_POLICIES.includes(e));
+  const unknown = entries.filter((e) => e !== "" && !DELETE_POLICIES.includes(e)).map((e) => describeEntry(e, DELETE_POLICIES));
   const valid = entries.filter((e) => DELETE_POLICIES.includes(e));
   if (valid.length > 0 && unknown.length === 0) return;
+  const fix = unknown.length > 0 && unknown.every((e) => e.fix !== undefined) ? unknown.map((e) => e.fix).join("; ") : `use only ${DELETE_POLICIES.join(", ")}`;
+  const subject = `${describe(object)}: helm.sh/hook-delete-policy "${value}"`;
   if (valid.length > 0) {
-    report({
-      object,
-      path,
-      severity: "warning",
-      message: `helm.sh/hook-delete-policy "${value}" on ${describe(object)} has ${unknown.map((e) => describeEntry(e, DELETE_POLICIES)).join(", ")}: Helm ignores it. Use only ${DELETE_POLICIES.join(", ")}`,
-    });
+    report({ object, path, severity: "warning", message: `${subject} has ${unknown.map((e) => e.what).join(", ")}, which Helm ignores; ${fix}` });
     return;
   }
   report({
     object,
     path,
-    message:
-      `helm.sh/hook-delete-policy "${value}" on ${describe(object)} has no policy Helm knows` +
-      `${unknown.length ? ` (${unknown.map((e) => describeEntry(e, DELETE_POLICIES)).join(", ")})` : ""}: the hook is never deleted, and because a policy is set Helm's default before-hook-creation does not apply either, so the hook object stays and Helm 3 fails the next install or upgrade that creates it again with "already exists". Use ${DELETE_POLICIES.join(", ")}`,
+    message: `${subject} has no policy Helm knows, so the hook object is never deleted and Helm 3 fails the next install or upgrade with "already exists"; ${fix}`,
+    remediation:
+      "Because a delete policy is set, Helm's default before-hook-creation does not apply either: the hook object stays, and Helm 3 " +
+      `fails the next install or upgrade that creates it again. Use only ${DELETE_POLICIES.join(", ")}.`,
   });
 }
 
-function describeEntry(entry: string, valid: string[]): string {
-  if (entry === "") return "an empty entry";
-  if (entry.toLowerCase() === "crd-install") return `"crd-install" (Helm 2's CRD hook; Helm 3 and 4 install CRDs from the chart's crds/ directory instead)`;
+/** An unknown entry for a message (`unknown event "pre-instal"`), and its fix when one is certain. */
+function describeEntry(entry: string, valid: string[]): { what: string; fix?: string } {
+  if (entry === "") return { what: "an empty entry", fix: "remove the empty entry" };
+  if (entry.toLowerCase() === "crd-install") return { what: `Helm 2's "crd-install"`, fix: "move the CRD to the chart's crds/ directory" };
   // Helm calls uninstall hooks "delete": pre-uninstall → pre-delete.
   const renamed = entry.replace("uninstall", "delete");
   const close = valid.includes(renamed) ? renamed : closestName(entry, valid);
-  return `unknown "${entry}"${close ? ` (did you mean "${close}"?)` : ""}`;
+  return { what: `unknown "${entry}"`, ...(close ? { fix: `did you mean "${close}"?` } : {}) };
 }
 
 /** What Go's strconv.Atoi accepts: an optional sign and decimal digits, within int64. */

@@ -1,10 +1,10 @@
 import { defineRule } from "../src/engine/rule.js";
 import type { Severity } from "../src/engine/severity.js";
 
-import { hookInfo } from "../src/model/helm.js";
+import { hookInfo, releaseChartOf } from "../src/model/helm.js";
 import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, type ReleaseTimeout } from "../src/model/helm-release.js";
 import { getPath } from "../src/model/json.js";
-import { describe, refOf } from "../src/model/objects.js";
+import { describe, refOf, type K8sObject } from "../src/model/objects.js";
 import { podSpecOf } from "../src/model/pod-spec.js";
 import { notCheckedReport, ShellParseBudget } from "../src/model/shell/parse-budget.js";
 import { podWaitBudget } from "../src/model/shell/pod-wait-budget.js";
@@ -14,6 +14,11 @@ const DEFAULT_BACKOFF_LIMIT = 6;
 const JOB_BACKOFF_CAP = 360;
 /** kubelet: a container restarted in place (restartPolicy: OnFailure) waits 10 s, 20 s … capped at 5 min. */
 const KUBELET_BACKOFF_CAP = 300;
+
+const REMEDIATION =
+  "Make the hook's worst case finish well inside the timeout: fewer iterations or shorter sleeps and " +
+  "command timeouts, or `activeDeadlineSeconds` below the timeout; or raise the HelmRelease's " +
+  "`spec.<action>.timeout` above the hook's worst case (each hook gets the full timeout).";
 
 export default defineRule({
   meta: {
@@ -33,19 +38,17 @@ export default defineRule({
       "bound (`until curl …; do sleep 5; done`) can wait forever unless `activeDeadlineSeconds` stops them. " +
       "When one attempt fits but not even one retry does (`2 × wait + 10 s back-off ≥ timeout`, for a Job whose " +
       "`backoffLimit` — 6 by default — allows a retry), the finding is a warning: Helm gives up before the Job's " +
-      "retries can help. The message shows the full retry budget: back-offs of 10 s doubling up to 6 min between " +
-      "Pods, or the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure` (whose restarts count " +
-      "against `backoffLimit` too). Counting every retry in the trigger would flag any retried Job with a sleep, " +
-      "as the back-offs alone (630 s for backoffLimit 6) exceed 5m. Commands without an explicit timeout count " +
+      "retries can help. The message shows one failed attempt plus one retry; the finding's remediation shows " +
+      "the full retry budget: back-offs of 10 s doubling up to 6 min between Pods, or the kubelet's 10 s … 5 min " +
+      "restart back-off for `restartPolicy: OnFailure` (whose restarts count against `backoffLimit` too). " +
+      "Counting every retry in the trigger would flag any retried Job with a sleep, as the back-offs alone " +
+      "(630 s for backoffLimit 6) exceed 5m. Commands without an explicit timeout count " +
       "0 s, so the computed wait is a lower bound. Scripts that do not parse are skipped silently. Scripts over " +
       "`limits.shellMaxScriptLength` characters (64 Ki by default), and scripts of an input file whose " +
       "shell-parsing time `limits.shellFileBudgetMs` (2000 ms by default) is spent, are not parsed either: each " +
       "such script gets an info finding that says why it was not checked and which setting of " +
       "`.gitops-lint.yaml` raises the limit.",
-    remediation:
-      "Make the hook's worst case finish well inside the timeout: fewer iterations or shorter sleeps and " +
-      "command timeouts, or `activeDeadlineSeconds` below the timeout; or raise the HelmRelease's " +
-      "`spec.<action>.timeout` above the hook's worst case (each hook gets the full timeout).",
+    remediation: REMEDIATION,
     defaultSeverity: "error",
     example: {
       bad:
@@ -63,13 +66,13 @@ export default defineRule({
       if (!hook || hook.events.length === 0) continue;
       const events = hook.events.map((e) => e.toLowerCase());
       if (!events.every((e) => e in ACTION_OF_EVENT)) continue; // Helm skips the object: hook-annotation-invalid says so
-      const what = `hook ${describe(object)} (${hook.events.join(",")})`;
+      const what = describe(object);
       const actions = [...new Set(events.map((e) => ACTION_OF_EVENT[e]!))]
         .map((action) => ({ action, timeout: releaseTimeout(set, object, action, settings.releaseTimeoutSeconds) }))
         .filter((a) => !a.timeout.hooksDisabled);
       if (actions.length === 0) continue; // Helm does not run the hook for any of its actions
       const { budget, skipped } = podWaitBudget(object, shell);
-      for (const { path, skip } of skipped) report({ object, path, ...notCheckedReport(what, skip, "its wait is not compared with the release timeout") });
+      for (const { path, skip } of skipped) report({ object, path, ...notCheckedReport(what, skip, "its hook wait is not checked") });
       if (!budget) continue;
       const pod = podSpecOf(object)!;
       const jobDeadline = object.kind === "Job" ? positive(getPath(object.body, ["spec", "activeDeadlineSeconds"])) : undefined;
@@ -78,17 +81,16 @@ export default defineRule({
       const single = Math.min(jobDeadline ?? Infinity, attempt);
       const deadline = jobDeadline !== undefined && jobDeadline <= attempt ? { field: "Job activeDeadlineSeconds", value: jobDeadline } : podDeadline !== undefined && podDeadline <= budget.seconds ? { field: "pod activeDeadlineSeconds", value: podDeadline } : undefined;
 
-      const exceeded: Array<{ action: HelmAction; timeout: ReleaseTimeout; severity: Severity; detail: string }> = [];
+      const exceeded: Array<{ action: HelmAction; timeout: ReleaseTimeout; severity: Severity; retry?: RetryBudget }> = [];
       for (const { action, timeout } of actions) {
         if (single >= timeout.seconds) {
-          exceeded.push({ action, timeout, severity: "error", detail: "" });
+          exceeded.push({ action, timeout, severity: "error" });
           continue;
         }
         if (object.kind !== "Job" || !Number.isFinite(attempt)) continue;
         const retries = nonNegative(getPath(object.body, ["spec", "backoffLimit"])) ?? DEFAULT_BACKOFF_LIMIT;
         if (retries === 0) continue;
         const onFailure = pod.spec.restartPolicy === "OnFailure";
-        const backoffs = backoffSeconds(retries, onFailure ? KUBELET_BACKOFF_CAP : JOB_BACKOFF_CAP);
         // Warn when not even one retry fits: a failed attempt, the first back-off (10 s) and a second
         // attempt reach the timeout. Counting every retry and back-off instead would flag any retried Job
         // with a sleep: the back-offs alone (10 + 20 + … + 320 s = 630 s for the default backoffLimit 6)
@@ -98,16 +100,8 @@ export default defineRule({
         const podBound = onFailure ? (podDeadline ?? Infinity) : Infinity;
         const oneRetry = Math.min(jobDeadline ?? Infinity, podBound, 2 * attempt + 10);
         if (oneRetry >= timeout.seconds) {
-          const all = (retries + 1) * attempt + backoffs;
-          exceeded.push({
-            action,
-            timeout,
-            severity: "warning",
-            detail:
-              `a failed attempt and one retry take ${attempt} s + 10 s back-off + ${attempt} s = ${2 * attempt + 10} s` +
-              `${jobDeadline !== undefined && jobDeadline < 2 * attempt + 10 ? ` (cut at Job activeDeadlineSeconds ${jobDeadline} s)` : ""}` +
-              ` (backoffLimit ${retries} allows ${retries + 1} attempts${onFailure ? ", restarted in place by the kubelet (restartPolicy: OnFailure)" : ""}: up to ${all} s with back-offs)`,
-          });
+          const backoffs = backoffSeconds(retries, onFailure ? KUBELET_BACKOFF_CAP : JOB_BACKOFF_CAP);
+          exceeded.push({ action, timeout, severity: "warning", retry: { retries, onFailure, total: (retries + 1) * attempt + backoffs } });
         }
       }
       if (exceeded.length === 0) continue;
@@ -116,19 +110,25 @@ export default defineRule({
       const firstTimeout = Math.min(...shown.map((e) => e.timeout.seconds));
       const against = describeTimeouts(shown.map((e) => e.timeout));
       let message: string;
+      let fix: string;
       if (severity === "error" && !Number.isFinite(single)) {
-        message =
-          `${what} can wait forever: ${budget.text}, and no activeDeadlineSeconds; Helm gives up after ${against} ` +
-          `and fails the release while the hook still waits. Bound the loop (count the attempts) or set activeDeadlineSeconds below ${firstTimeout} s`;
+        message = `${what}: hook can wait forever (${budget.text}) ≥ ${against}; bound the loop or set activeDeadlineSeconds below ${firstTimeout} s`;
+        fix = REMEDIATION;
       } else if (severity === "error") {
         const wait = deadline ? `min(${deadline.field} ${deadline.value} s, ${budget.text}${Number.isFinite(budget.seconds) ? ` = ${budget.seconds} s` : ""}) = ${single} s` : `${budget.text} = ${single} s`;
-        message =
-          `${what} can wait ${wait} ≥ ${against}: Helm fails the release while the hook still waits. ` +
-          `Bring the hook's worst case well below ${firstTimeout} s (fewer iterations, shorter sleeps/timeouts, or activeDeadlineSeconds) or raise the timeout above ${single} s`;
+        message = `${what}: hook can wait ${wait} ≥ ${against}; cut the wait below ${firstTimeout} s or raise the timeout above ${single} s`;
+        fix = REMEDIATION;
       } else {
+        const { retries, onFailure, total } = shown[0]!.retry!;
+        const twice = 2 * attempt + 10;
+        const cut = jobDeadline !== undefined && jobDeadline < twice ? `, cut to ${jobDeadline} s by Job activeDeadlineSeconds,` : "";
         message =
-          `${what} waits up to ${budget.text} = ${attempt} s per attempt; ${shown[0]!.detail} ≥ ${against}: ` +
-          `Helm gives up before the Job's retries can help. Shorten the wait so that a retry fits, or set backoffLimit: 0 and let the release retry`;
+          `${what}: hook waits ${budget.text} = ${attempt} s per attempt; with one retry ${attempt} s + 10 s back-off + ${attempt} s = ${twice} s${cut} ≥ ${against}; ` +
+          "shorten the wait or set backoffLimit: 0";
+        fix =
+          `backoffLimit ${retries} allows ${retries + 1} attempts${onFailure ? ", restarted in place by the kubelet (restartPolicy: OnFailure)" : ""}, ` +
+          `up to ${total} s with back-offs, but Helm gives up at the timeout, before the retries can help. Shorten the wait so that a failed attempt ` +
+          `and one retry fit in the timeout, or set backoffLimit: 0 and let the release retry.`;
       }
       const hr = shown.find((e) => e.timeout.helmRelease)?.timeout.helmRelease;
       report({
@@ -137,11 +137,28 @@ export default defineRule({
         ...(budget.inScript ? { inValue: budget.inScript } : {}),
         message,
         severity,
+        remediation: hr ? fix : `${fix} ${fallbackNote(object, settings.releaseTimeoutSeconds)}`,
         ...(hr ? { target: refOf(hr) } : {}),
       });
     }
   },
 });
+
+/** Why a hook without a matching HelmRelease was held to `--release-timeout` or Helm's 5m, and how to use the real timeout. */
+function fallbackNote(object: K8sObject, releaseTimeoutSeconds: number | undefined): string {
+  const chart = releaseChartOf(object);
+  const release = `No HelmRelease${chart ? ` of chart "${chart}"` : ""} is in the input`;
+  return releaseTimeoutSeconds !== undefined
+    ? `${release}, so --release-timeout (config releaseTimeout) applied: lint the HelmRelease together with the rendered chart to use its own timeouts.`
+    : `${release} and no --release-timeout was given, so Helm's default 5m applied: lint the HelmRelease together with the rendered chart, or pass --release-timeout.`;
+}
+
+/** A Job's retries when only they push the hook past the timeout: how many, how, and the whole budget in seconds. */
+interface RetryBudget {
+  retries: number;
+  onFailure: boolean;
+  total: number;
+}
 
 function positive(value: unknown): number | undefined {
   return typeof value === "number" && value > 0 ? value : undefined;

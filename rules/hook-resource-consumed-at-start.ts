@@ -76,16 +76,13 @@ export default defineRule({
         if (problems.some((p) => p.problem === undefined)) continue; // one of them is there when the workload starts
         const first = problems[0]!;
         reported.add(key);
+        const who = `${describe(workload)}${ref.container !== undefined ? ` container "${ref.container}"` : ""}`;
+        const { what, fix } = first.problem!;
         report({
           object: workload,
           path: ref.namePath,
           target: refOf(first.object),
-          message:
-            `${describe(workload)} needs ${describe(first.object)} (${ref.usage}, not optional), which exists only as a Helm hook ` +
-            `(helm.sh/hook: ${first.hook.events.join(",")}${first.hook.deletePolicies.length ? `, delete policy ${first.hook.deletePolicies.join(",")}` : ""}): ${first.problem}. ` +
-            (consumerHook
-              ? `Give it the consumer's event and a lower weight, or drop hook-succeeded from its delete policy`
-              : `Make it a pre-install,pre-upgrade hook without hook-succeeded (before-hook-creation keeps it), or an ordinary release resource`),
+          message: `${who}: ${ref.usage} needs ${first.object.kind} "${first.object.name}", a ${first.hook.events.join(",")} hook ${what}; ${fix}`,
         });
       }
     }
@@ -101,6 +98,14 @@ function weightOf(hook: HookInfo): number {
   return hook.weight !== undefined && /^[+-]?\d+$/.test(hook.weight) ? Number(hook.weight) : 0;
 }
 
+/** Why a hook object is not there when its consumer starts (a clause after "a post-install hook"), and the fix. */
+interface Problem {
+  what: string;
+  fix: string;
+}
+
+const DROP_HOOK_SUCCEEDED = "drop hook-succeeded from its delete policy";
+
 /**
  * A hook Job/Pod needing a hook object that `hook-succeeded` deletes: the object is gone after its own
  * phase, so a consumer running in another phase never sees it, and one of the same phase sees it only
@@ -108,31 +113,29 @@ function weightOf(hook: HookInfo): number {
  * before Jobs and Pods). Without hook-succeeded the object may persist from an earlier phase or run:
  * nothing certain to say.
  */
-function hookConsumerProblem(object: HookInfo, consumer: HookInfo): string | undefined {
+function hookConsumerProblem(object: HookInfo, consumer: HookInfo): Problem | undefined {
   if (!object.deletePolicies.map((p) => p.toLowerCase()).includes("hook-succeeded")) return undefined;
   const events = object.events.map((e) => e.toLowerCase());
   for (const event of consumer.events.map((e) => e.toLowerCase())) {
-    if (!events.includes(event)) {
-      return `Helm deletes it as soon as its ${events.join(",")} hooks succeed, and this hook runs on ${event}, when it no longer exists: its Pod cannot start and Helm waits for it until the timeout`;
-    }
+    if (!events.includes(event)) return { what: `deleted on hook-succeeded before this ${event} hook runs`, fix: DROP_HOOK_SUCCEEDED };
     if (weightOf(object) > weightOf(consumer)) {
-      return `both run on ${event}, but its weight ${weightOf(object)} is above this hook's ${weightOf(consumer)}, so Helm creates it only after this hook, which cannot start without it`;
+      return { what: `with weight ${weightOf(object)}, created after this hook (weight ${weightOf(consumer)})`, fix: `give it a weight below ${weightOf(consumer)}` };
     }
   }
   return undefined;
 }
 
-function problemOf(hook: HookInfo, workloadKind: string, sameRelease: boolean): string | undefined {
+/** Helm (with --wait, helm-controller's default) waits for the workloads before it runs post-install hooks. */
+function problemOf(hook: HookInfo, workloadKind: string, sameRelease: boolean): Problem | undefined {
   const events = hook.events.map((e) => e.toLowerCase());
   const policies = hook.deletePolicies.map((p) => p.toLowerCase());
-  if (policies.includes("hook-succeeded")) {
-    return `Helm deletes it as soon as its ${events.join(",")} hooks succeed, so the workload's Pods cannot find it and do not start`;
-  }
+  if (policies.includes("hook-succeeded")) return { what: "deleted on hook-succeeded before the Pods start", fix: DROP_HOOK_SUCCEEDED };
   if (events.includes("pre-install") || !sameRelease) return undefined;
+  const fix = "make it pre-install,pre-upgrade or an ordinary resource";
   if (events.some((e) => e === "post-install")) {
     // A CronJob's Pods start later, after the post-install hooks ran.
     if (workloadKind === "CronJob") return undefined;
-    return "Helm creates it only after the release's workloads, and (with --wait, helm-controller's default) first waits for them to become ready: their Pods cannot start without it and the install times out";
+    return { what: "created after the workloads, so the install times out", fix };
   }
-  return `no hook of a fresh install creates it (it runs on ${events.join(",")}), so on install the workload's Pods cannot find it and do not start`;
+  return { what: "that no fresh install creates", fix };
 }

@@ -1,11 +1,12 @@
 import { defineRule } from "../src/engine/rule.js";
 import { affectedVariables, hookDescription, lateOptionalEnvRefs } from "../src/model/optional-env-refs.js";
 import type { ConfigRef } from "../src/model/config-refs.js";
+import { describe } from "../src/model/objects.js";
 import { RELOADER, reloaderInstances, whyNotCovered } from "../src/model/reloader.js";
 
 function containersText(refs: ConfigRef[]): string {
   const names = [...new Set(refs.map((r) => r.container!))];
-  return `${names.length === 1 ? "Container" : "Containers"} ${names.map((n) => `"${n}"`).join(", ")} ${names.length === 1 ? "reads" : "read"}`;
+  return `${names.length === 1 ? "container" : "containers"} ${names.map((n) => `"${n}"`).join(", ")}`;
 }
 
 export default defineRule({
@@ -57,30 +58,29 @@ export default defineRule({
         if (late.coverage) continue;
         const first = late.refs[0]!;
         const where = late.unordered
-          ? `is applied by ${late.unordered.source.unit}, which Flux does not finish before ${workload.source.unit ?? `this ${workload.kind}`} (no dependsOn)`
+          ? `is applied by ${late.unordered.source.unit}, which no dependsOn orders before ${workload.source.unit ?? `this ${workload.kind}`}`
           : late.hook
-            ? `is rendered ${hookDescription(late.hook)}`
-            : "is not rendered in this input";
+            ? `is ${hookDescription(late.hook)}`
+            : "is not in this input";
         const ignored = late.hook?.annotations[RELOADER.ignore] === "true";
-        const plural = late.refs.length > 1 || first.via === "envFrom";
         const notes = whyNotCovered(workload, late.kind, late.name, late.hook);
-        const coverage = notes.length ? `no Reloader annotation covers it (${notes.join("; ")})` : `no Reloader annotation on this ${workload.kind} covers it`;
         const reload = RELOADER.reload(late.kind);
         report({
           object: workload,
           path: first.path,
           target: { kind: late.kind, name: late.name },
           message:
-            `${containersText(late.refs)} ${late.kind} "${late.name}" with optional: true (${affectedVariables(late.refs)}), ` +
-            `but "${late.name}" ${where}: if the Pod starts first, ${plural ? "the variables stay" : "the variable stays"} unset until the container restarts, ` +
-            `and ${coverage}. Drop optional: true so the kubelet waits for it` +
-            (ignored ? "." : `, or add ${reload}: "${late.name}" and run Reloader with --reload-on-create=true.`),
+            `${describe(workload)} ${containersText(late.refs)}: ${late.kind} "${late.name}" with optional: true (${affectedVariables(late.refs)}) ` +
+            `${where} and no Reloader annotation covers it: unset if the Pod starts first; drop optional: true`,
           remediation:
+            (notes.length ? `No Reloader annotation covers it: ${notes.join("; ")}. ` : "") +
             `Remove \`optional: true\` from the reference to ${late.kind} "${late.name}": the kubelet then holds the container in ` +
-            `CreateContainerConfigError until the ${late.kind} exists and starts it with the right value. If the Pod has to ` +
-            `start without it, add \`${reload}: "${late.name}"\` to the ${workload.kind}'s metadata.annotations and make sure ` +
-            `Reloader runs with \`--reload-on-create=true\` (chart value \`reloader.reloadOnCreate: true\`); Reloader ignores ` +
-            `creation events otherwise, whatever its reload strategy.`,
+            `CreateContainerConfigError until the ${late.kind} exists and starts it with the right value.` +
+            (ignored
+              ? ""
+              : ` If the Pod has to start without it, add \`${reload}: "${late.name}"\` to the ${workload.kind}'s metadata.annotations and make sure ` +
+                `Reloader runs with \`--reload-on-create=true\` (chart value \`reloader.reloadOnCreate: true\`); Reloader ignores ` +
+                `creation events otherwise, whatever its reload strategy.`),
         });
       }
     }

@@ -1,4 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
+import { describe } from "../src/model/objects.js";
 import { updateStrategyOf } from "../src/model/update-strategy.js";
 
 export default defineRule({
@@ -34,15 +35,12 @@ export default defineRule({
       const s = updateStrategyOf(object);
       if (!s?.isNonRolling || s.rollingUpdateBlock === undefined) continue;
       const keys = Object.keys(s.rollingUpdateBlock);
-      const shown = keys.length === 0 ? "an empty rollingUpdate: {} (still a block)" : `a rollingUpdate block (${keys.join(", ")})`;
-      const error =
-        s.nonRollingType === "Recreate"
-          ? `"spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy \`type\` is 'Recreate'"`
-          : `"spec.updateStrategy.rollingUpdate: Invalid value: only allowed for updateStrategy 'RollingUpdate'"`;
+      const shown = keys.length === 0 ? "an empty rollingUpdate: {}" : `a rollingUpdate block (${keys.join(", ")})`;
+      const error = s.nonRollingType === "Recreate" ? "spec.strategy.rollingUpdate: Forbidden" : "spec.updateStrategy.rollingUpdate: Invalid value";
       report({
         object,
         path: s.rollingUpdatePath,
-        message: `${object.kind} sets spec.${s.field}.type ${s.nonRollingType} together with ${shown}: the API server rejects it on every apply with ${error}; delete the rollingUpdate key`,
+        message: `${describe(object)}: ${s.field} ${s.nonRollingType} with ${shown} is rejected on every apply with "${error}"; delete the rollingUpdate key`,
       });
     }
   },

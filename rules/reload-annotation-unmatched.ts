@@ -1,6 +1,7 @@
 import { defineRule } from "../src/engine/rule.js";
 import { configRefsOf, renderedConfig, type ConfigKind } from "../src/model/config-refs.js";
 import { closestName } from "../src/model/closest-name.js";
+import { describe } from "../src/model/objects.js";
 import { pathIn, podSpecOf } from "../src/model/pod-spec.js";
 import { RELOADER, reloadEntries, reloaderCoverage, reloaderInstances } from "../src/model/reloader.js";
 
@@ -60,11 +61,9 @@ export default defineRule({
                 object: workload,
                 path: [...place.path, key],
                 severity: "error",
-                message:
-                  `${key} entry "${entry.text}" is not a valid Go regular expression (${entry.error}): Reloader up to v1.4.21 ` +
-                  `crashes on it, later versions skip it, so no ${kind} change ever rolls this ${workload.kind} through it. ` +
-                  `Write the plain name or a Go (RE2) pattern.`,
+                message: `${describe(workload)}: ${key} entry "${entry.text}" is not a valid Go regular expression: ${entry.error}; write the plain name or an RE2 pattern`,
                 remediation:
+                  `Reloader up to v1.4.21 crashes on it, later versions skip it, so no ${kind} change rolls this ${workload.kind} through it. ` +
                   `Replace "${entry.text}" with the exact ${kind} name or a Go (RE2) regular expression; Go has no lookaround, ` +
                   `backreferences, atomic groups or possessive quantifiers.`,
               });
@@ -85,10 +84,8 @@ export default defineRule({
                 object: workload,
                 path: [...place.path, key],
                 target: { kind: other, name: otherType.name },
-                message:
-                  `${key} entry "${entry.text}" names ${other} "${otherType.name}", but Reloader compares ${key} only with ${kind} names, ` +
-                  `so a change to that ${other} never rolls this ${workload.kind}. Move the entry to ${right}.`,
-                remediation: `Move "${entry.text}" from ${key} to ${right}.`,
+                message: `${describe(workload)}: ${key} entry "${entry.text}" names a ${other}, but this key matches only ${kind} names; move it to ${right}`,
+                remediation: `Reloader compares ${key} only with ${kind} names, so a change to ${other} "${otherType.name}" never rolls this ${workload.kind}. Move "${entry.text}" from ${key} to ${right}.`,
               });
               continue;
             }
@@ -99,10 +96,10 @@ export default defineRule({
               object: workload,
               path: [...place.path, key],
               target: { kind, name: closest },
-              message:
-                `${key} entry "${entry.text}" matches none of the ${kind}s this ${workload.kind} references ` +
-                `(Reloader anchors it as ^${entry.text}$), so a change to ${kind} "${closest}" never rolls it. Did you mean "${closest}"?`,
-              remediation: `Change the entry "${entry.text}" to "${closest}" (the name the pod spec references), or to a Go regular expression that matches it in full.`,
+              message: `${describe(workload)}: ${key} entry "${entry.text}" matches no ${kind} it references (Reloader anchors it as ^${entry.text}$); did you mean "${closest}"?`,
+              remediation:
+                `A change to ${kind} "${closest}" never rolls this ${workload.kind}. Change the entry "${entry.text}" to "${closest}" ` +
+                `(the name the pod spec references), or to a Go regular expression that matches it in full.`,
             });
           }
         }

@@ -50,23 +50,22 @@ export default defineRule({
     const lines = [
       ...new Set(relying.map((r) => `${describe(r.workload)} via ${r.coverage!.annotation} for ${r.kind} "${r.name}"${r.coverage!.conditional ? ` (${r.coverage!.conditional})` : ""}`)),
     ];
-    const listed = lines.slice(0, 5).join("; ");
-    const more = lines.length > 5 ? `; and ${lines.length - 5} more` : "";
     const first = relying[0]!;
+    const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : "";
     for (const instance of instances) {
-      const fix = instance.object.kind === "HelmRelease" ? "Set reloader.reloadOnCreate: true" : "Add --reload-on-create=true to its args";
+      const helmRelease = instance.object.kind === "HelmRelease";
       report({
         object: instance.object,
         path: instance.path,
         target: { kind: first.workload.kind, name: first.workload.name },
         message:
-          `Reloader ignores ConfigMap/Secret creation (${instance.how}), yet workloads rely on its annotations to restart once an ` +
-          `optional reference appears: ${listed}${more}. Those objects are created, not updated, so nothing rolls the workloads ` +
-          `and the variables stay unset. ${fix}, or drop optional: true from those references.`,
+          `${describe(instance.object)}: ${instance.how}, so Reloader never restarts ${describe(first.workload)} when optional ${first.kind} "${first.name}" ` +
+          `is created${more}; ${helmRelease ? "set reloader.reloadOnCreate: true" : "add --reload-on-create=true to its args"}`,
         remediation:
-          instance.object.kind === "HelmRelease"
+          (helmRelease
             ? "Set `spec.values.reloader.reloadOnCreate: true` (the chart then passes `--reload-on-create=true`), or drop `optional: true` from the workloads' references so the kubelet waits for the objects."
-            : "Add `--reload-on-create=true` to the Reloader container's args, or drop `optional: true` from the workloads' references so the kubelet waits for the objects.",
+            : "Add `--reload-on-create=true` to the Reloader container's args, or drop `optional: true` from the workloads' references so the kubelet waits for the objects.") +
+          ` Workloads that rely on Reloader for objects created late: ${lines.join("; ")}.`,
       });
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule, type Report } from "../src/engine/rule.js";
 import { FLUX_FORCE_KEY, fluxNeverUpdates, forceMarkersOf, isForceEnabled, templateForceMarkersOf } from "../src/model/flux-force.js";
 import { helmProvenanceOf } from "../src/model/helm-provenance.js";
-import type { K8sObject } from "../src/model/objects.js";
+import { describe, type K8sObject } from "../src/model/objects.js";
 import { updateStrategyOf, type UpdateStrategyView } from "../src/model/update-strategy.js";
 
 export default defineRule({
@@ -58,58 +58,69 @@ export default defineRule({
       const strategy = updateStrategyOf(object);
       if (!strategy?.isNonRolling || isForceEnabled(object) || fluxNeverUpdates(object)) continue;
 
-      let flipFrom: string | undefined;
-      let baseNote: string | undefined;
+      let history: History = { kind: "unknown" };
       if (base) {
         const previous = base.find(object.kind, object.name, object);
         if (!previous) continue; // new in this change: no live object carries a rollingUpdate block yet
         const before = updateStrategyOf(previous);
-        if (before?.isRolling && before.storesRollingUpdate) flipFrom = before.type ? before.type : "the default RollingUpdate";
+        const baseName = settings.baseName ?? "the base";
+        if (before?.isRolling && before.storesRollingUpdate) history = { kind: "flipped", from: before.type ? before.type : "RollingUpdate (default)" };
         // Recreate with the force switch at the base: the migration went through a recreate, the live
         // object is clean, and dropping the switch now is exactly what the remediation asks for.
         else if (before?.isNonRolling && isForceEnabled(previous)) continue;
-        else if (!before || before.isNonRolling) baseNote = `unchanged since ${settings.baseName ?? "the base"}, safe if that revision was applied`;
-        else baseNote = `at ${settings.baseName ?? "the base"} its explicit RollingUpdate stored no rollingUpdate block, safe if that revision was applied`;
+        else if (!before || before.isNonRolling) history = { kind: "unchanged", baseName };
+        else history = { kind: "no-block-at-base", baseName };
       }
 
       const finding: Report = {
         object,
         path: strategy.typePath,
-        message: messageFor(object, strategy, flipFrom, settings.baseName, baseNote),
+        message: messageFor(object, strategy, history),
         remediation: remediationFor(object, strategy),
       };
-      if (flipFrom !== undefined) finding.severity = "error";
+      if (history.kind === "flipped") finding.severity = "error";
       report(finding);
     }
   },
 });
 
-function messageFor(object: K8sObject, s: UpdateStrategyView, flipFrom: string | undefined, baseName: string | undefined, baseNote: string | undefined): string {
-  const where = `spec.${s.field}`;
-  const live = `the API-defaulted ${where}.rollingUpdate block stays on the live object (server-side apply never removes it) and every reconcile fails with "${where}.rollingUpdate: ${s.nonRollingType === "Recreate" ? "Forbidden" : "Invalid value"}"`;
-  const head =
-    flipFrom !== undefined
-      ? `${object.kind} changes ${where}.type from ${flipFrom} to ${s.nonRollingType} in this change (base ${baseName ?? "revision"}) without ${FLUX_FORCE_KEY}: enabled: ${live}`
-      : `${object.kind} uses ${where}.type ${s.nonRollingType} without ${FLUX_FORCE_KEY}: enabled${baseNote ? ` (${baseNote})` : ""}: if the live object ${s.nonRollingType === "Recreate" ? "was ever RollingUpdate" : "carries a rollingUpdate block (added by the API server when updateStrategy.type was left out)"}, ${live}`;
-  const notes: string[] = [];
-  const disabled = forceMarkersOf(object).find((m) => !m.enabled && m.value.toLowerCase() !== "disabled");
-  if (disabled) notes.push(`its ${disabled.field === "labels" ? "label" : "annotation"} ${FLUX_FORCE_KEY}: "${disabled.value}" does nothing, Flux only acts on the value "enabled"`);
-  if (templateForceMarkersOf(object).length > 0) notes.push(`${FLUX_FORCE_KEY} on the pod template does nothing: Flux reads it only from the ${object.kind}'s own metadata`);
-  const helm = helmProvenanceOf(object);
-  if (helm) notes.push(`this object looks Helm-delivered (${helm}); under helm-controller the Flux force annotation is inert`);
+/** What the base revision says about the live object; `unknown` in a single-revision run. */
+type History =
+  | { kind: "unknown" }
+  | { kind: "flipped"; from: string }
+  | { kind: "unchanged"; baseName: string }
+  /** A StatefulSet whose explicit RollingUpdate at the base stored no rollingUpdate block. */
+  | { kind: "no-block-at-base"; baseName: string };
+
+function messageFor(object: K8sObject, s: UpdateStrategyView, history: History): string {
+  const helm = helmProvenanceOf(object) !== undefined;
+  // helm-controller ignores the switch, so its absence is no part of the problem there.
+  const without = helm ? "" : ` without ${FLUX_FORCE_KEY}: enabled`;
+  const current = `${s.nonRollingType}${helm ? " strategy" : without}`;
+  const fails = `every apply fails: "spec.${s.field}.rollingUpdate: ${s.nonRollingType === "Recreate" ? "Forbidden" : "Invalid value"}"`;
   const fix =
     s.nonRollingType === "Recreate"
-      ? helm
-        ? "keep RollingUpdate with maxSurge: 0 and maxUnavailable: 1, or patch the live object once by hand"
-        : "keep RollingUpdate with maxSurge: 0 and maxUnavailable: 1, or add the force annotation for the migrating commit only, or patch the live object once by hand"
+      ? "keep RollingUpdate with maxSurge: 0, maxUnavailable: 1"
       : helm
-        ? "patch the live object once by hand before the change is applied"
-        : "add the force annotation for the migrating commit only, or patch the live object once by hand";
-  return `${head}${notes.length ? ` (${notes.join("; ")})` : ""}; ${fix}`;
+        ? "remove the live rollingUpdate block once with kubectl patch"
+        : "add the annotation for this one commit";
+  const subject = describe(object);
+  switch (history.kind) {
+    case "flipped":
+      return `${subject}: ${history.from} → ${s.nonRollingType}${without}, so ${fails}; ${fix}`;
+    case "unchanged":
+      return `${subject}: ${current}, unchanged since ${history.baseName}; if it still has a live rollingUpdate block, ${fails}; ${fix}`;
+    case "no-block-at-base":
+      return `${subject}: RollingUpdate → ${s.nonRollingType}${without}; the explicit RollingUpdate at ${history.baseName} stored no rollingUpdate block, but if a live one is left, ${fails}; ${fix}`;
+    case "unknown": {
+      const before = s.nonRollingType === "Recreate" ? "it was RollingUpdate" : "it has a live rollingUpdate block";
+      return `${subject}: ${current}; if ${before}, ${fails} (check with --base REV); ${fix}`;
+    }
+  }
 }
 
 function remediationFor(object: K8sObject, s: UpdateStrategyView): string {
-  const helm = helmProvenanceOf(object) !== undefined;
+  const helm = helmProvenanceOf(object);
   const resource = object.kind === "Deployment" ? "deployment" : "statefulset";
   const ns = object.namespace ? ` -n ${object.namespace}` : "";
   const patch =
@@ -126,9 +137,12 @@ function remediationFor(object: K8sObject, s: UpdateStrategyView): string {
       `Add \`${FLUX_FORCE_KEY}: enabled\` to the ${object.kind}'s metadata.annotations (not the pod template) for the commit that changes the strategy, and remove it once Flux has applied it: Flux's docs say it "should be removed after the change is applied"; left on, any invalid edit makes Flux delete and recreate the object.`,
     );
   } else {
-    options.push(`The Flux force annotation does not help here: helm-controller ignores it.`);
+    options.push(`The Flux force annotation does not help here: this object looks Helm-delivered (${helm}), and helm-controller ignores it.`);
   }
   options.push(`Or patch the live object once, before the change is reconciled: \`${patch}\`.`);
   options.push("Neither `$patch: replace` nor `rollingUpdate: null` in the manifest is a fix.");
+  const disabled = forceMarkersOf(object).find((m) => !m.enabled && m.value.toLowerCase() !== "disabled");
+  if (disabled) options.push(`Its ${disabled.field === "labels" ? "label" : "annotation"} \`${FLUX_FORCE_KEY}: "${disabled.value}"\` does nothing: Flux acts only on the value \`enabled\`.`);
+  if (templateForceMarkersOf(object).length > 0) options.push(`\`${FLUX_FORCE_KEY}\` on the pod template does nothing: Flux reads it only from the ${object.kind}'s own metadata.`);
   return options.join(" ");
 }

@@ -137,7 +137,7 @@ describe("github", () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^::error file=dir\/a%2Cb%3Ac\.yaml,line=7,col=3,(?:endLine=7,endColumn=\d+,)?title=gitops-lint invalid-input::duplicate key "mode"/);
+    expect(lines[0]).toMatch(/^::error file=dir\/a%2Cb%3Ac\.yaml,line=7,col=3,(?:endLine=7,endColumn=\d+,)?title=gitops-lint invalid-input::ConfigMap "dup": duplicate key "mode"/);
     expect(lines[0]).toContain("%0A%0AHow to fix: ");
   });
 
@@ -149,7 +149,7 @@ describe("github", () => {
       expect(suppressed.stdout).toBe("");
       expect(readFileSync(summary, "utf8")).toMatch(/No problems \(1 suppressed\)/);
       await runCli(["-", "--stdin-filename", "a.yaml", "-f", "github"], { stdin: DUPLICATE, env: { GITHUB_STEP_SUMMARY: summary } });
-      expect(readFileSync(summary, "utf8")).toMatch(/\| error \| `a\.yaml:7` \| `invalid-input` \| duplicate key "mode"/);
+      expect(readFileSync(summary, "utf8")).toMatch(/\| error \| `a\.yaml:7` \| `invalid-input` \| ConfigMap "dup": duplicate key "mode"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -173,7 +173,7 @@ describe("junit", () => {
   it("has a failing test case per finding, escaped, and a passing case when clean", async () => {
     const failing = await runCli(["-", "--stdin-filename", "a&b.yaml", "-f", "junit"], { stdin: DUPLICATE });
     expect(failing.stdout).toMatch(/<testsuite name="a&amp;b\.yaml" tests="1" failures="1"/);
-    expect(failing.stdout).toMatch(/<failure message="duplicate key &quot;mode&quot;[^"]*" type="error">/);
+    expect(failing.stdout).toMatch(/<failure message="ConfigMap &quot;dup&quot;: duplicate key &quot;mode&quot;[^"]*" type="error">/);
     const clean = await runCli(["-", "-f", "junit"], { stdin: CLEAN });
     expect(clean.stdout).toMatch(/<testsuites name="gitops-lint" tests="1" failures="0"/);
     const suppressed = await runCli(["-", "-f", "junit"], { stdin: SUPPRESSED });

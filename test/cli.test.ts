@@ -102,7 +102,7 @@ describe("stylish output", () => {
     writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
     const { stdout } = await runCli(["bad.yaml"], { cwd: dir });
     const lines = stdout.split("\n");
-    expect(lines[0]).toMatch(/^bad\.yaml:5:3  error  duplicate key "name".*  invalid-input$/);
+    expect(lines[0]).toMatch(/^bad\.yaml:5:3  error  ConfigMap "b": duplicate key "name".*  invalid-input$/);
     expect(stdout).toContain("> 5 |   name: b");
     expect(lines.find((l) => l.includes("^"))).toMatch(/^\s+\|   \^/);
     expect(stdout).toMatch(/✖ 1 problem \(1 error, 0 warnings, 0 info\) — 1 object in 1 file/);

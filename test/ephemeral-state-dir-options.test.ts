@@ -37,7 +37,7 @@ async function lintWith(config: string | undefined): Promise<{ code: number; nam
       ? []
       : (JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings
           .filter((f) => f.ruleId === "ephemeral-state-dir")
-          .map((f) => /in ([A-Z_]+) on/.exec(f.message)?.[1] ?? "?");
+          .map((f) => /: ([A-Z_]+)=/.exec(f.message)?.[1] ?? "?");
   return { code: result.code, names, stderr: result.stderr };
 }
 

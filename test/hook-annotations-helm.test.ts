@@ -27,9 +27,9 @@ describe("hook annotations through a real helm template", () => {
     expect(rendered).not.toContain("name: typo"); // Helm skipped it: "skipping unknown hooks"
     const report = await lintJson(["-"], { stdin: rendered });
     const findings = report.findings.filter((f) => f.ruleId === "hook-annotation-invalid");
-    expect(findings.map((f) => [f.object?.name, f.severity, f.message.split(" on ")[0]])).toEqual([
-      ["seed", "warning", 'helm.sh/hook-weight "1.5"'],
-      ["seed", "error", 'helm.sh/hook-delete-policy "hook-succeed"'],
+    expect(findings.map((f) => [f.object?.name, f.severity, /^\w+ "[^"]+": [\w./-]+ "[^"]*"/.exec(f.message)?.[0]])).toEqual([
+      ["seed", "warning", 'ConfigMap "seed": helm.sh/hook-weight "1.5"'],
+      ["seed", "error", 'ConfigMap "seed": helm.sh/hook-delete-policy "hook-succeed"'],
     ]);
 
     const source = await lintJson([path.join(chart, "templates", "typo.yaml")]);

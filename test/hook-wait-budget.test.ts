@@ -140,6 +140,25 @@ describe("hook-budget-exceeds-timeout end to end", () => {
     expect(helmDefault.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.message).toContain("5m = 300 s (Helm's default");
   });
 
+  it("says a timeout shared by several hook events once, and keeps different ones apart", async () => {
+    const job = `# Source: platform/templates/wait.yaml\n${hookJob("            - for i in $(seq 1 40); do sleep 10; done\n").replace("helm.sh/hook: pre-install", "helm.sh/hook: pre-install,pre-upgrade")}`;
+    const release = (timeouts: string) =>
+      `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: rel\n  namespace: flux-system\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: platform\n      sourceRef: {kind: HelmRepository, name: r}\n${timeouts}`;
+    const message = async (timeouts: string) =>
+      (await lintJson(["-"], { stdin: job + release(timeouts) })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.message;
+
+    const shared = await message("  install:\n    timeout: 6m\n  upgrade:\n    timeout: 6m\n");
+    expect(shared).toContain("= 400 s ≥ install/upgrade timeout 6m = 360 s (HelmRelease flux-system/rel);");
+    expect(shared).not.toContain("upgrade.timeout");
+
+    const differing = await message("  install:\n    timeout: 6m\n  upgrade:\n    timeout: 5m\n");
+    expect(differing).toContain("≥ install.timeout 6m = 360 s and upgrade.timeout 5m = 300 s (HelmRelease flux-system/rel);");
+
+    const specWide = await message("  timeout: 6m\n");
+    expect(specWide).toContain("≥ spec.timeout 6m = 360 s (HelmRelease flux-system/rel);");
+    expect(specWide.match(/spec\.timeout/g)).toHaveLength(1);
+  });
+
   it("lets activeDeadlineSeconds bound the wait, warns when only a retry no longer fits", async () => {
     const unbounded = "            - until nc -z db 5432; do sleep 2; done\n";
     expect((await lintJson(["-"], { stdin: hookJob(unbounded, "\n  activeDeadlineSeconds: 200") })).findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout")).toEqual([]);

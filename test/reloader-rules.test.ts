@@ -140,9 +140,12 @@ spec:
     const creation = report.findings.filter((f) => f.ruleId === CREATION);
     expect(creation).toHaveLength(1);
     expect(creation[0]!.object?.name).toBe("reloader");
-    expect(creation[0]!.message).toContain('Deployment "covered" via reloader.stakater.com/auto for ConfigMap "sovereign-fqdn"');
-    expect(creation[0]!.message).toContain('Deployment "half" via configmap.reloader.stakater.com/reload for ConfigMap "sovereign-fqdn"');
-    expect(creation[0]!.message).not.toContain('"uncovered"');
+    expect(creation[0]!.message).toContain('its args have no --reload-on-create, so Reloader never restarts Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more)');
+    expect(creation[0]!.message).toContain("add --reload-on-create=true to its args");
+    expect(creation[0]!.remediation).toContain('Deployment "covered" via reloader.stakater.com/auto for ConfigMap "sovereign-fqdn"');
+    expect(creation[0]!.remediation).toContain('Deployment "covered" via reloader.stakater.com/auto for Secret "api-token"');
+    expect(creation[0]!.remediation).toContain('Deployment "half" via configmap.reloader.stakater.com/reload for ConfigMap "sovereign-fqdn"');
+    expect(creation[0]!.remediation).not.toContain('"uncovered"');
     const optional = report.findings.filter((f) => f.ruleId === OPTIONAL).map((f) => `${f.object?.name} ${f.target?.name}`);
     expect(optional.sort()).toEqual(["half api-token", "uncovered api-token", "uncovered sovereign-fqdn"]);
   });
@@ -155,8 +158,8 @@ spec:
   it("says when a workload relies on search for an object the input does not show", async () => {
     const yaml = deployment("searching", { "reloader.stakater.com/search": "true" }) + reloader.replace("FLAGS", "");
     const report = await lintJson(["-"], { stdin: yaml });
-    const message = report.findings.find((f) => f.ruleId === CREATION)!.message;
-    expect(message).toContain('Deployment "searching" via reloader.stakater.com/search for ConfigMap "sovereign-fqdn" (only if ConfigMap "sovereign-fqdn" carries reloader.stakater.com/match: "true")');
+    const remediation = report.findings.find((f) => f.ruleId === CREATION)!.remediation;
+    expect(remediation).toContain('Deployment "searching" via reloader.stakater.com/search for ConfigMap "sovereign-fqdn" (only if ConfigMap "sovereign-fqdn" carries reloader.stakater.com/match: "true")');
   });
 
   it("can be suppressed on the Reloader object like any finding", async () => {
@@ -198,7 +201,7 @@ describe("on real helm template output", () => {
       const report = await lintJson(["-"], { stdin: rendered });
       const findings = report.findings.filter((f) => f.ruleId === OPTIONAL);
       expect(findings.map((f) => `${f.object?.name} ${f.target?.kind}/${f.target?.name}`)).toEqual(["rel-api ConfigMap/sovereign-fqdn"]);
-      expect(findings[0]!.message).toContain("only as a Helm hook (post-install)");
+      expect(findings[0]!.message).toContain('ConfigMap "sovereign-fqdn" with optional: true (FQDN) is only a post-install Helm hook');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

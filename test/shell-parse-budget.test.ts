@@ -90,7 +90,7 @@ describe("shell limits in .gitops-lint.yaml", () => {
     expect(findings[0]).toMatchObject({ severity: "info", file: "hook.yaml", line: 16 });
     expect(findings[0]!.message).toContain("script not checked");
     expect(findings[0]!.message).toContain("more than the shell checks parse (limits.shellMaxScriptLength: 100)");
-    expect(findings[0]!.message).toContain("Raise limits.shellMaxScriptLength in .gitops-lint.yaml");
+    expect(findings[0]!.message).toContain("raise limits.shellMaxScriptLength in .gitops-lint.yaml");
     expect(findings[0]!.remediation).toContain("limits.shellMaxScriptLength");
   });
 

@@ -65,9 +65,11 @@ describe("--base REV", () => {
     const [flip, ...rest] = of(report.findings, "strategy-flip-without-force");
     expect(rest).toEqual([]);
     expect(flip).toMatchObject({ severity: "error", file: "apps/api.yaml", object: { kind: "Deployment", name: "api" } });
-    expect(flip!.message).toContain("from RollingUpdate to Recreate");
-    expect(flip!.message).toContain("HEAD");
+    expect(flip!.message).toMatch(/^Deployment "[^"]*api": RollingUpdate → Recreate without kustomize\.toolkit\.fluxcd\.io\/force: enabled/);
     expect(flip!.message).toContain("spec.strategy.rollingUpdate: Forbidden");
+    expect(flip!.message).toContain("keep RollingUpdate with maxSurge: 0, maxUnavailable: 1");
+    // Proven by the base: no hint to run with --base.
+    expect(flip!.message).not.toContain("--base");
     expect(flip!.remediation).toContain("maxSurge: 0, maxUnavailable: 1");
     expect(flip!.remediation).toContain("should be removed after the change is applied");
     expect(report.code).toBe(1);
@@ -79,7 +81,11 @@ describe("--base REV", () => {
     expect(findings.map((f) => [f.severity, f.object?.name])).toEqual([["warning", "worker"]]);
     expect(findings[0]!.message).toContain("unchanged since HEAD");
     const single = await lintJson(["apps/worker.yaml"], { cwd: repo });
-    expect(of(single.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["warning"]);
+    const unproven = of(single.findings, "strategy-flip-without-force");
+    expect(unproven.map((f) => f.severity)).toEqual(["warning"]);
+    // Without a base the flip is only possible: the message says so and how to prove it.
+    expect(unproven[0]!.message).toContain("if it was RollingUpdate");
+    expect(unproven[0]!.message).toContain("--base REV");
   });
 
   it("does not report an object that is new in this change (file absent at the base)", async () => {
@@ -165,9 +171,10 @@ describe("--base-file for a render on stdin", () => {
     const report = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin });
     const findings = of(report.findings, "strategy-flip-without-force");
     expect(findings.map((f) => f.severity)).toEqual(["error"]);
-    expect(findings[0]!.message).toContain("from the default RollingUpdate to Recreate");
-    // Rendered by Helm: the Flux switch would be inert, so it is not offered as a fix.
-    expect(findings[0]!.message).toContain("helm-controller");
+    expect(findings[0]!.message).toContain("RollingUpdate (default) → Recreate");
+    // Rendered by Helm: the Flux switch would be inert, so it is neither blamed nor offered as a fix.
+    expect(findings[0]!.message).not.toContain("kustomize.toolkit.fluxcd.io/force");
+    expect(findings[0]!.remediation).toContain("helm-controller ignores it");
     expect(findings[0]!.remediation).not.toContain("for the commit that changes the strategy");
   });
 

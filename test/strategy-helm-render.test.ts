@@ -57,7 +57,8 @@ describe("helm template output", () => {
     const report = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin: render("strategy=Recreate") });
     const flips = report.findings.filter((f) => f.ruleId === "strategy-flip-without-force");
     expect(flips.map((f) => [f.severity, f.object?.name])).toEqual([["error", "rel-api"]]);
-    expect(flips[0]!.message).toContain("app/templates/deployment.yaml");
+    expect(flips[0]!.message).not.toContain("kustomize.toolkit.fluxcd.io/force");
+    expect(flips[0]!.remediation).toContain("Helm-delivered (rendered by helm template from app/templates/deployment.yaml)");
     expect(flips[0]!.remediation).toContain("helm-controller ignores it");
     // `rollingUpdate:` with nothing under it renders as null: no block, not invalid.
     expect(report.findings.filter((f) => f.ruleId === "recreate-with-rolling-update")).toEqual([]);

@@ -28,8 +28,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     return {
       problems: [
         problemAt(doc, "unrendered-template", directive.offset,
-          `unrendered template directive \`${directive.text}\`: this is a Helm template, not a manifest; ` +
-            "render it with `helm template` and lint the output (kustomize fails on it with \"yaml: invalid map key\")"),
+          `unrendered template directive \`${directive.text}\`: kustomize fails on it with "yaml: invalid map key"; lint the \`helm template\` output instead`),
       ],
     };
   }
@@ -90,7 +89,7 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
     if (error.code === "DUPLICATE_KEY") {
       const key = keyAt(doc.text, error.pos[0]);
       problems.push(problemAt(doc, "invalid-input", error.pos[0],
-        `duplicate key "${key}": the API server's strict field validation rejects it and other tools keep a different copy; remove one (the last one is linted)`));
+        `duplicate key "${key}" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)`));
     } else {
       fatal = true;
       problems.push(problemAt(doc, "invalid-input", error.pos[0], `YAML syntax error: ${firstLine(error.message)}; the document was not linted`));

@@ -20,7 +20,7 @@ export interface ConfigRef {
   /** The variable set from it (env), or the envFrom prefix (may be ""). */
   envName?: string;
   prefix?: string;
-  /** How it is used, for messages: `env TOKEN of container "api"`, `envFrom of container "api"`, `volume "certs"`. */
+  /** How it is used, for messages next to the container's name: `env TOKEN`, `envFrom`, `volume "certs"`. */
   usage: string;
   /** The env/envFrom item or the volume, inside the object's document. */
   path: NodePath;
@@ -47,14 +47,14 @@ export function configRefsOf(pod: PodSpecView): ConfigRef[] {
       if (!isObject(entry) || !isObject(entry.valueFrom)) return;
       const envName = asString(entry.name) ?? `#${i}`;
       const path = [...c.path, "env", i];
-      const place: RefPlace = { via: "env", container: c.name, envName, usage: `env ${envName} of container "${c.name}"`, path };
+      const place: RefPlace = { via: "env", container: c.name, envName, usage: `env ${envName}`, path };
       add("ConfigMap", entry.valueFrom.configMapKeyRef, "name", [...path, "valueFrom", "configMapKeyRef"], place);
       add("Secret", entry.valueFrom.secretKeyRef, "name", [...path, "valueFrom", "secretKeyRef"], place);
     });
     asArray(c.container.envFrom).forEach((entry, i) => {
       if (!isObject(entry)) return;
       const path = [...c.path, "envFrom", i];
-      const place: RefPlace = { via: "envFrom", container: c.name, prefix: asString(entry.prefix) ?? "", usage: `envFrom of container "${c.name}"`, path };
+      const place: RefPlace = { via: "envFrom", container: c.name, prefix: asString(entry.prefix) ?? "", usage: "envFrom", path };
       add("ConfigMap", entry.configMapRef, "name", [...path, "configMapRef"], place);
       add("Secret", entry.secretRef, "name", [...path, "secretRef"], place);
     });

@@ -33,9 +33,11 @@ const HELM_DEFAULT_TIMEOUT = 300;
 
 export interface ReleaseTimeout {
   seconds: number;
-  /** For messages: `install.timeout 15m = 900 s`. */
-  field: string;
-  /** Where it came from: `HelmRelease flux-system/bp-catalyst-platform`, `--release-timeout`, Helm's default. */
+  /** The setting it came from: `install.timeout` (the action's own), `spec.timeout`, `default timeout`, `release timeout`. */
+  setting: string;
+  /** The action whose own `spec.<action>.timeout` it is; such settings of one HelmRelease share one phrase in messages. */
+  ownAction?: HelmAction;
+  /** Where it came from: `HelmRelease flux-system/bp-catalyst-platform`, `--release-timeout` (or config `releaseTimeout`), `Helm's default`. */
   source: string;
   /** The HelmRelease it came from, when one applied. */
   helmRelease?: K8sObject;
@@ -103,28 +105,37 @@ export function releaseTimeout(set: ManifestSet, object: K8sObject, action: Helm
   if (hr) {
     const own = durationAt(hr, ["spec", action, "timeout"]);
     const spec = durationAt(hr, ["spec", "timeout"]);
-    const [seconds, field] = own !== undefined ? [own, `${action}.timeout`] : spec !== undefined ? [spec, "spec.timeout"] : [HELM_DEFAULT_TIMEOUT, "default timeout"];
+    const [seconds, setting] = own !== undefined ? [own, `${action}.timeout`] : spec !== undefined ? [spec, "spec.timeout"] : [HELM_DEFAULT_TIMEOUT, "default timeout"];
     const name = `${hr.namespace ? `${hr.namespace}/` : ""}${hr.name}`;
     const hooksDisabled =
       action === "test" ? getPath(hr.body, ["spec", "test", "enable"]) !== true : getPath(hr.body, ["spec", action, "disableHooks"]) === true;
-    return { seconds, field: `${field} ${formatDuration(seconds)} = ${seconds} s`, source: `HelmRelease ${name}`, helmRelease: hr, hooksDisabled };
+    return { seconds, setting, ...(own !== undefined ? { ownAction: action } : {}), source: `HelmRelease ${name}`, helmRelease: hr, hooksDisabled };
   }
   if (fallbackSeconds !== undefined) {
-    return { seconds: fallbackSeconds, field: `release timeout ${formatDuration(fallbackSeconds)} = ${fallbackSeconds} s`, source: `--release-timeout/releaseTimeout; no HelmRelease${chartLabel(object)} in the input`, hooksDisabled: false };
+    return { seconds: fallbackSeconds, setting: "release timeout", source: "--release-timeout", hooksDisabled: false };
   }
-  return { seconds: HELM_DEFAULT_TIMEOUT, field: `release timeout 5m = 300 s`, source: `Helm's default; no HelmRelease${chartLabel(object)} in the input and no --release-timeout`, hooksDisabled: false };
+  return { seconds: HELM_DEFAULT_TIMEOUT, setting: "release timeout", source: "Helm's default", hooksDisabled: false };
 }
 
-function chartLabel(object: K8sObject): string {
-  const chart = releaseChartOf(object);
-  return chart ? ` of chart "${chart}"` : "";
-}
-
-/** `install.timeout 15m = 900 s and upgrade.timeout 15m = 900 s (HelmRelease ns/name)`: timeouts grouped by source. */
+/**
+ * `install/upgrade timeout 15m = 900 s (HelmRelease ns/name)`: the timeouts a hook is checked against, each
+ * value said once. The actions' own timeouts of one HelmRelease with the same value share one phrase; a
+ * setting shared by several actions (`spec.timeout`, Helm's default) appears once.
+ */
 export function describeTimeouts(timeouts: ReleaseTimeout[]): string {
+  const groups = new Map<string, { source: string; seconds: number; setting: string; actions: HelmAction[] }>();
+  for (const t of timeouts) {
+    const key = [t.source, t.seconds, t.ownAction ? "own" : t.setting].join("\0");
+    const group = groups.get(key) ?? { source: t.source, seconds: t.seconds, setting: t.setting, actions: [] };
+    if (t.ownAction && !group.actions.includes(t.ownAction)) group.actions.push(t.ownAction);
+    groups.set(key, group);
+  }
   const bySource = new Map<string, string[]>();
-  for (const t of timeouts) bySource.set(t.source, [...(bySource.get(t.source) ?? []), t.field]);
-  return [...bySource].map(([source, fields]) => `${fields.join(" and ")} (${source})`).join(" and ");
+  for (const g of groups.values()) {
+    const setting = g.actions.length > 1 ? `${g.actions.join("/")} timeout` : g.setting;
+    bySource.set(g.source, [...(bySource.get(g.source) ?? []), `${setting} ${formatDuration(g.seconds)} = ${g.seconds} s`]);
+  }
+  return [...bySource].map(([source, phrases]) => `${phrases.join(" and ")} (${source})`).join(" and ");
 }
 
 function durationAt(object: K8sObject, path: string[]): number | undefined {

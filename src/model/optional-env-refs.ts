@@ -60,19 +60,19 @@ export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, setti
   return [...byObject.values()];
 }
 
-/** "SOVEREIGN_FQDN, FQDN_ALIAS" / "all keys via envFrom (prefix APP_)". */
+/** "SOVEREIGN_FQDN, FQDN_ALIAS" / "envFrom" / "envFrom APP_*" (every key, with that prefix). */
 export function affectedVariables(refs: ConfigRef[]): string {
   const names: string[] = [];
   for (const ref of refs) {
-    const text = ref.via === "env" ? ref.envName! : `all keys via envFrom${ref.prefix ? ` with prefix ${ref.prefix}` : ""}`;
+    const text = ref.via === "env" ? ref.envName! : `envFrom${ref.prefix ? ` ${ref.prefix}*` : ""}`;
     if (!names.includes(text)) names.push(text);
   }
   return names.join(", ");
 }
 
-/** "a post-install hook" for the message. */
+/** "only a post-install Helm hook, deleted on hook-succeeded", for messages. */
 export function hookDescription(hook: K8sObject): string {
   const info = hookInfo(hook)!;
   const deleted = info.deletePolicies.length ? `, deleted on ${info.deletePolicies.join("/")}` : "";
-  return `only as a Helm hook (${info.events.join(",")}${deleted})`;
+  return `only a ${info.events.join(",")} Helm hook${deleted}`;
 }

@@ -190,7 +190,7 @@ export function reloaderInstances(set: ManifestSet): ReloaderInstance[] {
       object,
       path: isObject(reloader) && "reloadOnCreate" in reloader ? [...path, "reloadOnCreate"] : path,
       reloadOnCreate: enabled ? true : setting === undefined && hasValuesFrom ? "unknown" : false,
-      how: setting === undefined ? "reloader.reloadOnCreate is not set and defaults to false" : `reloader.reloadOnCreate: ${JSON.stringify(setting)}`,
+      how: setting === undefined ? "reloader.reloadOnCreate is unset (false)" : `reloader.reloadOnCreate: ${JSON.stringify(setting)}`,
       autoReloadAll: isObject(reloader) && reloader.autoReloadAll === true,
     });
   }

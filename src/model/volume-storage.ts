@@ -36,7 +36,7 @@ export function storageOfVolume(volume: JsonObject | undefined, claimTemplateNam
     const medium = isObject(volume.emptyDir) && typeof volume.emptyDir.medium === "string" && volume.emptyDir.medium !== "" ? volume.emptyDir.medium : undefined;
     return { lifetime: "ephemeral", description: medium ? `emptyDir (medium: ${medium})` : "emptyDir" };
   }
-  if ("ephemeral" in volume) return { lifetime: "ephemeral", description: "generic ephemeral volume (its PVC is deleted with the Pod)" };
+  if ("ephemeral" in volume) return { lifetime: "ephemeral", description: "generic ephemeral volume" };
   if ("csi" in volume) {
     const driver = getPath(volume, ["csi", "driver"]);
     return { lifetime: "ephemeral", description: `CSI inline volume${typeof driver === "string" ? ` (${driver})` : ""}` };

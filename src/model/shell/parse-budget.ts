@@ -32,7 +32,7 @@ export function isSkipped(parse: ShellParse): parse is ShellSkip {
 export function notCheckedReport(subject: string, skip: ShellSkip, consequence: string): { severity: "info"; message: string; remediation: string } {
   return {
     severity: "info",
-    message: `${subject}: script not checked: ${skip.skipped}, so ${consequence}. Raise ${skip.setting} in .gitops-lint.yaml to check it`,
+    message: `${subject}: script not checked: ${skip.skipped}, so ${consequence}; raise ${skip.setting} in .gitops-lint.yaml to check it`,
     remediation: `To check the script, raise ${skip.setting} in .gitops-lint.yaml (under \`limits:\`).`,
   };
 }
