@@ -49,7 +49,7 @@ export default defineRule({
         if (ref.optional) continue;
         const key = `${ref.kind}/${ref.name}`;
         if (reported.has(key)) continue;
-        const candidates = set.ofKind(ref.kind).filter((o) => o.name === ref.name && (o.namespace === undefined || workload.namespace === undefined || o.namespace === workload.namespace));
+        const candidates = set.named(ref.kind, ref.name, workload.namespace);
         if (candidates.length === 0) continue; // created elsewhere: nothing to say
         const hooks: Array<{ object: K8sObject; hook: HookInfo }> = [];
         let ordinary = false;

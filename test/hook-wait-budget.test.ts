@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expandKubernetesReferences } from "../src/model/shell/container-script.js";
+import { mayWait } from "../src/model/shell/may-wait.js";
 import { shellParser } from "../src/model/shell/parser.js";
 import { waitBudget } from "../src/model/shell/wait-budget.js";
 import { lintJson } from "./support/cli.js";
@@ -172,5 +174,38 @@ describe("hook-budget-exceeds-timeout end to end", () => {
     expect(warning.message).toContain("200 s + 10 s back-off + 200 s = 410 s");
     const shortRetried = retried.replace("seq 1 20", "seq 1 6");
     expect((await lintJson(["-"], { stdin: shortRetried })).findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout")).toEqual([]);
+  });
+});
+
+describe("which scripts need the shell parser at all", () => {
+  it("sends every script that runs a command with a readable wait to the parser, however it is spelled", () => {
+    const waiting = ["sleep 5", "timeout 10 ./job", "curl --max-time 3 http://x", "wget -T 4 http://x", "nc -z -w 2 db 5432", "ncat -w 2 db 5432", "netcat -w 2 db 5432", "kubectl wait --for=condition=Ready pod/x", "oc rollout status deploy/x --timeout=1m"];
+    for (const line of waiting) {
+      expect(budget(line).seconds, line).toBeGreaterThan(0);
+      expect(mayWait(`set -e\n${line}\n`, new Map()), line).toBe(true);
+    }
+    expect(mayWait("sl''eep 5", new Map())).toBe(true);
+    expect(mayWait('/usr/bin/"curl" --max-time 3 x', new Map())).toBe(true);
+    expect(mayWait('$PROBE --max-time 3 http://x', new Map([["PROBE", "curl"]]))).toBe(true);
+  });
+
+  it("skips scripts that cannot wait, without mistaking longer words for commands", () => {
+    expect(mayWait("if [ -f /data/done ]; then echo done; else ./migrate && touch /data/done; fi", new Map())).toBe(false);
+    expect(mayWait("./sleeper --once; curl-config --version; echo kubectl-style", new Map())).toBe(false);
+  });
+
+  it("never skips a script the walker finds a wait in (random scripts from waiting and harmless words)", () => {
+    const word = fc.constantFrom("sleep", "sl'e'ep", "timeout", "curl", "wget", "nc", "kubectl", "oc", "echo", "touch", "./migrate", "sleeper", "5", "3", "--max-time", "-w", "-T", "wait", "x");
+    const line = fc.array(word, { minLength: 1, maxLength: 5 }).map((words) => words.join(" "));
+    const script = fc.array(line, { minLength: 1, maxLength: 4 }).map((lines) => lines.join("\n"));
+    fc.assert(
+      fc.property(script, (text) => {
+        if (mayWait(text, new Map())) return;
+        const sh = shellParser();
+        const file = sh.parse(text);
+        if (file) expect(waitBudget(sh, file, new Map()).seconds).toBe(0);
+      }),
+      { seed: 20261201, numRuns: 300 },
+    );
   });
 });

@@ -90,9 +90,7 @@ export function renderedConfig(
   name: string,
   from: K8sObject,
 ): { ordinary?: K8sObject; unordered?: K8sObject; hook?: K8sObject } {
-  const candidates = set
-    .ofKind(kind)
-    .filter((o) => o.name === name && (o.namespace === undefined || from.namespace === undefined || o.namespace === from.namespace));
+  const candidates = set.named(kind, name, from.namespace);
   const ordinary = candidates.filter((o) => hookInfo(o) === undefined);
   const ready = ordinary.find((o) => availableBefore(o, from, set));
   if (ready) return { ordinary: ready };

@@ -9,6 +9,8 @@ export class ManifestSet {
   /** Files that a kustomization lists as patches: partial objects, merged at build time, so not linted as manifests. */
   readonly kustomizePatches: string[] = [];
   private readonly byKindIndex = new Map<string, K8sObject[]>();
+  /** By kind and name: references are looked up by name once per reference, and sets hold thousands of objects. */
+  private readonly byNameIndex = new Map<string, K8sObject[]>();
 
   add(loaded: LoadedFile): void {
     this.files.push(loaded.file);
@@ -16,9 +18,8 @@ export class ManifestSet {
     for (const document of loaded.documents) {
       for (const object of objectsOf(document)) {
         this.objects.push(object);
-        const list = this.byKindIndex.get(object.kind);
-        if (list) list.push(object);
-        else this.byKindIndex.set(object.kind, [object]);
+        push(this.byKindIndex, object.kind, object);
+        push(this.byNameIndex, `${object.kind}/${object.name}`, object);
       }
     }
   }
@@ -37,16 +38,26 @@ export class ManifestSet {
     return kinds.flatMap((kind) => this.byKindIndex.get(kind) ?? []);
   }
 
+  /** Objects of this kind and name that an object in `namespace` could mean: an absent namespace on either side matches any. */
+  named(kind: string, name: string, namespace: string | undefined): K8sObject[] {
+    const all = this.byNameIndex.get(`${kind}/${name}`) ?? [];
+    return namespace === undefined ? all : all.filter((o) => o.namespace === undefined || o.namespace === namespace);
+  }
+
   /**
    * The object of this kind and name that `from` would see. Rendered charts often omit namespaces
    * (the release namespace fills them in at apply time), so an absent namespace matches any.
    */
   find(kind: string, name: string, from?: { namespace?: string; source?: { unit?: string } }): K8sObject | undefined {
-    const matches = this.ofKind(kind).filter(
-      (o) => o.name === name && (o.namespace === undefined || from?.namespace === undefined || o.namespace === from.namespace),
-    );
+    const matches = this.named(kind, name, from?.namespace);
     // Among equals, the object of the same apply unit (see model/apply-unit.ts) is the one `from` sees.
     const unit = from?.source?.unit;
     return (unit !== undefined ? matches.find((o) => o.source.unit === unit) : undefined) ?? matches[0];
   }
+}
+
+function push<K>(index: Map<K, K8sObject[]>, key: K, object: K8sObject): void {
+  const list = index.get(key);
+  if (list) list.push(object);
+  else index.set(key, [object]);
 }

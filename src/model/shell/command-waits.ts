@@ -13,6 +13,9 @@ export interface Wait {
 /** The kubectl default of `kubectl wait --timeout` (kubectl `wait.go`: 30s). */
 const KUBECTL_WAIT_DEFAULT = 30;
 
+/** The commands `commandWait` reads a wait from (see may-wait.ts, which must know them all). */
+export const WAITING_COMMANDS = ["sleep", "timeout", "curl", "wget", "nc", "ncat", "netcat", "kubectl", "oc"] as const;
+
 /**
  * The longest a command can take when it says so itself: `sleep N`, `timeout N cmd`, `curl
  * --max-time N` (bounds the whole transfer; without it `--connect-timeout N` bounds the connection

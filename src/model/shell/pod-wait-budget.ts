@@ -2,6 +2,7 @@ import type { NodePath } from "../../load/types.js";
 import type { K8sObject } from "../objects.js";
 import { containersOf, podSpecOf } from "../pod-spec.js";
 import { containerScript } from "./container-script.js";
+import { mayWait } from "./may-wait.js";
 import { isSkipped, type ShellParseBudget, type ShellSkip } from "./parse-budget.js";
 import { shellParser } from "./parser.js";
 import { dominantPart, sumText, waitBudget, type Wait } from "./wait-budget.js";
@@ -37,7 +38,7 @@ export function podWaitBudget(object: K8sObject, shell: ShellParseBudget): { bud
   const app: Entry[] = [];
   for (const view of containersOf(pod)) {
     const script = containerScript(view);
-    if (!script) continue;
+    if (!script || !mayWait(script.script, script.env)) continue;
     const parsed = shell.parse(object.source.file, script.script);
     if (isSkipped(parsed)) skipped.push({ path: script.path, skip: parsed });
     if (!parsed.ok) continue; // skipped, or not shell the parser understands: no finding from a guess
