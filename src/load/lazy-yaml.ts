@@ -13,3 +13,9 @@ export function yamlLib(): YamlModule {
   loaded ??= createRequire(import.meta.url)("yaml") as YamlModule;
   return loaded;
 }
+
+// Type guards of the `yaml` AST that load the package only when first called.
+export const isAlias = (node: unknown): node is import("yaml").Alias => yamlLib().isAlias(node);
+export const isMap = (node: unknown): node is import("yaml").YAMLMap => yamlLib().isMap(node);
+export const isScalar = (node: unknown): node is import("yaml").Scalar => yamlLib().isScalar(node);
+export const isSeq = (node: unknown): node is import("yaml").YAMLSeq => yamlLib().isSeq(node);

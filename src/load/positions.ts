@@ -1,12 +1,8 @@
 import type { Document, Node, Pair } from "yaml";
-import { yamlLib } from "./lazy-yaml.js";
+import { isAlias, isMap, isScalar, isSeq, yamlLib } from "./lazy-yaml.js";
 import type { NodePath, Position, SourceDocument } from "./types.js";
 
 // The yaml package is loaded on first use: runs without findings never pay for it.
-const isAlias = (node: unknown): node is import("yaml").Alias => yamlLib().isAlias(node);
-const isMap = (node: unknown): node is import("yaml").YAMLMap => yamlLib().isMap(node);
-const isScalar = (node: unknown): node is import("yaml").Scalar => yamlLib().isScalar(node);
-const isSeq = (node: unknown): node is import("yaml").YAMLSeq => yamlLib().isSeq(node);
 
 interface Located {
   range: [number, number];

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from "yaml";
+import type { Document, Node, Pair } from "yaml";
+import { isMap, isScalar, isSeq, yamlLib } from "../load/lazy-yaml.js";
 import type { SourceDocument } from "../load/types.js";
 
 /** One step of the key path to a position in a rendered document, with what the template walk needs to match it. */
@@ -23,7 +24,7 @@ const parsedDocuments = new WeakMap<SourceDocument, Document>();
 export function renderedPathAt(document: SourceDocument, line: number, column: number): RenderedPath {
   let parsed = parsedDocuments.get(document);
   if (!parsed) {
-    parsed = parseDocument(document.text, { uniqueKeys: false, keepSourceTokens: false });
+    parsed = yamlLib().parseDocument(document.text, { uniqueKeys: false, keepSourceTokens: false });
     parsedDocuments.set(document, parsed);
   }
   const offset = offsetOf(document.text, line - document.startLine + 1, column);
