@@ -127,7 +127,7 @@ describe("hook-budget-exceeds-timeout end to end", () => {
       `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: rel\n  namespace: flux-system\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: ${chart}\n      sourceRef: {kind: HelmRepository, name: r}\n  install:\n    timeout: ${timeout}\n`;
     const withRelease = await lintJson(["-"], { stdin: job + release("./charts/platform", "6m") });
     const finding = withRelease.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
-    expect(finding.message).toContain("40 × sleep 10 s = 400 s ≥ install.timeout 6m = 360 s (HelmRelease flux-system/rel)");
+    expect(finding.message).toContain("40 × sleep 10 s = 400 s ≥ install timeout 6m = 360 s (HelmRelease flux-system/rel)");
     expect(finding.target).toMatchObject({ kind: "HelmRelease", name: "rel" });
 
     const longerRelease = await lintJson(["-"], { stdin: job + release("platform", "10m") });
@@ -154,11 +154,14 @@ describe("hook-budget-exceeds-timeout end to end", () => {
     expect(shared).not.toContain("upgrade.timeout");
 
     const differing = await message("  install:\n    timeout: 6m\n  upgrade:\n    timeout: 5m\n");
-    expect(differing).toContain("≥ install.timeout 6m = 360 s and upgrade.timeout 5m = 300 s (HelmRelease flux-system/rel);");
+    expect(differing).toContain("≥ install timeout 6m = 360 s and upgrade timeout 5m = 300 s (HelmRelease flux-system/rel);");
 
     const specWide = await message("  timeout: 6m\n");
-    expect(specWide).toContain("≥ spec.timeout 6m = 360 s (HelmRelease flux-system/rel);");
+    expect(specWide).toContain("≥ install/upgrade timeout 6m = 360 s via spec.timeout (HelmRelease flux-system/rel);");
     expect(specWide.match(/spec\.timeout/g)).toHaveLength(1);
+
+    const defaulted = await message("  install:\n    timeout: 6m\n");
+    expect(defaulted).toContain("≥ install timeout 6m = 360 s and upgrade timeout 5m = 300 s by default (HelmRelease flux-system/rel);");
   });
 
   it("lets activeDeadlineSeconds bound the wait, warns when only a retry no longer fits", async () => {

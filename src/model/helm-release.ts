@@ -33,10 +33,13 @@ const HELM_DEFAULT_TIMEOUT = 300;
 
 export interface ReleaseTimeout {
   seconds: number;
-  /** The setting it came from: `install.timeout` (the action's own), `spec.timeout`, `default timeout`, `release timeout`. */
-  setting: string;
-  /** The action whose own `spec.<action>.timeout` it is; such settings of one HelmRelease share one phrase in messages. */
-  ownAction?: HelmAction;
+  /** The action the hook runs in. */
+  action: HelmAction;
+  /**
+   * The setting it came from: the action's own `spec.<action>.timeout`, the release-wide `spec.timeout`,
+   * helm-controller's default, or (no HelmRelease) `--release-timeout` / Helm's default.
+   */
+  setting: "own" | "spec.timeout" | "default" | "release";
   /** Where it came from: `HelmRelease flux-system/bp-catalyst-platform`, `--release-timeout` (or config `releaseTimeout`), `Helm's default`. */
   source: string;
   /** The HelmRelease it came from, when one applied. */
@@ -105,35 +108,36 @@ export function releaseTimeout(set: ManifestSet, object: K8sObject, action: Helm
   if (hr) {
     const own = durationAt(hr, ["spec", action, "timeout"]);
     const spec = durationAt(hr, ["spec", "timeout"]);
-    const [seconds, setting] = own !== undefined ? [own, `${action}.timeout`] : spec !== undefined ? [spec, "spec.timeout"] : [HELM_DEFAULT_TIMEOUT, "default timeout"];
+    const [seconds, setting] = own !== undefined ? [own, "own" as const] : spec !== undefined ? [spec, "spec.timeout" as const] : [HELM_DEFAULT_TIMEOUT, "default" as const];
     const name = `${hr.namespace ? `${hr.namespace}/` : ""}${hr.name}`;
     const hooksDisabled =
       action === "test" ? getPath(hr.body, ["spec", "test", "enable"]) !== true : getPath(hr.body, ["spec", action, "disableHooks"]) === true;
-    return { seconds, setting, ...(own !== undefined ? { ownAction: action } : {}), source: `HelmRelease ${name}`, helmRelease: hr, hooksDisabled };
+    return { seconds, action, setting, source: `HelmRelease ${name}`, helmRelease: hr, hooksDisabled };
   }
   if (fallbackSeconds !== undefined) {
-    return { seconds: fallbackSeconds, setting: "release timeout", source: "--release-timeout", hooksDisabled: false };
+    return { seconds: fallbackSeconds, action, setting: "release", source: "--release-timeout", hooksDisabled: false };
   }
-  return { seconds: HELM_DEFAULT_TIMEOUT, setting: "release timeout", source: "Helm's default", hooksDisabled: false };
+  return { seconds: HELM_DEFAULT_TIMEOUT, action, setting: "release", source: "Helm's default", hooksDisabled: false };
 }
 
 /**
- * `install/upgrade timeout 15m = 900 s (HelmRelease ns/name)`: the timeouts a hook is checked against, each
- * value said once. The actions' own timeouts of one HelmRelease with the same value share one phrase; a
- * setting shared by several actions (`spec.timeout`, Helm's default) appears once.
+ * `install/upgrade timeout 15m = 900 s (HelmRelease ns/name)`: the timeouts a hook is checked against,
+ * each value said once with the actions it applies to, and where it is set when it is not the action's
+ * own `spec.<action>.timeout` (`via spec.timeout`, `by default`).
  */
 export function describeTimeouts(timeouts: ReleaseTimeout[]): string {
-  const groups = new Map<string, { source: string; seconds: number; setting: string; actions: HelmAction[] }>();
+  const groups = new Map<string, { source: string; seconds: number; setting: ReleaseTimeout["setting"]; actions: HelmAction[] }>();
   for (const t of timeouts) {
-    const key = [t.source, t.seconds, t.ownAction ? "own" : t.setting].join("\0");
+    const key = [t.source, t.seconds, t.setting].join("\0");
     const group = groups.get(key) ?? { source: t.source, seconds: t.seconds, setting: t.setting, actions: [] };
-    if (t.ownAction && !group.actions.includes(t.ownAction)) group.actions.push(t.ownAction);
+    if (!group.actions.includes(t.action)) group.actions.push(t.action);
     groups.set(key, group);
   }
   const bySource = new Map<string, string[]>();
   for (const g of groups.values()) {
-    const setting = g.actions.length > 1 ? `${g.actions.join("/")} timeout` : g.setting;
-    bySource.set(g.source, [...(bySource.get(g.source) ?? []), `${setting} ${formatDuration(g.seconds)} = ${g.seconds} s`]);
+    const name = g.setting === "release" ? "release" : g.actions.join("/");
+    const where = g.setting === "spec.timeout" ? " via spec.timeout" : g.setting === "default" ? " by default" : "";
+    bySource.set(g.source, [...(bySource.get(g.source) ?? []), `${name} timeout ${formatDuration(g.seconds)} = ${g.seconds} s${where}`]);
   }
   return [...bySource].map(([source, phrases]) => `${phrases.join(" and ")} (${source})`).join(" and ");
 }
