@@ -46,20 +46,27 @@ export default defineRule({
       if (object.apiVersion.startsWith("kustomize.config.k8s.io/") || object.apiVersion.startsWith("config.kubernetes.io/") || object.apiVersion === "builtin") continue;
       if (object.kind === "Kustomization") continue;
       if (Object.keys(object.body).some(isDirective)) continue; // a delete/replace patch document, not a resource
-      visit(object, object.body, object.basePath, "", report);
+      visit(object, object.body, [...object.basePath], report);
     }
   },
 });
 
-function visit(object: K8sObject, value: unknown, path: NodePath, field: string, report: (r: { object: K8sObject; path: NodePath; message: string }) => void): void {
+/** Walks every field; `path` is one stack, pushed and popped, copied only for a report (objects include huge CRDs). */
+function visit(object: K8sObject, value: unknown, path: Array<string | number>, report: (r: { object: K8sObject; path: NodePath; message: string }) => void): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => visit(object, item, [...path, i], `${field}[${i}]`, report));
+    value.forEach((item, i) => {
+      path.push(i);
+      visit(object, item, path, report);
+      path.pop();
+    });
     return;
   }
   if (!isObject(value)) return;
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
+    const child = value[key];
     if (isDirective(key)) {
       // Never at the top level: a document with a top-level directive is a patch and is not visited.
+      const field = fieldName(path.slice(object.basePath.length));
       const shown = typeof child === "string" || typeof child === "number" || typeof child === "boolean" ? `${key}: ${String(child)}` : key;
       const fix =
         key === "$patch" && /(^|\.)(strategy|updateStrategy)$/.test(field)
@@ -69,6 +76,13 @@ function visit(object: K8sObject, value: unknown, path: NodePath, field: string,
       continue;
     }
     if (isPatchOrValuesKey(key)) continue;
-    visit(object, child, [...path, key], field ? `${field}.${key}` : key, report);
+    path.push(key);
+    visit(object, child, path, report);
+    path.pop();
   }
+}
+
+/** `spec.containers[0].env`, from a path relative to the object. */
+function fieldName(path: NodePath): string {
+  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${part}` : part), "");
 }

@@ -38,7 +38,7 @@ export function podWaitBudget(object: K8sObject, shell: ShellParseBudget): { bud
   const app: Entry[] = [];
   for (const view of containersOf(pod)) {
     const script = containerScript(view);
-    if (!script || !mayWait(script.script, script.env)) continue;
+    if (!script || !mayWait(script.script)) continue;
     const parsed = shell.parse(object.source.file, script.script);
     if (isSkipped(parsed)) skipped.push({ path: script.path, skip: parsed });
     if (!parsed.ok) continue; // skipped, or not shell the parser understands: no finding from a guess
