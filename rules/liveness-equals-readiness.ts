@@ -8,7 +8,7 @@ import { ShellParseBudget } from "../src/model/shell/parse-budget.js";
 export default defineRule({
   meta: {
     id: "liveness-equals-readiness",
-    description: "A container whose liveness probe runs the same check as its readiness probe and gives up no later than readiness.",
+    description: "A container whose liveness probe runs the same check as its readiness probe: a warning when liveness gives up no later than readiness, advice otherwise.",
     rationale:
       "Readiness decides whether a Pod receives traffic; liveness decides whether the kubelet restarts it. The " +
       "same check for both is fine in itself: Kubernetes' guide (\"Configure Liveness, Readiness and Startup " +
@@ -20,8 +20,10 @@ export default defineRule({
       "rotation. In the incident (#530) the informer-sync check drove both probes; the Pod was killed every ~33 s " +
       "while it waited for a kubeconfig that could only arrive through its own Service, which had no ready " +
       "endpoints: a deadlock.\n\n" +
-      "A probe's budget is `failureThreshold` × `periodSeconds` (defaults 3 and 10 s); the rule fires when the " +
-      "liveness budget is ≤ the readiness budget. `timeoutSeconds` is not counted: it bounds one attempt, and the " +
+      "A probe's budget is `failureThreshold` × `periodSeconds` (defaults 3 and 10 s). When the liveness budget " +
+      "is ≤ the readiness budget the finding is a warning; when liveness outlasts readiness (the docs' advice) it is " +
+      "info: the Pod leaves the Service first, but if the shared check depends on another service a long outage " +
+      "still restarts every replica, and only the check itself can say whether it does. `timeoutSeconds` is not counted: it bounds one attempt, and the " +
       "kubelet still starts one attempt per period unless the timeout is longer. Handlers are compared as the " +
       "kubelet runs them (httpGet scheme, host, port — named ports resolved — path and headers; exec command; " +
       "grpc port and service). Not reported: process-level checks that cannot fail because a dependency is down " +
@@ -63,29 +65,36 @@ export default defineRule({
         const liveness = probeHandlerOf(livenessProbe, container.container);
         const readiness = probeHandlerOf(readinessProbe, container.container);
         if (!liveness || !readiness || liveness.key !== readiness.key) continue;
-        // Kubernetes' "Configure Liveness, Readiness and Startup Probes": the same endpoint is fine when liveness has
-        // the longer failure budget, so the Pod leaves the Service before it is restarted.
         const livenessBudget = probeFailureBudgetOf(livenessProbe);
         const readinessBudget = probeFailureBudgetOf(readinessProbe);
-        if (!livenessBudget || !readinessBudget || livenessBudget.seconds > readinessBudget.seconds) continue;
+        if (!livenessBudget || !readinessBudget) continue;
         if (isProcessLevelCheck(liveness, (script) => shell.parse(object.source.file, script))) continue;
+        const subject = `${describe(object)} container "${container.name}": livenessProbe and readinessProbe run the same check (${liveness.shown})`;
+        // Kubernetes' "Configure Liveness, Readiness and Startup Probes" recommends the same endpoint with the longer
+        // liveness budget: the Pod leaves the Service first. That only delays the restart when the check depends on
+        // another service, which the rule cannot see: advice, not a warning.
+        const outlasts = livenessBudget.seconds > readinessBudget.seconds;
         report({
           object,
           path: [...container.path, "livenessProbe"],
-          message:
-            `${describe(object)} container "${container.name}": livenessProbe and readinessProbe run the same check (${liveness.shown}) ` +
-            `and liveness gives up first or together (${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s); ` +
-            fixFor(liveness, livenessBudget, readinessBudget),
+          ...(outlasts ? { severity: "info" as const } : {}),
+          message: outlasts
+            ? `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but if the check fails while a dependency is down it still restarts every replica; ${lighterCheck(liveness)}`
+            : `${subject} and liveness gives up first or together (${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s); ` +
+              fixFor(liveness, livenessBudget, readinessBudget),
         });
       }
     }
   },
 });
 
-/** What to change, for this kind of check: the smallest liveness failureThreshold that outlasts readiness, or a lighter check. */
+/** What to change, for this kind of check: a liveness check of its own, or the smallest liveness failureThreshold that outlasts readiness. */
 function fixFor(handler: ProbeHandler, liveness: ProbeFailureBudget, readiness: ProbeFailureBudget): string {
   const threshold = Math.floor(readiness.seconds / liveness.periodSeconds) + 1;
-  if (handler.type === "httpGet") return `give liveness its own path or failureThreshold ≥ ${threshold}`;
-  const lighter = handler.type === "grpc" ? "its own service" : "a lighter command";
-  return `give liveness failureThreshold ≥ ${threshold} or ${lighter}`;
+  return `${lighterCheck(handler)}, or set its failureThreshold ≥ ${threshold} if the check is process-level`;
+}
+
+function lighterCheck(handler: ProbeHandler): string {
+  const own = handler.type === "httpGet" ? "its own path" : handler.type === "grpc" ? "its own service" : "a lighter command";
+  return `give liveness a process-level check (${own})`;
 }

@@ -19,30 +19,48 @@ describe("liveness-equals-readiness compares failure budgets", () => {
       .join("");
   const http = "httpGet: {path: /healthz, port: 8080}";
 
-  it("fires exactly when failureThreshold × periodSeconds of liveness is ≤ that of readiness", async () => {
+  it("reports every identical check: a warning when liveness gives up no later than readiness, info when it outlasts it", async () => {
     const values = [1, 2, 3, 5];
     const pairs: Array<[string, Timing, Timing]> = [];
     for (const lf of values) for (const lp of values) for (const rf of values) for (const rp of values)
       pairs.push([`c-${lf}-${lp}-${rf}-${rp}`, { failureThreshold: lf, periodSeconds: lp }, { failureThreshold: rf, periodSeconds: rp }]);
-    const fired = new Set((await findingsOf(deployment(http, pairs), "liveness-equals-readiness")).map((f) => /container "([^"]+)"/.exec(f.message)![1]));
-    const expected = pairs.filter(([, l, r]) => l.failureThreshold * l.periodSeconds <= r.failureThreshold * r.periodSeconds).map(([name]) => name);
-    expect([...fired].sort()).toEqual(expected.sort());
+    const findings = await findingsOf(deployment(http, pairs), "liveness-equals-readiness");
+    const containerOf = (f: JsonFinding): string => /container "([^"]+)"/.exec(f.message)![1]!;
+    expect(findings.map(containerOf).sort()).toEqual(pairs.map(([name]) => name).sort());
+    // A longer liveness budget (Kubernetes' advice) takes the Pod out of the Service before the restart, and says so.
+    for (const finding of findings) {
+      const [, lf, lp, rf, rp] = containerOf(finding).split("-").map(Number);
+      const outlasts = lf! * lp! > rf! * rp!;
+      expect(finding.severity, containerOf(finding)).toBe(outlasts ? "info" : "warning");
+      expect(finding.message).toContain(outlasts ? `liveness outlasts readiness (${lf! * lp!} s > ${rf! * rp!} s)` : `= ${lf! * lp!} s ≤ ${rf! * rp!} s)`);
+    }
   });
 
-  it("shows the arithmetic, and the failureThreshold it suggests is the smallest that silences it", async () => {
+  it("keeps the incident a warning whatever the readiness budget, as long as liveness does not outlast it", async () => {
+    const liveness = { failureThreshold: 3, periodSeconds: 10 };
+    for (const readiness of [{ failureThreshold: 3, periodSeconds: 10 }, { failureThreshold: 6, periodSeconds: 10 }, { failureThreshold: 3, periodSeconds: 20 }]) {
+      const [finding] = await findingsOf(deployment(http, [["api", liveness, readiness]]), "liveness-equals-readiness");
+      expect(finding!.severity).toBe("warning");
+    }
+  });
+
+  it("shows the arithmetic, and the failureThreshold it suggests is the smallest that makes liveness outlast readiness", async () => {
     const readiness = { failureThreshold: 3, periodSeconds: 10 };
     const [finding] = await findingsOf(deployment(http, [["api", { failureThreshold: 2, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness");
     expect(finding!.message).toContain("(httpGet :8080/healthz)");
     expect(finding!.message).toContain("(2 × 5 s = 10 s ≤ 30 s)");
     const suggested = Number(/failureThreshold ≥ (\d+)/.exec(finding!.message)![1]);
-    expect(await findingsOf(deployment(http, [["api", { failureThreshold: suggested, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness")).toEqual([]);
-    expect(await findingsOf(deployment(http, [["api", { failureThreshold: suggested - 1, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness")).toHaveLength(1);
+    const severityWith = async (failureThreshold: number): Promise<string[]> =>
+      (await findingsOf(deployment(http, [["api", { failureThreshold, periodSeconds: 5 }, readiness]]), "liveness-equals-readiness")).map((f) => f.severity);
+    expect(await severityWith(suggested)).toEqual(["info"]);
+    expect(await severityWith(suggested - 1)).toEqual(["warning"]);
   });
 
   it("suggests a fix that suits the kind of check", async () => {
     const same = { failureThreshold: 3, periodSeconds: 10 };
     const fixOf = async (handler: string): Promise<string> =>
       (await findingsOf(deployment(handler, [["api", same, same]]), "liveness-equals-readiness"))[0]!.message.split("; ").at(-1)!;
+    // the fix is a check of the liveness probe's own, for either severity
     expect(await fixOf(http)).toMatch(/own path/);
     expect(await fixOf('exec: {command: ["pg_isready", "-h", "db"]}')).toMatch(/lighter command/);
     expect(await fixOf("grpc: {port: 9090}")).toMatch(/own service/);
