@@ -51,7 +51,8 @@ export default defineRule({
           object,
           path: at("helm.sh/hook"),
           message:
-            `${describe(object)}: helm.sh/hook "${hook}" has ${entries.map((e) => e.what).join(", ")}, so Helm silently skips the whole object; ` +
+            // `helm.sh/hook "pre-instal" is not a hook event` when the bad entry is the whole value; otherwise name the entries.
+            `${describe(object)}: helm.sh/hook "${hook}" ${unknown.length === 1 && unknown[0] === hook.trim() ? "is not a hook event" : `has ${entries.map((e) => e.what).join(", ")}`}, so Helm silently skips the whole object; ` +
             (fixes.every((f) => f !== undefined) ? fixes.join("; ") : `use only ${EVENTS.slice(0, 9).join(", ")}`),
         });
       }

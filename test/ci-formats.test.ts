@@ -99,6 +99,10 @@ describe("sarif URIs", () => {
     expect(uris(await lintSarif(["-", "--stdin-filename", "apps/piped.yaml"], { cwd, stdin: DUPLICATE }))).toEqual(["clusters/prod/apps/piped.yaml"]);
   });
 
+  it("leave stdin without --stdin-filename as <stdin>, not a path in the working directory", async () => {
+    expect(uris(await lintSarif(["-"], { cwd, stdin: DUPLICATE }))).toEqual(["%3Cstdin%3E"]);
+  });
+
   it("are relative to --repo-root when it is given", async () => {
     expect(uris(await lintSarif(["apps/dup.yaml", "--repo-root", ".."], { cwd }))).toEqual(["prod/apps/dup.yaml"]);
   });

@@ -163,6 +163,14 @@ describe("unknown rule ids", () => {
     expect(report.findings[0]!.message).toMatch(/unknown rule "invalid-inpt".*did you mean "invalid-input"\?/);
     expect((await runCli(["typo.yaml", "--rule", "invalid-input=error"], { cwd: dir })).code).toBe(1);
   });
+
+  it("in a comment that gives its reason without ` -- ` are one finding for the reason, not one per word", async () => {
+    const text = `${clean}  # gitops-lint-ignore invalid-input because the chart needs it\n  namespace: apps\n`;
+    expect(text).toContain("because");
+    const report = await lintJson(["-"], { stdin: text });
+    expect(report.findings.map((f) => [f.line, f.column])).toEqual([positionOf(text, "because")]);
+    expect(report.findings[0]!.message).toContain('"because the chart needs it" is not a rule id; write a reason after " -- "');
+  });
 });
 
 describe("--quiet and --max-warnings", () => {
@@ -179,7 +187,7 @@ describe("--quiet and --max-warnings", () => {
     expect(quiet.stdout).toMatch(/✖ 1 error \(2 warnings hidden by --quiet\) — 1 object in 1 file/);
     const json = await lintJson(["mixed.yaml", "--quiet"], { cwd: dir });
     expect(json.findings.map((f) => f.severity)).toEqual(["error"]);
-    expect(json.summary).toMatchObject({ errors: 1, warnings: 0, infos: 0 });
+    expect(json.summary).toMatchObject({ errors: 1, warnings: 0, infos: 0, hidden: { warnings: 2, infos: 0 } });
   });
 
   it("keeps the exit code: errors fail, and --max-warnings counts hidden warnings too", async () => {

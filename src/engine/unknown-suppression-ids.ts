@@ -1,12 +1,13 @@
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath } from "../load/types.js";
+import { closestName } from "../model/closest-name.js";
 import { getPath, isObject, stringMap } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
-import type { K8sObject } from "../model/objects.js";
+import { describe, type K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
 import { documentsOf } from "./documents.js";
 import type { FindingAnchor, Report } from "./rule.js";
-import { IGNORE_ANNOTATION, ignoreCommentIn, listedIds } from "./suppression.js";
+import { IGNORE_ANNOTATION, ignoreCommentIn, listedIds, type IgnoreComment } from "./suppression.js";
 import { didYouMean } from "./unknown-rule.js";
 
 const REMEDIATION = "Correct the rule id in the suppression (`gitops-lint rules` lists them), or remove it.";
@@ -21,10 +22,17 @@ export function unknownSuppressionIds(set: ManifestSet, known: readonly string[]
   for (const document of documentsOf(set)) {
     if (!document.text.includes("gitops-lint-ignore")) continue;
     document.text.split("\n").forEach((text, i) => {
-      for (const { id, column } of ignoreCommentIn(text)?.ids ?? []) {
+      const ids = ignoreCommentIn(text)?.ids ?? [];
+      const at = (column: number) => ({ file: document.file, line: document.startLine + i, column, document, remediation: REMEDIATION });
+      const reason = reasonWithoutSeparator(ids, isKnown, known);
+      if (reason) {
+        const message = `gitops-lint-ignore comment: "${reason.map((w) => w.id).join(" ")}" is not a rule id; write a reason after " -- "`;
+        reports.push({ ...at(reason[0]!.column), message });
+        return;
+      }
+      for (const { id, column } of ids) {
         if (isKnown.has(id)) continue;
-        const message = `gitops-lint-ignore comment names unknown rule "${id}", so it suppresses nothing; ${didYouMean(id, known)}`;
-        reports.push({ file: document.file, line: document.startLine + i, column, document, message, remediation: REMEDIATION });
+        reports.push({ ...at(column), message: `gitops-lint-ignore comment names unknown rule "${id}", which suppresses nothing; ${didYouMean(id, known)}` });
       }
     });
   }
@@ -34,12 +42,25 @@ export function unknownSuppressionIds(set: ManifestSet, known: readonly string[]
       const path = [...metadataPath, "annotations", IGNORE_ANNOTATION];
       for (const id of listedIds(annotationAt(object, metadataPath))) {
         if (isKnown.has(id)) continue;
-        const message = `annotation ${IGNORE_ANNOTATION} names unknown rule "${id}", so it suppresses nothing; ${didYouMean(id, known)}`;
+        const message = `${describe(object)}: annotation ${IGNORE_ANNOTATION} names unknown rule "${id}", which suppresses nothing; ${didYouMean(id, known)}`;
         reports.push({ ...annotationAnchor(object, path, id, positions), message, remediation: REMEDIATION });
       }
     }
   }
   return reports;
+}
+
+/**
+ * `# gitops-lint-ignore some-rule because we accept it`: known ids followed only by words that resemble no
+ * rule id (several, or one without a dash) are a reason written without its ` -- ` separator, reported once
+ * rather than word by word.
+ */
+function reasonWithoutSeparator(ids: IgnoreComment["ids"], isKnown: Set<string>, known: readonly string[]): IgnoreComment["ids"] | undefined {
+  const firstUnknown = ids.findIndex((i) => !isKnown.has(i.id));
+  if (firstUnknown < 1) return undefined;
+  const rest = ids.slice(firstUnknown);
+  const prose = rest.length > 1 || !rest[0]!.id.includes("-"); // every rule id has a dash: one dashed word is a typo
+  return prose && rest.every((i) => closestName(i.id, known) === undefined) ? rest : undefined;
 }
 
 /** The object's own metadata and its pod template's, where suppression annotations are read (see suppression.ts). */

@@ -28,7 +28,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     return {
       problems: [
         problemAt(doc, "unrendered-template", directive.offset,
-          `unrendered template directive \`${directive.text}\`: kustomize fails on it with "yaml: invalid map key"; lint the \`helm template\` output instead`),
+          `unrendered template directive \`${directive.text}\`: this is a Helm template, not a manifest (kustomize fails on it with "yaml: invalid map key"); lint the \`helm template\` output instead`),
       ],
     };
   }

@@ -18,6 +18,7 @@ export function formatJson(result: LintResult): string {
     suppressed: f.suppressed,
     ...(f.suppressionReason !== undefined ? { suppressionReason: f.suppressionReason } : {}),
   }));
-  const { errors, warnings, infos, suppressed, files, objects, kustomizePatches } = result.summary;
-  return JSON.stringify({ version: 1, findings, summary: { errors, warnings, infos, suppressed, files, objects, kustomizePatches } }, null, 2) + "\n";
+  const { errors, warnings, infos, suppressed, files, objects, kustomizePatches, hidden } = result.summary;
+  const summary = { errors, warnings, infos, suppressed, files, objects, kustomizePatches, ...(hidden ? { hidden } : {}) };
+  return JSON.stringify({ version: 1, findings, summary }, null, 2) + "\n";
 }

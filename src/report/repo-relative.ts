@@ -9,6 +9,7 @@ export interface RepoPaths {
 
 /** A finding's file relative to the repository root, forward slashes; undefined for a file outside the root. */
 export function repoRelativePath(file: string, paths: RepoPaths): string | undefined {
+  if (file.startsWith("<")) return file; // `<stdin>` without --stdin-filename names no file
   const relative = path.relative(paths.root, path.resolve(paths.cwd, file));
   if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
   return relative.split(path.sep).join("/");

@@ -57,7 +57,7 @@ export interface JsonFinding {
 export interface JsonReport {
   version: number;
   findings: JsonFinding[];
-  summary: { errors: number; warnings: number; infos: number; suppressed: number; files: number; objects: number; kustomizePatches: number };
+  summary: { errors: number; warnings: number; infos: number; suppressed: number; files: number; objects: number; kustomizePatches: number; hidden?: { warnings: number; infos: number } };
 }
 
 export async function lintJson(args: string[], options: { cwd?: string; stdin?: string } = {}): Promise<JsonReport & { code: number; stderr: string }> {
