@@ -1,7 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { unknownSuppressionIds } from "../src/engine/unknown-suppression-ids.js";
-import type { SourceDocument } from "../src/load/types.js";
-import { describe, type K8sObject } from "../src/model/objects.js";
+import { describe } from "../src/model/objects.js";
 
 export default defineRule({
   meta: {
@@ -27,16 +26,8 @@ export default defineRule({
   check({ set, ruleIds, report }) {
     const problems = set.problems.filter((p) => p.kind === "invalid-input");
     // A document that still parsed (duplicate keys: the last one wins) holds an object the message can name.
-    const objectsOf = new Map<SourceDocument, K8sObject[]>();
-    if (problems.length > 0) {
-      for (const object of set.objects) {
-        const list = objectsOf.get(object.source);
-        if (list) list.push(object);
-        else objectsOf.set(object.source, [object]);
-      }
-    }
     for (const problem of problems) {
-      const objects = problem.document ? (objectsOf.get(problem.document) ?? []) : [];
+      const objects = problem.document ? set.objectsIn(problem.document) : [];
       const subject = objects.length === 1 ? `${describe(objects[0]!)}: ` : "";
       report({ file: problem.file, line: problem.line, column: problem.column, message: `${subject}${problem.message}`, ...(problem.document ? { document: problem.document } : {}) });
     }

@@ -1,4 +1,4 @@
-import type { LoadedFile, LoadProblem } from "../load/types.js";
+import type { LoadedFile, LoadProblem, SourceDocument } from "../load/types.js";
 import { objectsOf, type K8sObject } from "./objects.js";
 
 /** Everything linted in one run: cross-object rules see all of it together. */
@@ -11,6 +11,7 @@ export class ManifestSet {
   private readonly byKindIndex = new Map<string, K8sObject[]>();
   /** By kind and name: references are looked up by name once per reference, and sets hold thousands of objects. */
   private readonly byNameIndex = new Map<string, K8sObject[]>();
+  private readonly byDocumentIndex = new Map<SourceDocument, K8sObject[]>();
 
   add(loaded: LoadedFile): void {
     this.files.push(loaded.file);
@@ -20,6 +21,7 @@ export class ManifestSet {
         this.objects.push(object);
         push(this.byKindIndex, object.kind, object);
         push(this.byNameIndex, `${object.kind}/${object.name}`, object);
+        push(this.byDocumentIndex, object.source, object);
       }
     }
   }
@@ -36,6 +38,11 @@ export class ManifestSet {
 
   ofKind(...kinds: string[]): K8sObject[] {
     return kinds.flatMap((kind) => this.byKindIndex.get(kind) ?? []);
+  }
+
+  /** The objects read from one document (a `kind: List` holds several). */
+  objectsIn(document: SourceDocument): K8sObject[] {
+    return this.byDocumentIndex.get(document) ?? [];
   }
 
   /** Objects of this kind and name that an object in `namespace` could mean: an absent namespace on either side matches any. */
