@@ -94,9 +94,9 @@ type History =
 
 function messageFor(object: K8sObject, s: UpdateStrategyView, history: History): string {
   const helm = helmProvenanceOf(object) !== undefined;
-  // helm-controller ignores the switch, so its absence is no part of the problem there.
-  const without = helm ? "" : ` without ${FLUX_FORCE_KEY}: enabled`;
-  const current = `${s.nonRollingType}${helm ? " strategy" : without}`;
+  // helm-controller ignores the switch: its absence is no part of the problem there, and adding it would not help.
+  const without = helm ? " (Helm-delivered: Flux's force annotation does not apply)" : ` without ${FLUX_FORCE_KEY}: enabled`;
+  const current = `${s.nonRollingType}${without}`;
   const fails = `every apply fails: "spec.${s.field}.rollingUpdate: ${s.nonRollingType === "Recreate" ? "Forbidden" : "Invalid value"}"`;
   const fix =
     s.nonRollingType === "Recreate"

@@ -58,6 +58,7 @@ describe("helm template output", () => {
     const flips = report.findings.filter((f) => f.ruleId === "strategy-flip-without-force");
     expect(flips.map((f) => [f.severity, f.object?.name])).toEqual([["error", "rel-api"]]);
     expect(flips[0]!.message).not.toContain("kustomize.toolkit.fluxcd.io/force");
+    expect(flips[0]!.message).toContain("Helm-delivered: Flux's force annotation does not apply");
     expect(flips[0]!.remediation).toContain("Helm-delivered (rendered by helm template from app/templates/deployment.yaml)");
     expect(flips[0]!.remediation).toContain("helm-controller ignores it");
     // `rollingUpdate:` with nothing under it renders as null: no block, not invalid.
