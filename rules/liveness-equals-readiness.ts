@@ -69,7 +69,7 @@ export default defineRule({
         const readinessBudget = probeFailureBudgetOf(readinessProbe);
         if (!livenessBudget || !readinessBudget) continue;
         if (isProcessLevelCheck(liveness, (script) => shell.parse(object.source.file, script))) continue;
-        const subject = `${describe(object)} container "${container.name}": livenessProbe and readinessProbe run the same check (${liveness.shown})`;
+        const subject = `${describe(object)} container "${container.name}": liveness and readiness probes run the same check (${liveness.shown})`;
         // Kubernetes' "Configure Liveness, Readiness and Startup Probes" recommends the same endpoint with the longer
         // liveness budget: the Pod leaves the Service first. That only delays the restart when the check depends on
         // another service, which the rule cannot see: advice, not a warning.
@@ -79,8 +79,8 @@ export default defineRule({
           path: [...container.path, "livenessProbe"],
           ...(outlasts ? { severity: "info" as const } : {}),
           message: outlasts
-            ? `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but if the check fails while a dependency is down it still restarts every replica; ${lighterCheck(liveness)}`
-            : `${subject} and liveness gives up first or together (${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s); ` +
+            ? `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but a check that fails while a dependency is down still restarts every replica; ${lighterCheck(liveness)}`
+            : `${subject} and liveness gives up no later (${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s); ` +
               fixFor(liveness, livenessBudget, readinessBudget),
         });
       }
@@ -91,10 +91,10 @@ export default defineRule({
 /** What to change, for this kind of check: a liveness check of its own, or the smallest liveness failureThreshold that outlasts readiness. */
 function fixFor(handler: ProbeHandler, liveness: ProbeFailureBudget, readiness: ProbeFailureBudget): string {
   const threshold = Math.floor(readiness.seconds / liveness.periodSeconds) + 1;
-  return `${lighterCheck(handler)}, or set its failureThreshold ≥ ${threshold} if the check is process-level`;
+  return `${lighterCheck(handler)}, or failureThreshold ≥ ${threshold} if the check is process-level`;
 }
 
 function lighterCheck(handler: ProbeHandler): string {
   const own = handler.type === "httpGet" ? "its own path" : handler.type === "grpc" ? "its own service" : "a lighter command";
-  return `give liveness a process-level check (${own})`;
+  return `give liveness ${own}`;
 }

@@ -71,7 +71,7 @@ export default defineRule({
           target: { kind: late.kind, name: late.name },
           message:
             `${describe(workload)} ${containersText(late.refs)}: ${late.kind} "${late.name}" with optional: true (${affectedVariables(late.refs)}) ` +
-            `${where}, and no Reloader annotation covers it: the variables stay empty if the Pod starts first; drop optional: true, or add ${reload}: "${late.name}" and run Reloader with reloadOnCreate`,
+            `${where} and no Reloader annotation covers it, so it stays unset if the Pod starts first; drop optional: true (or add ${reload}, with reloadOnCreate)`,
           remediation:
             (notes.length ? `No Reloader annotation covers it: ${notes.join("; ")}. ` : "") +
             `Remove \`optional: true\` from the reference to ${late.kind} "${late.name}": the kubelet then holds the container in ` +
