@@ -173,5 +173,7 @@ describe("probeHandlerOf (message form)", () => {
     expect(shown.endsWith("…")).toBe(true);
     expect(shown.length).toBe("exec ".length + 60);
     expect(probeHandlerOf({ exec: { command: ["pg_isready", "-h", "db"] } }, container)!.shown).toBe("exec pg_isready -h db");
+    // a word holding single quotes is double-quoted, so the shown command reads back as one word
+    expect(probeHandlerOf({ exec: { command: ["sh", "-c", "psql -c 'select 1'"] } }, container)!.shown).toBe(`exec sh -c "psql -c 'select 1'"`);
   });
 });

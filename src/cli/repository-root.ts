@@ -1,13 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import path from "node:path";
+import type { RepoPaths } from "../report/repo-relative.js";
 
 /**
- * The root SARIF URIs are relative to: `--repo-root`, else the Git work tree of the working directory
+ * The root SARIF, GitHub and GitLab paths are relative to: `--repo-root`, else the Git work tree of the working directory
  * (`git rev-parse --show-toplevel`, without a shell), else the working directory. Real paths, so that
  * a working directory reached through a symbolic link still lies inside the root git reports.
  */
-export function repositoryRoot(cwd: string, repoRootFlag: string | undefined): { cwd: string; root: string } {
+export function repositoryRoot(cwd: string, repoRootFlag: string | undefined): RepoPaths {
   const realCwd = realpathSync(cwd);
   if (repoRootFlag !== undefined) return { cwd: realCwd, root: realpathSync(path.resolve(cwd, repoRootFlag)) };
   return { cwd: realCwd, root: gitTopLevel(realCwd) ?? realCwd };

@@ -4,7 +4,6 @@ import { mapToOrigin } from "../render/origin-map.js";
 import { refOf } from "../model/objects.js";
 import { mapFindingsToTemplates, type SourceMapOptions } from "../sourcemap/map-findings.js";
 import type { ResolvedConfig } from "./config.js";
-import { documentsOf } from "./documents.js";
 import { compareFindings, summarize, type Finding, type LintResult } from "./finding.js";
 import type { AnyRule, Report } from "./rule.js";
 import { suppressionOf } from "./suppression.js";
@@ -52,7 +51,7 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig,
     }
   }
 
-  if (options.templates) mapFindingsToTemplates(findings, documentsOf(set), options.templates);
+  if (options.templates) mapFindingsToTemplates(findings, set.documents(), options.templates);
   findings.sort(compareFindings);
   return { findings, failures, summary: summarize(findings, { files: set.files.length, objects: set.objects.length, kustomizePatches: set.kustomizePatches.length }) };
 }

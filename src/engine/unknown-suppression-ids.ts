@@ -5,7 +5,6 @@ import { getPath, isObject, stringMap } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { describe, type K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
-import { documentsOf } from "./documents.js";
 import type { FindingAnchor, Report } from "./rule.js";
 import { IGNORE_ANNOTATION, ignoreCommentIn, listedIds, type IgnoreComment } from "./suppression.js";
 import { didYouMean } from "./unknown-rule.js";
@@ -19,7 +18,7 @@ const REMEDIATION = "Correct the rule id in the suppression (`gitops-lint rules`
 export function unknownSuppressionIds(set: ManifestSet, known: readonly string[]): Report[] {
   const isKnown = new Set(known);
   const reports: Report[] = [];
-  for (const document of documentsOf(set)) {
+  for (const document of set.documents()) {
     if (!document.text.includes("gitops-lint-ignore")) continue;
     document.text.split("\n").forEach((text, i) => {
       const ids = ignoreCommentIn(text)?.ids ?? [];

@@ -40,6 +40,13 @@ export class ManifestSet {
     return kinds.flatMap((kind) => this.byKindIndex.get(kind) ?? []);
   }
 
+  /** Every document read: those holding objects, and those a loading problem is in. */
+  documents(): Set<SourceDocument> {
+    const documents = new Set(this.byDocumentIndex.keys());
+    for (const problem of this.problems) if (problem.document) documents.add(problem.document);
+    return documents;
+  }
+
   /** The objects read from one document (a `kind: List` holds several). */
   objectsIn(document: SourceDocument): K8sObject[] {
     return this.byDocumentIndex.get(document) ?? [];

@@ -86,7 +86,8 @@ const SHOWN_COMMAND_LENGTH = 60;
 
 /** A command as one readable line: words with spaces quoted, line breaks folded, cut at ~60 characters. */
 function shownCommand(command: string[]): string {
-  const line = command.map((word) => (word === "" || /\s/.test(word) ? `'${word}'` : word)).join(" ").replace(/\s+/g, " ");
+  const quote = (word: string): string => (word.includes("'") ? JSON.stringify(word) : `'${word}'`);
+  const line = command.map((word) => (word === "" || /\s/.test(word) ? quote(word) : word)).join(" ").replace(/\s+/g, " ");
   return line.length <= SHOWN_COMMAND_LENGTH ? line : `${line.slice(0, SHOWN_COMMAND_LENGTH - 1)}…`;
 }
 

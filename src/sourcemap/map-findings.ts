@@ -25,8 +25,8 @@ export interface SourceMapOptions {
  * template cannot be found stay where they are. `documents` are all documents read (to tell apart
  * several documents rendered from one template).
  */
-export function mapFindingsToTemplates(findings: Finding[], documents: Iterable<SourceDocument>, options: SourceMapOptions): void {
-  const ordinals = documentOrdinals(documents);
+export function mapFindingsToTemplates(findings: Finding[], documents: Set<SourceDocument>, options: SourceMapOptions): void {
+  let ordinals: Map<SourceDocument, { index: number; count: number }> | undefined; // only once a finding maps
   const templates = new Map<string, TemplateDocument[] | undefined>();
   const lineCache = new Map<string, string[]>();
   for (const finding of findings) {
@@ -40,6 +40,7 @@ export function mapFindingsToTemplates(findings: Finding[], documents: Iterable<
     if (!outline || outline.length === 0) continue;
 
     const rendered = renderedPathAt(document, finding.line, finding.column);
+    ordinals ??= documentOrdinals(documents);
     const ordinal = ordinals.get(document) ?? { index: 0, count: 1 };
     const candidates =
       outline.length === 1 ? outline : ordinal.count === outline.length ? [outline[ordinal.index]!] : outline;
@@ -103,14 +104,14 @@ function readOutline(file: string, lineCache: Map<string, string[]>): TemplateDo
 }
 
 /** Each document's place among the documents rendered from the same template in the same input. */
-function documentOrdinals(documents: Iterable<SourceDocument>): Map<SourceDocument, { index: number; count: number }> {
+function documentOrdinals(documents: Set<SourceDocument>): Map<SourceDocument, { index: number; count: number }> {
   const groups = new Map<string, SourceDocument[]>();
   for (const document of documents) {
     if (!document.helmSource) continue;
     const key = `${document.file}\0${document.helmSource}`;
-    const group = groups.get(key) ?? [];
-    if (!group.includes(document)) group.push(document);
-    groups.set(key, group);
+    const group = groups.get(key);
+    if (group) group.push(document);
+    else groups.set(key, [document]);
   }
   const out = new Map<SourceDocument, { index: number; count: number }>();
   for (const group of groups.values()) {
