@@ -3,10 +3,9 @@ import path from "node:path";
 import type { Finding } from "../engine/finding.js";
 import { loadFile } from "../load/load-file.js";
 import { PositionResolver } from "../load/positions.js";
-import { readYamlFile } from "../load/read-yaml-file.js";
 import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/types.js";
-import { isObject } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
+import { chartNameOf } from "../sourcemap/chart-files.js";
 import { describe, type K8sObject } from "../model/objects.js";
 import type { RenderContext } from "./context.js";
 import { expandDirectory, isInside, type RenderUnit } from "./discover.js";
@@ -168,7 +167,7 @@ class RenderRun {
     const chartDir = path.resolve(root, chart.chartPath);
     if (!isInside(chartDir, root) || !existsSync(path.join(chartDir, "Chart.yaml"))) return undefined; // a chart of another repository
     // `helm template … | gitops-lint - hr.yaml`: the user rendered this chart already; do not lint it twice.
-    const chartName = chartNameOf(path.join(chartDir, "Chart.yaml"));
+    const chartName = chartNameOf(chartDir);
     if (chartName !== undefined && this.set.objects.some((o) => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined)) return undefined;
     this.chartsRenderedByRelease.add(chartDir);
     const ref = { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
@@ -239,11 +238,6 @@ function problemAt(object: K8sObject, keyPath: NodePath, message: string): LoadP
     message,
     ...(finding.rendered ? {} : { document: object.source }),
   };
-}
-
-function chartNameOf(chartYaml: string): string | undefined {
-  const value = readYamlFile(chartYaml);
-  return isObject(value) && typeof value.name === "string" ? value.name : undefined;
 }
 
 function isDirectory(p: string): boolean {

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import jsYaml from "js-yaml";
+import { readYamlFile } from "../load/read-yaml-file.js";
 import { isObject } from "../model/json.js";
 
 /**
@@ -44,12 +44,8 @@ function subchartDir(parent: string, name: string): string | undefined {
 }
 
 function chartYaml(dir: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = jsYaml.load(readFileSync(path.join(dir, "Chart.yaml"), "utf8"));
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = readYamlFile(path.join(dir, "Chart.yaml"));
+  return isObject(value) ? value : undefined;
 }
 
 export function chartNameOf(dir: string): string | undefined {
