@@ -5,13 +5,15 @@ import { describe, type K8sObject } from "../src/model/objects.js";
 
 /** Strategic-merge-patch directives: meaningful in a patch, unknown fields anywhere else. */
 function isDirective(key: string): boolean {
+  // Called for every key of every object: the first character rules out nearly all of them.
+  if (key.charCodeAt(0) !== 0x24 /* $ */) return false;
   return key === "$patch" || key === "$retainKeys" || key.startsWith("$setElementOrder/") || key.startsWith("$deleteFromPrimitiveList/");
 }
 
 /** Subtrees that hold patches or free-form chart values, not fields of the object itself. */
 function isPatchOrValuesKey(key: string): boolean {
   // `patches`, `patchesStrategicMerge`, `Patches`, `jsonPatches`, `strategicMergePatch`; not `dispatch`.
-  return /^patch/i.test(key) || /Patch(es)?$/.test(key) || key === "postRenderers" || key === "values" || key === "valuesObject";
+  return (key.includes("atch") && (/^patch/i.test(key) || /Patch(es)?$/.test(key))) || key === "postRenderers" || key === "values" || key === "valuesObject";
 }
 
 export default defineRule({
@@ -26,8 +28,8 @@ export default defineRule({
       "(`kubectl apply`'s default, `fieldValidation=Strict`) rejects the object with `unknown field \"spec.strategy.$patch\"`. " +
       "In particular `$patch: replace` on `spec.strategy` never removes a live `rollingUpdate` block. Kustomize " +
       "config (Kustomization, Component), documents that are patches themselves (a top-level `$patch`), anything " +
-      "under a key named like `patches`, `patchStrategicMerge` or `postRenderers`, and chart values (`values`, " +
-      "`valuesObject`) are not checked; files that a kustomization in their directory or above (or one in the " +
+      "under a key named like `patches`, `patchStrategicMerge` or `postRenderers`, chart values (`values`, " +
+      "`valuesObject`) and CRD schemas (which declare fields, so a `$patch` there is a field name) are not checked; files that a kustomization in their directory or above (or one in the " +
       "input) lists as patches are not linted as manifests at all.",
     remediation:
       "Delete the directive. If a patch was meant, put it in a kustomize `patches:` entry (it is consumed at build " +

@@ -52,7 +52,7 @@ export default defineRule({
     precision: "medium",
   },
   check({ set, report }) {
-    const autoReloadAll = reloaderInstances(set).some((i) => i.autoReloadAll);
+    const autoReloadAll = set.derived(reloaderInstances).some((i) => i.autoReloadAll);
     for (const workload of set.objects) {
       for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll })) {
         if (late.coverage) continue;

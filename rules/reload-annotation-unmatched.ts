@@ -39,7 +39,7 @@ export default defineRule({
     precision: "high",
   },
   check({ set, report }) {
-    const autoReloadAll = reloaderInstances(set).some((i) => i.autoReloadAll);
+    const autoReloadAll = set.derived(reloaderInstances).some((i) => i.autoReloadAll);
     for (const workload of set.objects) {
       const pod = podSpecOf(workload);
       if (!pod) continue;

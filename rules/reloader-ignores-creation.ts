@@ -39,7 +39,7 @@ export default defineRule({
     precision: "high",
   },
   check({ set, report }) {
-    const instances = reloaderInstances(set);
+    const instances = set.derived(reloaderInstances);
     // One Reloader that acts on creation is enough: every instance sees the same events.
     if (instances.length === 0 || instances.some((i) => i.reloadOnCreate !== false)) return;
     const relying: LateOptionalEnvRef[] = [];

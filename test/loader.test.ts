@@ -41,6 +41,19 @@ describe("loadFile", () => {
     expect(loaded.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
+  it("keeps a CRD's identity but not its schema, once the whole document has parsed", () => {
+    const crd =
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n" +
+      "spec:\n  group: example.com\n  versions:\n    - name: v1\n      schema:\n        openAPIV3Schema: {type: object}\n";
+    const loaded = loadFile("crd.yaml", bytes(`${crd}---\n${crd.replace("group: example.com", "group: example.com\n  group: example.org")}`));
+    expect(loaded.documents.map((d) => d.value)).toEqual([
+      { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.example.com" } },
+      { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.example.com" } },
+    ]);
+    // The schema was still read: a duplicate key inside it is reported at its line.
+    expect(loaded.problems.map((p) => [p.line, p.message.slice(0, 21)])).toEqual([[18, 'duplicate key "group"']]);
+  });
+
   it("refuses an alias bomb quickly with a finding instead of expanding it", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 9; i++) levels.push(`${"abcdefghi"[i]}: &${"abcdefghi"[i]} [${Array(10).fill(`*${"abcdefghi"[i - 1]}`).join(", ")}]`);

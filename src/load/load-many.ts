@@ -5,6 +5,7 @@ import { fileTooBig, loadFile, prepareFile } from "./load-file.js";
 import type { ParseResult } from "./parse-document.js";
 import { defaultPoolSize, ParsePool } from "./parse-pool.js";
 import type { LoadedFile, LoadProblem, ParsedDocument, SourceDocument } from "./types.js";
+import { looksLikeCrd } from "./crd-schema.js";
 
 export interface LoadManyOptions {
   readStdin: () => Promise<Uint8Array>;
@@ -49,31 +50,34 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
 
   const pool = new ParsePool(limits.maxAliasNodes, workers);
   try {
-    const pending: Array<{ name: string; problems: LoadProblem[]; batches: Array<Promise<{ batch: SourceDocument[]; results: ParseResult[] }>> }> = [];
+    const pending: Array<{ name: string; sources: SourceDocument[]; problems: LoadProblem[]; batches: Batch[]; results: Promise<ParseResult[][]> }> = [];
     for (const input of inputs) {
       const read = await readInput(input, limits, readStdin);
       if ("problem" in read) {
         problems.push(read.problem);
         continue;
       }
-      const prepared = prepareFile(input.name, read.bytes, limits);
-      const batches = batchesOf(prepared.sources).map((batch) => pool.parse(batch).then((results) => ({ batch, results })));
-      pending.push({ name: input.name, problems: prepared.problems, batches });
+      const { sources, problems: fileProblems } = prepareFile(input.name, read.bytes, limits);
+      const batches = batchesOf(sources);
+      const results = Promise.all(batches.map((b) => pool.parse(b.documents, b.crds)));
+      pending.push({ name: input.name, sources, problems: fileProblems, batches, results });
       // Let worker replies in between files, so the workers are fed while the main thread reads.
       await new Promise((resolve) => setImmediate(resolve));
     }
     await pool.helpUntilDrained();
     const files: LoadedFile[] = [];
     for (const file of pending) {
+      // Batches hold CRDs apart from the other documents: results go back in document order.
+      const bySource = new Map<SourceDocument, ParseResult>();
+      (await file.results).forEach((results, b) => results.forEach((result, i) => bySource.set(file.batches[b]!.documents[i]!, result)));
       const documents: ParsedDocument[] = [];
-      const fileProblems: LoadProblem[] = [];
-      for (const { batch, results } of await Promise.all(file.batches)) {
-        results.forEach((result, i) => {
-          fileProblems.push(...result.problems);
-          if ("value" in result) documents.push({ source: batch[i]!, value: result.value });
-        });
+      const documentProblems: LoadProblem[] = [];
+      for (const source of file.sources) {
+        const result = bySource.get(source)!;
+        documentProblems.push(...result.problems);
+        if ("value" in result) documents.push({ source, value: result.value });
       }
-      files.push({ file: file.name, documents, problems: [...fileProblems, ...file.problems] });
+      files.push({ file: file.name, documents, problems: [...documentProblems, ...file.problems] });
     }
     return { files, problems };
   } finally {
@@ -103,20 +107,32 @@ function workersFromEnv(): number | "auto" {
   return Number.isInteger(n) && n >= 0 ? n : "auto";
 }
 
-function batchesOf(sources: SourceDocument[]): SourceDocument[][] {
-  const batches: SourceDocument[][] = [];
+interface Batch {
+  documents: SourceDocument[];
+  /** CRDs only (see crd-schema.ts): the pool gives these to workers first. */
+  crds: boolean;
+}
+
+/** A file's documents in batches of about BATCH_BYTES of text, CRDs batched apart from the rest. */
+function batchesOf(sources: SourceDocument[]): Batch[] {
+  const crds = new Set(sources.filter((s) => looksLikeCrd(s.text)));
+  return [...chunks([...crds], true), ...chunks(sources.filter((s) => !crds.has(s)), false)];
+}
+
+function chunks(sources: SourceDocument[], crds: boolean): Batch[] {
+  const batches: Batch[] = [];
   let current: SourceDocument[] = [];
   let size = 0;
   for (const source of sources) {
     current.push(source);
     size += source.text.length;
     if (size >= BATCH_BYTES) {
-      batches.push(current);
+      batches.push({ documents: current, crds });
       current = [];
       size = 0;
     }
   }
-  if (current.length > 0) batches.push(current);
+  if (current.length > 0) batches.push({ documents: current, crds });
   return batches;
 }
 

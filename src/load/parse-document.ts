@@ -1,4 +1,5 @@
 import jsYaml from "js-yaml";
+import { withoutCrdSchema } from "./crd-schema.js";
 import { yamlLib } from "./lazy-yaml.js";
 import { findTemplateDirective } from "./template-directives.js";
 import { lineColumnAt } from "./text-position.js";
@@ -72,7 +73,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
       ],
     };
   }
-  return value === undefined ? { problems } : { value, problems };
+  return value === undefined ? { problems } : { value: withoutCrdSchema(value), problems };
 }
 
 function parseTolerantly(doc: SourceDocument): ParseResult {
@@ -148,8 +149,24 @@ function mayHaveAliases(text: string): boolean {
   return text.includes("&") && text.includes("*") && ANCHOR.test(text) && ALIAS.test(text);
 }
 
-/** Size of the value with aliases expanded, without expanding them (memoised per shared node); Infinity when a node contains itself. */
+/**
+ * Size of the value with aliases expanded; Infinity when a node contains itself. A plain count of the
+ * tree is cheap and ends at the limit; only a value past it is walked again, memoised per shared node,
+ * to tell an alias bomb from a cycle without expanding either.
+ */
 function expandedSize(root: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && count <= limit) {
+    const node = stack.pop();
+    count++;
+    if (Array.isArray(node)) for (const child of node) stack.push(child);
+    else if (node !== null && typeof node === "object") for (const key in node) stack.push((node as Record<string, unknown>)[key]);
+  }
+  return count <= limit ? count : sharedSize(root, limit);
+}
+
+function sharedSize(root: unknown, limit: number): number {
   const memo = new Map<object, number>();
   const visiting = new Set<object>();
   let cyclic = false;

@@ -19,20 +19,25 @@ interface Task {
  * A fixed pool of parse workers. Batches go to whichever worker is free; each batch's results come
  * back in document order, so callers assemble them deterministically. A worker that dies (a parser
  * bug, out of memory) has its batch parsed on the main thread instead: no document is ever skipped.
+ *
+ * Batches marked for workers (CRDs: most of the bytes, but small values once parsed) are handed out
+ * first, and the main thread, when it helps, starts with the others: a value parsed here needs no
+ * copying, and a CRD parsed in a worker costs little to copy back.
  */
 export class ParsePool {
   /** Each live worker and the batches it has been sent, oldest first (it answers in order). */
   private readonly inFlight = new Map<Worker, Task[]>();
-  private readonly queue: Task[] = [];
+  private readonly forWorkers: Task[] = [];
+  private readonly forMain: Task[] = [];
   private nextId = 0;
 
   constructor(private readonly maxAliasNodes: number, size: number = defaultPoolSize()) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
-  parse(documents: SourceDocument[]): Promise<ParseResult[]> {
+  parse(documents: SourceDocument[], preferWorker = false): Promise<ParseResult[]> {
     return new Promise((resolve) => {
-      this.queue.push({ documents, resolve });
+      (preferWorker ? this.forWorkers : this.forMain).push({ documents, resolve });
       this.pump();
     });
   }
@@ -42,8 +47,8 @@ export class ParsePool {
    * worker replies are handled and the workers are fed. Resolves when the queue is empty.
    */
   async helpUntilDrained(): Promise<void> {
-    while (this.queue.length > 0) {
-      const task = this.queue.pop()!; // from the end: the workers take from the front
+    for (let task = this.forMain.pop() ?? this.forWorkers.pop(); task; task = this.forMain.pop() ?? this.forWorkers.pop()) {
+      // from the ends: the workers take from the fronts
       task.resolve(this.parseHere(task));
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -94,15 +99,14 @@ export class ParsePool {
    */
   private pump(): void {
     for (const [worker, tasks] of this.inFlight) {
-      while (tasks.length < PIPELINE && this.queue.length > 0) {
-        const task = this.queue.shift()!;
+      for (let task: Task | undefined; tasks.length < PIPELINE && (task = this.forWorkers.shift() ?? this.forMain.shift()); ) {
         tasks.push(task);
         worker.postMessage({ id: this.nextId++, documents: task.documents, maxAliasNodes: this.maxAliasNodes } satisfies ParseRequest);
       }
     }
     if (this.inFlight.size === 0) {
       // No worker at all (the compiled worker file is missing, or every worker died): parse here.
-      for (const task of this.queue.splice(0)) task.resolve(this.parseHere(task));
+      for (const task of [...this.forWorkers.splice(0), ...this.forMain.splice(0)]) task.resolve(this.parseHere(task));
     }
   }
 }

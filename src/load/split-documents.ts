@@ -57,7 +57,7 @@ export function splitDocuments(file: string, text: string): SourceDocument[] {
         continue;
       }
       if (markerCarriesContent(line)) hasContent = true;
-    } else if (first !== 0x25 /* % */ && !isBlankLine(text, offset, end)) {
+    } else if (!hasContent && first !== 0x25 /* % */ && !isBlankLine(text, offset, end)) {
       hasContent = true;
       opened = true;
     }
@@ -73,11 +73,9 @@ function markerCarriesContent(line: string): boolean {
   return rest !== "" && !rest.startsWith("#");
 }
 
+/** Blank or only a comment: scanned in place, as this runs for the first lines of every document. */
 function isBlankLine(text: string, start: number, end: number): boolean {
-  if (start >= end) return true;
-  const first = text.charCodeAt(start);
-  // Fast path: most lines start with a key, a dash or a letter.
-  if (first !== 0x20 && first !== 0x09 && first !== 0x23 /* # */ && first > 0x20 && first < 0x7f) return false;
-  const t = text.slice(start, end).trim();
-  return t === "" || t.startsWith("#");
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09 || text.charCodeAt(i) === 0x0d)) i++;
+  return i === end || text.charCodeAt(i) === 0x23 /* # */;
 }

@@ -36,6 +36,15 @@ type RefPlace = Omit<ConfigRef, "kind" | "name" | "optional" | "namePath">;
  * missing one does not stop a Pod whose image is reachable).
  */
 export function configRefsOf(pod: PodSpecView): ConfigRef[] {
+  let refs = configRefs.get(pod);
+  if (!refs) configRefs.set(pod, (refs = readConfigRefs(pod)));
+  return refs;
+}
+
+// Per pod spec view (one per object, see podSpecOf): three rules read every workload's references.
+const configRefs = new WeakMap<PodSpecView, ConfigRef[]>();
+
+function readConfigRefs(pod: PodSpecView): ConfigRef[] {
   const out: ConfigRef[] = [];
   const add = (kind: ConfigKind, ref: unknown, nameKey: string, refPath: NodePath, place: RefPlace): void => {
     const name = isObject(ref) ? asString(ref[nameKey]) : undefined;

@@ -68,9 +68,19 @@ export function helmReleaseFor(set: ManifestSet, object: K8sObject): K8sObject |
   }
   const chart = releaseChartOf(object);
   if (!chart) return undefined;
-  const matches = set.ofKind("HelmRelease").filter((hr) => isHelmRelease(hr) && chartNameOf(set, hr) === chart);
+  const matches = set.derived(releasesByChart).get(chart) ?? [];
   if (matches.length <= 1) return matches[0];
   return matches.find((hr) => targetNamespace(hr) === object.namespace) ?? matches[0];
+}
+
+/** The HelmReleases in the set by the name of the chart they deliver. */
+function releasesByChart(set: ManifestSet): Map<string, K8sObject[]> {
+  const byChart = new Map<string, K8sObject[]>();
+  for (const hr of set.ofKind("HelmRelease")) {
+    const chart = isHelmRelease(hr) ? chartNameOf(set, hr) : undefined;
+    if (chart !== undefined) byChart.set(chart, [...(byChart.get(chart) ?? []), hr]);
+  }
+  return byChart;
 }
 
 function chartNameOf(set: ManifestSet, hr: K8sObject): string | undefined {

@@ -12,8 +12,10 @@ export class ManifestSet {
   /** By kind and name: references are looked up by name once per reference, and sets hold thousands of objects. */
   private readonly byNameIndex = new Map<string, K8sObject[]>();
   private readonly byDocumentIndex = new Map<SourceDocument, K8sObject[]>();
+  private readonly derivedFacts = new Map<(set: ManifestSet) => unknown, unknown>();
 
   add(loaded: LoadedFile): void {
+    this.derivedFacts.clear();
     this.files.push(loaded.file);
     this.problems.push(...loaded.problems);
     for (const document of loaded.documents) {
@@ -56,6 +58,15 @@ export class ManifestSet {
   named(kind: string, name: string, namespace: string | undefined): K8sObject[] {
     const all = this.byNameIndex.get(`${kind}/${name}`) ?? [];
     return namespace === undefined ? all : all.filter((o) => o.namespace === undefined || o.namespace === namespace);
+  }
+
+  /**
+   * A fact derived from the whole set, computed once per set (keyed by the function): several rules
+   * ask for the same index, and sets hold thousands of objects. Adding objects forgets them.
+   */
+  derived<T>(compute: (set: ManifestSet) => T): T {
+    if (!this.derivedFacts.has(compute)) this.derivedFacts.set(compute, compute(this));
+    return this.derivedFacts.get(compute) as T;
   }
 
   /**

@@ -32,8 +32,16 @@ export function isLongLived(object: K8sObject): boolean {
   return (LONG_LIVED_KINDS as readonly string[]).includes(object.kind);
 }
 
+// Objects do not change once loaded, and most rules ask for the pod spec of every object.
+const podSpecs = new WeakMap<K8sObject, PodSpecView | undefined>();
+
 export function podSpecOf(object: K8sObject): PodSpecView | undefined {
   if (!WORKLOAD_KINDS.has(object.kind)) return undefined;
+  if (!podSpecs.has(object)) podSpecs.set(object, readPodSpec(object));
+  return podSpecs.get(object);
+}
+
+function readPodSpec(object: K8sObject): PodSpecView | undefined {
   const relative = POD_SPEC_PATHS[object.kind] ?? DEFAULT_POD_SPEC_PATH;
   const spec = getPath(object.body, relative);
   if (!isObject(spec)) return undefined;

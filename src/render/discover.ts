@@ -23,7 +23,9 @@ export interface ExpandedDirectory {
 }
 
 const MANIFEST_GLOB = "**/*.{yaml,yml,json}";
-const MARKER_GLOB = `**/{Chart.yaml,${KUSTOMIZATION_FILES.join(",")}}`;
+const MANIFEST_EXTENSION = /\.(?:yaml|yml|json)$/;
+const MARKER_NAMES = new Set(["Chart.yaml", ...KUSTOMIZATION_FILES]);
+const MARKER_GLOB = `**/{${[...MARKER_NAMES].join(",")}}`;
 
 /** The unit a directory is by itself (it holds a kustomization, or a Chart.yaml), if any. A kustomization wins over a Chart.yaml next to it. */
 export function unitAt(dir: string, explicit: boolean): RenderUnit | undefined {
@@ -58,7 +60,10 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
   // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them.
   const options = { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false } as const;
   const { globby } = await import("globby");
-  const [manifests, markers] = await Promise.all([globby(MANIFEST_GLOB, options), globby(MARKER_GLOB, options)]);
+  // One walk for both patterns: each globby call with `gitignore` reads the .gitignore files again.
+  const found = await globby([MANIFEST_GLOB, MARKER_GLOB], options);
+  const manifests = found.filter((f) => MANIFEST_EXTENSION.test(f));
+  const markers = found.filter((f) => MARKER_NAMES.has(path.basename(f)));
 
   const unitDirs = [...new Set(markers.map((m) => path.dirname(m)))].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
   const units: RenderUnit[] = [];
