@@ -13,7 +13,7 @@ import { FORMATTERS } from "../report/formats.js";
 import { githubStepSummary } from "../report/github.js";
 import { filesOutsideRoot } from "../report/sarif-location.js";
 import { chartDirsOf } from "./chart-files.js";
-import { chalkFor } from "./color.js";
+import { paintFor } from "./color.js";
 import { quietResult } from "./quiet.js";
 import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
@@ -157,11 +157,11 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const shown = flags.quiet ? quietResult(result) : result;
 
   const toFile = flags.output !== undefined;
-  const chalk = chalkFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
+  const paint = await paintFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
   // Code scanning and CI annotations resolve paths against the repository, not the working directory.
   const repoPaths = ["sarif", "github", "gitlab"].includes(flags.format) ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
   const text = FORMATTERS[flags.format]!(shown, {
-    chalk,
+    paint,
     rules,
     version: VERSION,
     ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}),

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, type LoadLimits } from "../load/limits.js";
 import { loadFile, prepareFile } from "../load/load-file.js";
 import { ManifestSet } from "../model/manifest-set.js";
 import { FORMATTERS } from "../report/formats.js";
-import { Chalk } from "chalk";
+import { NO_PAINT } from "../report/paint.js";
 
 /**
  * Fuzzing the loader and every rule: bytes in, and then
@@ -44,7 +44,7 @@ export function checkInput(bytes: Uint8Array, ruleList: AnyRule[] = rules): void
   for (const finding of result.findings) {
     if (!(finding.line >= 1 && finding.column >= 1)) throw new Error(`finding without a position: ${JSON.stringify(finding)}`);
   }
-  for (const format of Object.values(FORMATTERS)) format(result, { chalk: new Chalk({ level: 0 }) });
+  for (const format of Object.values(FORMATTERS)) format(result, { paint: NO_PAINT });
 }
 
 function isCyclic(root: unknown): boolean {

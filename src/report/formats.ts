@@ -1,4 +1,3 @@
-import type { ChalkInstance } from "chalk";
 import type { LintResult } from "../engine/finding.js";
 import type { AnyRule } from "../engine/rule.js";
 import { formatGithub } from "./github.js";
@@ -6,11 +5,12 @@ import { formatGitlab } from "./gitlab.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
 import { formatSarif } from "./sarif.js";
+import type { Paint } from "./paint.js";
 import type { RepoPaths } from "./repo-relative.js";
 import { formatStylish } from "./stylish.js";
 
 export interface FormatContext {
-  chalk: ChalkInstance;
+  paint: Paint;
   /** Every rule (SARIF lists them all as descriptors). */
   rules?: AnyRule[];
   version?: string;
@@ -23,7 +23,7 @@ export interface FormatContext {
 export type Formatter = (result: LintResult, context: FormatContext) => string;
 
 export const FORMATTERS: Record<string, Formatter> = {
-  stylish: (result, { chalk }) => formatStylish(result, chalk),
+  stylish: (result, { paint }) => formatStylish(result, paint),
   json: (result) => formatJson(result),
   sarif: (result, context) =>
     formatSarif(result, {

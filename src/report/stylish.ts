@@ -1,20 +1,20 @@
-import type { ChalkInstance } from "chalk";
 import type { LintResult } from "../engine/finding.js";
 import type { Severity } from "../engine/severity.js";
 import { codeFrame } from "./code-frame.js";
 import { hiddenByQuiet } from "./hidden-by-quiet.js";
+import type { Paint } from "./paint.js";
 
 /** `file:line:col  severity  message  rule-id`, a source snippet with a caret, and a summary line. */
-export function formatStylish(result: LintResult, chalk: ChalkInstance): string {
-  const paint: Record<Severity, (s: string) => string> = { error: chalk.red, warning: chalk.yellow, info: chalk.blue };
+export function formatStylish(result: LintResult, paint: Paint): string {
+  const severity: Record<Severity, (s: string) => string> = { error: paint.red, warning: paint.yellow, info: paint.blue };
   const blocks: string[] = [];
   for (const finding of result.findings) {
     if (finding.suppressed) continue;
     const head =
-      `${chalk.bold(`${finding.file}:${finding.line}:${finding.column}`)}  ${paint[finding.severity](finding.severity)}  ` +
-      `${finding.message}  ${chalk.dim(finding.ruleId)}`;
-    const frame = codeFrame(finding, { gutter: chalk.dim, marker: paint[finding.severity] });
-    const rendered = finding.rendered ? chalk.dim(`\n    rendered at ${finding.rendered.file}:${finding.rendered.line}:${finding.rendered.column}`) : "";
+      `${paint.bold(`${finding.file}:${finding.line}:${finding.column}`)}  ${severity[finding.severity](finding.severity)}  ` +
+      `${finding.message}  ${paint.dim(finding.ruleId)}`;
+    const frame = codeFrame(finding, { gutter: paint.dim, marker: severity[finding.severity] });
+    const rendered = finding.rendered ? paint.dim(`\n    rendered at ${finding.rendered.file}:${finding.rendered.line}:${finding.rendered.column}`) : "";
     blocks.push(frame ? `${head}${rendered}\n${frame}` : `${head}${rendered}`);
   }
   const { summary } = result;
@@ -28,15 +28,17 @@ export function formatStylish(result: LintResult, chalk: ChalkInstance): string 
   if (hidden !== undefined) {
     // --quiet: only errors are shown, so only errors are counted as shown.
     line = summary.errors
-      ? chalk.red.bold(`✖ ${errors} (${hidden}${suppressed}) — ${scope}`)
-      : chalk.green(`✔ no errors, ${hidden}${suppressed} (${scope})`);
+      ? paint.bold(paint.red(`✖ ${errors} (${hidden}${suppressed}) — ${scope}`))
+      : paint.green(`✔ no errors, ${hidden}${suppressed} (${scope})`);
   } else {
     line =
       problems === 0
-        ? chalk.green(`✔ no problems${suppressed} (${scope})`)
-        : (summary.errors ? chalk.red.bold : chalk.yellow.bold)(
-            `✖ ${problems} problem${problems === 1 ? "" : "s"} (${errors}, ` +
-              `${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.infos} info${suppressed}) — ${scope}`,
+        ? paint.green(`✔ no problems${suppressed} (${scope})`)
+        : paint.bold(
+            (summary.errors ? paint.red : paint.yellow)(
+              `✖ ${problems} problem${problems === 1 ? "" : "s"} (${errors}, ` +
+                `${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.infos} info${suppressed}) — ${scope}`,
+            ),
           );
   }
   return [...blocks, line].join("\n\n") + "\n";
