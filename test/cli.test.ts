@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { lintJson, runCli, spawnCli } from "./support/cli.js";
+import { spawnSync } from "node:child_process";
+import { BIN, lintJson, runCli, spawnCli } from "./support/cli.js";
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "gitops-lint-cli-"));
 const duplicateKey = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n";
@@ -18,6 +19,15 @@ const positionOf = (text: string, needle: string): [number, number] => {
 };
 
 describe("exit codes", () => {
+  it("stops quietly, with the lint's exit code, when the reader of its output goes away", () => {
+    const dir = tmp();
+    // More report than a pipe holds (64 KiB), so writing it must hit the pipe that `head` has closed (EPIPE).
+    writeFileSync(path.join(dir, "bad.yaml"), Array(2000).fill(duplicateKey).join("---\n"));
+    const result = spawnSync("bash", ["-c", `"${process.execPath}" "${BIN}" bad.yaml | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: dir, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("1");
+  });
+
   it("is 0 on clean input, 1 on findings at error level, 2 on usage errors", async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, "clean.yaml"), clean);

@@ -125,7 +125,9 @@ function deepestOffset(text: string): number {
 }
 
 function problemAt(doc: SourceDocument, kind: LoadProblem["kind"], offset: number, message: string): LoadProblem {
-  const { line, column } = lineColumnAt(doc.text, offset);
+  // "Unexpected end" errors point past the document's closing newline, which is the next document's line.
+  const last = doc.text.endsWith("\n") ? doc.text.length - 1 : doc.text.length;
+  const { line, column } = lineColumnAt(doc.text, Math.min(offset, last));
   return { kind, file: doc.file, line: doc.startLine + line - 1, column, message, document: doc };
 }
 

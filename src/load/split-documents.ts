@@ -39,8 +39,8 @@ export function splitDocuments(file: string, text: string): SourceDocument[] {
       const line = text.slice(offset, end);
       if (first === 0x2d) {
         if (opened) {
-          // the chunk ends before this line's newline-terminated predecessor
-          push(offset - 1);
+          // the chunk ends with the newline before this line: js-yaml appends one to a text without it, copying the whole document
+          push(offset);
           startLine = lineNumber;
           startOffset = offset;
           hasContent = false;
