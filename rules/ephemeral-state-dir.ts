@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { NodePath } from "../src/load/types.js";
 import { defineRule } from "../src/engine/rule.js";
-import { globToRegExp, matchesAnyGlob } from "../src/model/glob-names.js";
+import { anyGlobRegExp } from "../src/model/glob-names.js";
 import { iacEntrypointOfImage, mentionsIacCli, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
 import { asArray, getPath, isObject } from "../src/model/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
@@ -95,8 +95,8 @@ export default defineRule<EphemeralStateDirOptions>({
   defaultOptions: { stateEnvPatterns: [], ignoreEnv: [] },
   check({ set, options, settings, report }) {
     const shell = new ShellParseBudget(settings.shellLimits);
-    const stateGlobs = [...BUILT_IN_STATE_ENV_PATTERNS, ...(options.stateEnvPatterns ?? [])].map(globToRegExp);
-    const ignoreGlobs = [...BUILT_IN_IGNORED_ENV, ...(options.ignoreEnv ?? [])].map(globToRegExp);
+    const stateGlobs = anyGlobRegExp([...BUILT_IN_STATE_ENV_PATTERNS, ...(options.stateEnvPatterns ?? [])]);
+    const ignoreGlobs = anyGlobRegExp([...BUILT_IN_IGNORED_ENV, ...(options.ignoreEnv ?? [])]);
     for (const object of set.objects) {
       if (!isLongLived(object)) continue;
       const pod = podSpecOf(object);
@@ -168,11 +168,11 @@ function absolutePath(value: string, workingDir: unknown): string | undefined {
   return undefined;
 }
 
-function envSignals(container: ContainerView, environment: ContainerEnvironment, stateGlobs: RegExp[], ignoreGlobs: RegExp[]): Signal[] {
+function envSignals(container: ContainerView, environment: ContainerEnvironment, stateGlobs: RegExp, ignoreGlobs: RegExp): Signal[] {
   const out: Signal[] = [];
   asArray(container.container.env).forEach((entry, index) => {
     if (!isObject(entry) || typeof entry.name !== "string" || typeof entry.value !== "string") return;
-    if (!matchesAnyGlob(entry.name, stateGlobs) || matchesAnyGlob(entry.name, ignoreGlobs)) return;
+    if (!stateGlobs.test(entry.name) || ignoreGlobs.test(entry.name)) return;
     const resolved = environment.vars.get(entry.name);
     // A later entry with the same name wins in the kubelet; only the last definition is checked.
     const later = asArray(container.container.env).slice(index + 1).some((e) => isObject(e) && e.name === entry.name);

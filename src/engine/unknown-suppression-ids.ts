@@ -1,7 +1,7 @@
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath } from "../load/types.js";
 import { closestName } from "../model/closest-name.js";
-import { getPath, isObject, stringMap } from "../model/json.js";
+import { getPath, isObject } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { describe, type K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
@@ -66,12 +66,14 @@ function reasonWithoutSeparator(ids: IgnoreComment["ids"], isKnown: Set<string>,
 function metadataPaths(object: K8sObject): NodePath[] {
   const own = [...object.basePath, "metadata"];
   const template = podSpecOf(object)?.templateMetadataPath ?? [...object.basePath, "spec", "template", "metadata"];
-  return template.join("/") === own.join("/") ? [own] : [own, template]; // a Pod's template is itself
+  const same = template.length === own.length && template.every((part, i) => part === own[i]);
+  return same ? [own] : [own, template]; // a Pod's template is itself
 }
 
 function annotationAt(object: K8sObject, metadataPath: NodePath): string | undefined {
   const metadata = getPath(object.body, metadataPath.slice(object.basePath.length));
-  return isObject(metadata) ? stringMap(metadata.annotations)[IGNORE_ANNOTATION] : undefined;
+  const value = isObject(metadata) && isObject(metadata.annotations) ? metadata.annotations[IGNORE_ANNOTATION] : undefined;
+  return typeof value === "string" ? value : undefined;
 }
 
 /**

@@ -1,9 +1,8 @@
-/** Shell-style name globs (`*` any run, `?` one character), matched case-insensitively against a whole name. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
-}
-
-export function matchesAnyGlob(name: string, globs: readonly RegExp[]): boolean {
-  return globs.some((g) => g.test(name));
+/**
+ * Shell-style name globs (`*` any run, `?` one character) as one regular expression that matches a whole
+ * name, case-insensitively, when any of the globs does (one test per env var, not one per glob).
+ */
+export function anyGlobRegExp(globs: readonly string[]): RegExp {
+  const bodies = globs.map((glob) => glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, "."));
+  return new RegExp(`^(?:${bodies.join("|")})$`, "i");
 }
