@@ -15,11 +15,11 @@ export interface LoadManyOptions {
 }
 
 /**
- * Total input size from which documents are also parsed in worker threads. Measured with the CLI on
- * this kind of machine (2 cores, Node 20, generated renders, best of 3): 8.6 MB 0.81 s single-threaded
- * vs 0.85 s with a worker; 20 MB 1.23 vs 1.14 s; 40 MB 1.99 vs 1.69 s. Copying parsed values back
- * costs the main thread about 40% of what parsing them would, and a worker starts with cold JIT, so
- * the second core pays off only on big inputs (and not at all on a machine that is already busy).
+ * Total input size from which documents are also parsed in worker threads. Measured with the CLI on this
+ * kind of machine (2 cores, Node 20, generated renders, 5 alternating runs, min and median): 20 MB 1.19 /
+ * 1.21 s single-threaded vs 1.22 / 1.26 s with a worker; 40 MB 1.87 / 2.11 s vs 1.85 / 1.96 s. On two
+ * cores the second one is already busy with V8's garbage-collector threads, and a worker starts with cold
+ * JIT, so a worker pays off only on big inputs, and little; with more cores it has a core of its own.
  */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Documents go to workers in batches of about this much text: small enough to keep both cores busy to the end. */
