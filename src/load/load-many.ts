@@ -21,7 +21,7 @@ export interface LoadManyOptions {
  * cores the second one is already busy with V8's garbage-collector threads, and a worker starts with cold
  * JIT, so a worker pays off only on big inputs, and little; with more cores it has a core of its own.
  */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** Documents go to workers in batches of about this much text: small enough to keep both cores busy to the end. */
 const BATCH_BYTES = 256 * 1024;
 
