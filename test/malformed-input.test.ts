@@ -149,6 +149,20 @@ describe("limits", () => {
     expect(report.summary.objects).toBe(0);
   });
 
+  it("nesting too deep for the parsers is reported as such, never as a stack overflow", () => {
+    // Where each parser gives up (js-yaml's depth limit, its stack, or the fallback parser's stack, which
+    // that parser records as a syntax error) depends on depth and on how much stack the JIT's frames use.
+    for (const depth of [600, 900, 1200, 2000]) {
+      for (const stdin of [`${"{a: ".repeat(depth)}1\n`, `${"{a: ".repeat(depth)}1${"}".repeat(depth)}\n`]) {
+        const result = spawnCli(["-", "-f", "json"], { stdin });
+        expect(result.stderr).toBe("");
+        const findings = JSON.parse(result.stdout).findings as Array<{ ruleId: string; message: string }>;
+        for (const finding of findings) expect([finding.ruleId, finding.message]).toEqual(["invalid-input", expect.not.stringMatching(/call stack/i)]);
+        if (depth >= 1200) expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^nested .* deep/)]);
+      }
+    }
+  });
+
   it("a document that shares anchors legitimately stays under the alias limit", async () => {
     const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {a: b}\n  annotations: *l\ndata: {}\n";
     const report = await lintJson(["-"], { stdin: text });

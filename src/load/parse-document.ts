@@ -48,7 +48,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     // would only spend seconds failing the same way.
     if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
     const mark = (error as { mark?: { position?: number } }).mark;
-    if (/nesting exceeded maxDepth/.test(String((error as Error).message))) return { problems: [tooDeep(doc, mark?.position ?? deepestOffset(doc.text))] };
+    if (/nesting exceeded maxDepth/.test(String((error as Error).message))) return { problems: [tooDeep(doc, mark?.position ?? deepestOffset(doc.text), `more than ${MAX_DEPTH} levels`)] };
     // Slow path, only for documents js-yaml rejects: `yaml` gives exact positions, names every
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
@@ -87,6 +87,8 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
   const problems: LoadProblem[] = [];
   let fatal = false;
   for (const error of parsed.errors) {
+    // The yaml package records a stack overflow on deep nesting as one of its errors instead of throwing it.
+    if (/Maximum call stack size exceeded/.test(error.message)) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
     if (error.code === "DUPLICATE_KEY") {
       const key = keyAt(doc.text, error.pos[0]);
       problems.push(problemAt(doc, "invalid-input", error.pos[0],
@@ -105,9 +107,10 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
   }
 }
 
-function tooDeep(doc: SourceDocument, offset: number): LoadProblem {
+/** `depth`: what was exceeded, the depth limit or (by default) the parser's stack. */
+function tooDeep(doc: SourceDocument, offset: number, depth = "too many levels"): LoadProblem {
   return problemAt(doc, "invalid-input", offset,
-    `nested more than ${MAX_DEPTH} levels deep: no manifest looks like this, the file is probably generated wrongly; the document was not linted`);
+    `nested ${depth} deep: no manifest looks like this, the file is probably generated wrongly; the document was not linted`);
 }
 
 /** Where nesting first gets absurd (flow brackets or indentation), for the finding's position. */
