@@ -13,7 +13,7 @@ function isDirective(key: string): boolean {
 /** Subtrees that hold patches or free-form chart values, not fields of the object itself. */
 function isPatchOrValuesKey(key: string): boolean {
   // `patches`, `patchesStrategicMerge`, `Patches`, `jsonPatches`, `strategicMergePatch`; not `dispatch`.
-  return (key.includes("atch") && (/^patch/i.test(key) || /Patch(es)?$/.test(key))) || key === "postRenderers" || key === "values" || key === "valuesObject";
+  return /^patch/i.test(key) || /Patch(es)?$/.test(key) || key === "postRenderers" || key === "values" || key === "valuesObject";
 }
 
 export default defineRule({
@@ -47,6 +47,7 @@ export default defineRule({
     for (const object of set.objects) {
       if (object.apiVersion.startsWith("kustomize.config.k8s.io/") || object.apiVersion.startsWith("config.kubernetes.io/") || object.apiVersion === "builtin") continue;
       if (object.kind === "Kustomization") continue;
+      if (object.kind === "CustomResourceDefinition") continue; // its schema declares fields: `$patch` there is a field name
       if (Object.keys(object.body).some(isDirective)) continue; // a delete/replace patch document, not a resource
       visit(object, object.body, [...object.basePath], report);
     }

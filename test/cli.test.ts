@@ -106,6 +106,19 @@ describe("config", () => {
   });
 });
 
+describe("the bundled binary (dist/cli/, what bin/ runs)", () => {
+  it("loads its lazy parts: colour on request, parse workers", () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
+    expect(spawnCli(["bad.yaml", "--color"], { cwd: dir }).stdout).toContain("\u001b[");
+    expect(spawnCli(["bad.yaml"], { cwd: dir }).stdout).not.toContain("\u001b[");
+    const threaded = spawnCli(["bad.yaml", "-f", "json"], { cwd: dir, env: { GITOPS_LINT_WORKERS: "1" } });
+    expect(threaded.stderr).toBe("");
+    expect(JSON.parse(threaded.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(["invalid-input"]);
+    expect(threaded.stdout).toBe(spawnCli(["bad.yaml", "-f", "json"], { cwd: dir, env: { GITOPS_LINT_WORKERS: "0" } }).stdout);
+  });
+});
+
 describe("stylish output", () => {
   it("prints file:line:col, severity, message, rule id, a snippet with a caret, and a summary", async () => {
     const dir = tmp();

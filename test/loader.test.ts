@@ -30,6 +30,17 @@ describe("loadFile", () => {
     expect(loaded.problems[0]!.line).toBe(3);
   });
 
+  it("reports an unclosed collection at the end of its last line, not on blank lines after it", () => {
+    const loaded = loadFile("s.yaml", bytes("a: [1, 2\n\n\n---\nb: 1\n"));
+    expect(loaded.problems.map((p) => [p.line, p.column])).toEqual([[1, 9]]);
+    expect(loaded.documents.map((d) => d.value)).toEqual([{ b: 1 }]);
+  });
+
+  it("counts a line of other whitespace (a BOM left mid-file by concatenation) as blank, not as a document", () => {
+    const docs = splitDocuments("c.yaml", "a: 1\n---\n\uFEFF# from b.yaml\n---\nb: 2\n");
+    expect(docs.map((d) => [d.index, d.startLine])).toEqual([[0, 1], [1, 4]]);
+  });
+
   it("does not split on --- inside a block scalar that is indented, and records # Source", () => {
     const docs = splitDocuments("h.yaml", "---\n# Source: chart/templates/cm.yaml\ndata:\n  x: |\n    ---\n    y\n---\n# Source: chart/templates/b.yaml\nb: 1\n");
     expect(docs.map((d) => [d.startLine, d.helmSource])).toEqual([[1, "chart/templates/cm.yaml"], [7, "chart/templates/b.yaml"]]);

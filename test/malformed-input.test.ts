@@ -147,6 +147,12 @@ describe("limits", () => {
     const report = await lintJson(["-"], { stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  self: *m\n" });
     expect(invalid(report)).toEqual([{ file: "<stdin>", line: 5, column: 9, message: expect.stringContaining("contains it") }]);
     expect(report.summary.objects).toBe(0);
+    // A wide one: walking it as a tree until the alias limit would need gigabytes of stack.
+    const wide = await lintJson(["-"], { stdin: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: &a [${Array(100).fill("*a").join(", ")}]\n` });
+    expect(invalid(wide)).toEqual([{ file: "<stdin>", line: 5, column: 11, message: expect.stringContaining("contains it") }]);
+    // Many small ones: each is refused at the cost of its own size.
+    const many = await lintJson(["-"], { stdin: Array(300).fill("a: &a [*a]\n").join("---\n") });
+    expect(invalid(many)).toHaveLength(300);
   });
 
   it("nesting too deep for the parsers is reported as such, never as a stack overflow", () => {

@@ -53,7 +53,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
     ({ value, problems } = parseTolerantly(doc));
   }
-  const expanded = value !== undefined && mayHaveAliases(doc.text) ? expandedSize(value, maxAliasNodes) : 0;
+  const expanded = value !== undefined && mayHaveAliases(doc.text) ? expandedSize(value, maxAliasNodes, doc.text.length) : 0;
   if (expanded === Infinity) {
     const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
     return {
@@ -128,8 +128,9 @@ function deepestOffset(text: string): number {
 }
 
 function problemAt(doc: SourceDocument, kind: LoadProblem["kind"], offset: number, message: string): LoadProblem {
-  // "Unexpected end" errors point past the document's closing newline, which is the next document's line.
-  const last = doc.text.endsWith("\n") ? doc.text.length - 1 : doc.text.length;
+  // "Unexpected end" errors point past the document's last line (past its closing newline and any blank
+  // lines after it, which is where the next document starts): the end of its last content is meant.
+  const last = doc.text.trimEnd().length;
   const { line, column } = lineColumnAt(doc.text, Math.min(offset, last));
   return { kind, file: doc.file, line: doc.startLine + line - 1, column, message, document: doc };
 }
@@ -156,19 +157,23 @@ function mayHaveAliases(text: string): boolean {
 
 /**
  * Size of the value with aliases expanded; Infinity when a node contains itself. A plain count of the
- * tree is cheap and ends at the limit; only a value past it is walked again, memoised per shared node,
- * to tell an alias bomb from a cycle without expanding either.
+ * tree is cheap while the tree is no bigger than its text, as it is without aliases (every node is
+ * written out). Past that, or once the nodes counted and still to count pass the limit, the value is
+ * walked again, memoised per shared node, which is linear in the nodes actually written and tells an
+ * alias bomb from a cycle without expanding either.
  */
-function expandedSize(root: unknown, limit: number): number {
+function expandedSize(root: unknown, limit: number, textLength: number): number {
+  const bound = Math.min(limit, textLength);
   let count = 0;
   const stack: unknown[] = [root];
-  while (stack.length > 0 && count <= limit) {
+  while (stack.length > 0) {
+    if (count + stack.length > bound) return sharedSize(root, limit);
     const node = stack.pop();
     count++;
     if (Array.isArray(node)) for (const child of node) stack.push(child);
     else if (node !== null && typeof node === "object") for (const key in node) stack.push((node as Record<string, unknown>)[key]);
   }
-  return count <= limit ? count : sharedSize(root, limit);
+  return count;
 }
 
 function sharedSize(root: unknown, limit: number): number {

@@ -76,6 +76,11 @@ function markerCarriesContent(line: string): boolean {
 /** Blank or only a comment: scanned in place, as this runs for the first lines of every document. */
 function isBlankLine(text: string, start: number, end: number): boolean {
   let i = start;
-  while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09 || text.charCodeAt(i) === 0x0d)) i++;
-  return i === end || text.charCodeAt(i) === 0x23 /* # */;
+  while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  if (i === end || text.charCodeAt(i) === 0x23 /* # */) return true;
+  const c = text.charCodeAt(i);
+  if (c > 0x20 && c < 0x7f) return false;
+  // Other whitespace (form feed, a BOM or NBSP left mid-file by concatenation): as trim() sees it.
+  const rest = text.slice(i, end).trim();
+  return rest === "" || rest.startsWith("#");
 }

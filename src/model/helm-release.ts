@@ -78,7 +78,10 @@ function releasesByChart(set: ManifestSet): Map<string, K8sObject[]> {
   const byChart = new Map<string, K8sObject[]>();
   for (const hr of set.ofKind("HelmRelease")) {
     const chart = isHelmRelease(hr) ? chartNameOf(set, hr) : undefined;
-    if (chart !== undefined) byChart.set(chart, [...(byChart.get(chart) ?? []), hr]);
+    if (chart === undefined) continue;
+    const releases = byChart.get(chart);
+    if (releases) releases.push(hr);
+    else byChart.set(chart, [hr]);
   }
   return byChart;
 }
