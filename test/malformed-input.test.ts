@@ -155,16 +155,17 @@ describe("limits", () => {
     expect(invalid(many)).toHaveLength(300);
   });
 
-  it("nesting too deep for the parsers is reported as such, never as a stack overflow", () => {
-    // Where each parser gives up (js-yaml's depth limit, its stack, or the fallback parser's stack, which
-    // that parser records as a syntax error) depends on depth and on how much stack the JIT's frames use.
+  it("nesting too deep for the parsers is one finding that says so, at any depth and either way it breaks", () => {
+    // js-yaml stops at its depth limit; a document it rejects for another reason (here: unclosed) is not
+    // handed to the fallback parser when it nests absurdly, as that parser slows down near its stack limit.
     for (const depth of [600, 900, 1200, 2000]) {
-      for (const stdin of [`${"{a: ".repeat(depth)}1\n`, `${"{a: ".repeat(depth)}1${"}".repeat(depth)}\n`]) {
+      const unclosed = `${"{a: ".repeat(depth)}1\n`;
+      const closed = `${"{a: ".repeat(depth)}1${"}".repeat(depth)}\n`;
+      for (const stdin of depth >= 1200 ? [unclosed, closed] : [unclosed]) {
         const result = spawnCli(["-", "-f", "json"], { stdin });
         expect(result.stderr).toBe("");
         const findings = JSON.parse(result.stdout).findings as Array<{ ruleId: string; message: string }>;
-        for (const finding of findings) expect([finding.ruleId, finding.message]).toEqual(["invalid-input", expect.not.stringMatching(/call stack/i)]);
-        if (depth >= 1200) expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^nested .* deep/)]);
+        expect(findings.map((f) => [f.ruleId, f.message])).toEqual([["invalid-input", expect.stringMatching(/^nested .* deep/)]]);
       }
     }
   });
