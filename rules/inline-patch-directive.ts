@@ -10,6 +10,15 @@ function isDirective(key: string): boolean {
   return key === "$patch" || key === "$retainKeys" || key.startsWith("$setElementOrder/") || key.startsWith("$deleteFromPrimitiveList/");
 }
 
+/**
+ * A key with a `$` is written with one, or with an escape in a double-quoted key (`"\u0024patch"`); an
+ * alias or merge key repeats a key written elsewhere in the same document. Most documents have neither
+ * character, and walking every field of every object is this rule's whole cost.
+ */
+function mayHoldDirective(documentText: string): boolean {
+  return documentText.includes("$") || documentText.includes("\\");
+}
+
 /** Subtrees that hold patches or free-form chart values, not fields of the object itself. */
 function isPatchOrValuesKey(key: string): boolean {
   // `patches`, `patchesStrategicMerge`, `Patches`, `jsonPatches`, `strategicMergePatch`; not `dispatch`.
@@ -48,6 +57,7 @@ export default defineRule({
       if (object.apiVersion.startsWith("kustomize.config.k8s.io/") || object.apiVersion.startsWith("config.kubernetes.io/") || object.apiVersion === "builtin") continue;
       if (object.kind === "Kustomization") continue;
       if (object.kind === "CustomResourceDefinition") continue; // its schema declares fields: `$patch` there is a field name
+      if (!mayHoldDirective(object.source.text)) continue;
       if (Object.keys(object.body).some(isDirective)) continue; // a delete/replace patch document, not a resource
       visit(object, object.body, [...object.basePath], report);
     }
