@@ -43,6 +43,8 @@ export default defineRule({
     for (const workload of set.objects) {
       const pod = podSpecOf(workload);
       if (!pod) continue;
+      const reloadKeys = [RELOADER.reload("ConfigMap"), RELOADER.reload("Secret")];
+      if (!reloadKeys.some((key) => key in workload.annotations || key in pod.templateAnnotations)) continue;
       const refs = configRefsOf(pod);
       const places = [
         { annotations: workload.annotations, path: pathIn(workload, "metadata", "annotations"), where: "metadata" },
