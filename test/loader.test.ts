@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { gitWorkTreeOf } from "../src/load/git-work-tree.js";
 import { collectInputs } from "../src/load/inputs.js";
 import { loadFile } from "../src/load/load-file.js";
 import { PositionResolver } from "../src/load/positions.js";
@@ -98,5 +99,15 @@ describe("collectInputs", () => {
     const fromGlob = await collectInputs(["apps/*.y*ml", "missing.yaml", "nothing/*.yaml"], { cwd: dir, stdinName: "<stdin>" });
     expect(fromGlob.files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/b.yml"]);
     expect(fromGlob.problems.map((p) => p.message)).toEqual(["no such file or directory: missing.yaml", 'no files match the pattern "nothing/*.yaml"']);
+  });
+
+  it("outside a Git work tree, a .gitignore ignores nothing (as for git)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-inputs-"));
+    expect(gitWorkTreeOf(dir)).toBeUndefined();
+    mkdirSync(path.join(dir, "apps", "ignored"), { recursive: true });
+    for (const f of ["apps/a.yaml", "apps/ignored/x.yaml"]) writeFileSync(path.join(dir, f), "");
+    writeFileSync(path.join(dir, ".gitignore"), "ignored/\n");
+    expect((await collectInputs(["apps"], { cwd: dir, stdinName: "<stdin>" })).files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/ignored/x.yaml"]);
+    expect((await collectInputs(["apps/**/*.yaml"], { cwd: dir, stdinName: "<stdin>" })).files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/ignored/x.yaml"]);
   });
 });

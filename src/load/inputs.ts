@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { expandDirectory, type RenderUnit } from "../render/discover.js";
+import { gitWorkTreeOf } from "./git-work-tree.js";
 import { kustomizePatchesAmong } from "./kustomize-patches.js";
 // globby is loaded only for directories and patterns: naming files (the pre-commit case) skips its load time.
 const globbyLib = (): Promise<typeof import("globby")> => import("globby");
@@ -66,7 +67,8 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       }
     } else if ((await globbyLib()).isDynamicPattern(arg)) {
       const { globby } = await globbyLib();
-      const found = await globby(arg, { cwd: options.cwd, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, onlyFiles: false });
+      const gitignore = gitWorkTreeOf(options.cwd) !== undefined; // as for directories (src/render/discover.ts)
+      const found = await globby(arg, { cwd: options.cwd, gitignore, absolute: true, followSymbolicLinks: false, suppressErrors: true, onlyFiles: false });
       let matched = 0;
       const walked = new Set(found);
       for (const entry of found.sort()) {

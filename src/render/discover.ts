@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { gitWorkTreeOf } from "../load/git-work-tree.js";
 import { readYamlFile } from "../load/read-yaml-file.js";
 import { asArray, isObject } from "../model/json.js";
 import { KUSTOMIZATION_FILES } from "./kustomize.js";
@@ -57,8 +58,10 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
   const self = unitAt(dir, explicit);
   if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
 
-  // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them.
-  const options = { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false } as const;
+  // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them. .gitignore
+  // files mean something only inside a Git work tree (and reading them is a second walk of the tree).
+  const gitignore = gitWorkTreeOf(dir) !== undefined;
+  const options = { cwd: dir, gitignore, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false } as const;
   const { globby } = await import("globby");
   // One walk for both patterns: each globby call with `gitignore` reads the .gitignore files again.
   const found = await globby([MANIFEST_GLOB, MARKER_GLOB], options);

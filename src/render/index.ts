@@ -5,6 +5,7 @@ import { loadFile } from "../load/load-file.js";
 import { PositionResolver } from "../load/positions.js";
 import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/types.js";
 import type { ManifestSet } from "../model/manifest-set.js";
+import { gitWorkTreeOf } from "../load/git-work-tree.js";
 import { chartNameOf } from "../sourcemap/chart-files.js";
 import { describe, type K8sObject } from "../model/objects.js";
 import type { RenderContext } from "./context.js";
@@ -206,10 +207,7 @@ class RenderRun {
   private repoRoot(object: K8sObject): string {
     if (this.ctx.options.repoRoot !== undefined) return path.resolve(this.ctx.cwd, this.ctx.options.repoRoot);
     const from = object.source.origin?.absolutePath ?? this.locationOf.get(object.source) ?? this.ctx.cwd;
-    for (let dir = isDirectory(from) ? from : path.dirname(from); ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, ".git"))) return dir;
-      if (path.dirname(dir) === dir) return this.ctx.cwd;
-    }
+    return gitWorkTreeOf(from) ?? this.ctx.cwd;
   }
 }
 
