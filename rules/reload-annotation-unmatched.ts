@@ -5,6 +5,9 @@ import { describe } from "../src/model/objects.js";
 import { pathIn, podSpecOf } from "../src/model/pod-spec.js";
 import { RELOADER, reloadEntries, reloaderCoverage, reloaderInstances } from "../src/model/reloader.js";
 
+/** The annotations every finding of this rule is about. */
+const RELOAD_KEYS = [RELOADER.reload("ConfigMap"), RELOADER.reload("Secret")];
+
 export default defineRule({
   meta: {
     id: "reload-annotation-unmatched",
@@ -43,8 +46,7 @@ export default defineRule({
     for (const workload of set.objects) {
       const pod = podSpecOf(workload);
       if (!pod) continue;
-      const reloadKeys = [RELOADER.reload("ConfigMap"), RELOADER.reload("Secret")];
-      if (!reloadKeys.some((key) => key in workload.annotations || key in pod.templateAnnotations)) continue;
+      if (!RELOAD_KEYS.some((key) => key in workload.annotations || key in pod.templateAnnotations)) continue;
       const refs = configRefsOf(pod);
       const places = [
         { annotations: workload.annotations, path: pathIn(workload, "metadata", "annotations"), where: "metadata" },
