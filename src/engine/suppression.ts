@@ -1,6 +1,7 @@
 import { getPath, stringMap } from "../model/json.js";
 import type { K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
+import type { NodePath } from "../load/types.js";
 import type { Finding } from "./finding.js";
 
 export const IGNORE_ANNOTATION = "gitops-lint/ignore";
@@ -19,7 +20,7 @@ export interface IgnoreComment {
 /** Why this finding is suppressed, or undefined. Annotations on the object or its pod template, or a comment in the document read. */
 export function suppressionOf(finding: Finding, object: K8sObject | undefined): { reason: string } | undefined {
   if (object) {
-    for (const annotations of [object.annotations, templateAnnotations(object)]) {
+    for (const { annotations } of ignoreAnnotationPlaces(object)) {
       if (listedIds(annotations[IGNORE_ANNOTATION]).includes(finding.ruleId)) {
         return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}` };
       }
@@ -57,8 +58,12 @@ export function listedIds(list: string | undefined): string[] {
   return list === undefined ? [] : list.split(/[\s,]+/).filter((id) => id !== "");
 }
 
-function templateAnnotations(object: K8sObject): Record<string, string> {
+/** Where ignore annotations are read: the object's own metadata and its pod template's (a Pod's template is itself). */
+export function ignoreAnnotationPlaces(object: K8sObject): Array<{ metadataPath: NodePath; annotations: Record<string, string> }> {
+  const own = { metadataPath: [...object.basePath, "metadata"], annotations: object.annotations };
   const pod = podSpecOf(object);
-  if (pod) return pod.templateAnnotations;
-  return stringMap(getPath(object.body, ["spec", "template", "metadata", "annotations"]));
+  const metadataPath = pod?.templateMetadataPath ?? [...object.basePath, "spec", "template", "metadata"];
+  if (metadataPath.length === own.metadataPath.length) return [own];
+  const annotations = pod?.templateAnnotations ?? stringMap(getPath(object.body, ["spec", "template", "metadata", "annotations"]));
+  return [own, { metadataPath, annotations }];
 }

@@ -1,12 +1,10 @@
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath } from "../load/types.js";
 import { closestName } from "../model/closest-name.js";
-import { getPath, isObject } from "../model/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { describe, type K8sObject } from "../model/objects.js";
-import { podSpecOf } from "../model/pod-spec.js";
 import type { FindingAnchor, Report } from "./rule.js";
-import { IGNORE_ANNOTATION, ignoreCommentIn, listedIds, type IgnoreComment } from "./suppression.js";
+import { IGNORE_ANNOTATION, ignoreAnnotationPlaces, ignoreCommentIn, listedIds, type IgnoreComment } from "./suppression.js";
 import { didYouMean } from "./unknown-rule.js";
 
 const REMEDIATION = "Correct the rule id in the suppression (`gitops-lint rules` lists them), or remove it.";
@@ -37,9 +35,9 @@ export function unknownSuppressionIds(set: ManifestSet, known: readonly string[]
   }
   const positions = new PositionResolver();
   for (const object of set.objects) {
-    for (const metadataPath of metadataPaths(object)) {
+    for (const { metadataPath, annotations } of ignoreAnnotationPlaces(object)) {
       const path = [...metadataPath, "annotations", IGNORE_ANNOTATION];
-      for (const id of listedIds(annotationAt(object, metadataPath))) {
+      for (const id of listedIds(annotations[IGNORE_ANNOTATION])) {
         if (isKnown.has(id)) continue;
         const message = `${describe(object)}: annotation ${IGNORE_ANNOTATION} names unknown rule "${id}", which suppresses nothing; ${didYouMean(id, known)}`;
         reports.push({ ...annotationAnchor(object, path, id, positions), message, remediation: REMEDIATION });
@@ -60,20 +58,6 @@ function reasonWithoutSeparator(ids: IgnoreComment["ids"], isKnown: Set<string>,
   const rest = ids.slice(firstUnknown);
   const prose = rest.length > 1 || !rest[0]!.id.includes("-"); // every rule id has a dash: one dashed word is a typo
   return prose && rest.every((i) => closestName(i.id, known) === undefined) ? rest : undefined;
-}
-
-/** The object's own metadata and its pod template's, where suppression annotations are read (see suppression.ts). */
-function metadataPaths(object: K8sObject): NodePath[] {
-  const own = [...object.basePath, "metadata"];
-  const template = podSpecOf(object)?.templateMetadataPath ?? [...object.basePath, "spec", "template", "metadata"];
-  const same = template.length === own.length && template.every((part, i) => part === own[i]);
-  return same ? [own] : [own, template]; // a Pod's template is itself
-}
-
-function annotationAt(object: K8sObject, metadataPath: NodePath): string | undefined {
-  const metadata = getPath(object.body, metadataPath.slice(object.basePath.length));
-  const value = isObject(metadata) && isObject(metadata.annotations) ? metadata.annotations[IGNORE_ANNOTATION] : undefined;
-  return typeof value === "string" ? value : undefined;
 }
 
 /**
