@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -109,5 +109,37 @@ describe("collectInputs", () => {
     writeFileSync(path.join(dir, ".gitignore"), "ignored/\n");
     expect((await collectInputs(["apps"], { cwd: dir, stdinName: "<stdin>" })).files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/ignored/x.yaml"]);
     expect((await collectInputs(["apps/**/*.yaml"], { cwd: dir, stdinName: "<stdin>" })).files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/ignored/x.yaml"]);
+  });
+
+  it("finds the same entries outside a Git work tree (own walk) as inside one without ignore rules (globby)", async () => {
+    // Dot files and directories, links to files and directories, a directory link loop, a broken link,
+    // a pipe, a directory named like a manifest, chart and kustomization markers, deep nesting.
+    const build = (root: string): void => {
+      const files = ["a.yaml", "b.yml", "c.json", "d.YAML", "readme.md", ".hidden.yaml", ".dot/x.yaml", "n/.dot/y.yaml", "n/m/k/deep.yaml", "n/m/z.yml", "chart/Chart.yaml", "chart/templates/t.yaml", "kust/kustomization.yaml", "kust/r.yaml", "named.yaml/inner.yaml", "yaml"];
+      for (const f of files) {
+        mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+        writeFileSync(path.join(root, f), "");
+      }
+      symlinkSync("a.yaml", path.join(root, "link.yaml"));
+      symlinkSync("n", path.join(root, "dirlink.yaml"));
+      symlinkSync("n", path.join(root, "dirlink"));
+      symlinkSync("..", path.join(root, "n", "up"));
+      symlinkSync("missing.yaml", path.join(root, "broken.yaml"));
+      execFileSync("mkfifo", [path.join(root, "n", "pipe.yaml")]);
+    };
+    const outside = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-walk-"));
+    const inside = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-walk-git-"));
+    execFileSync("git", ["init", "-q"], { cwd: inside });
+    expect(gitWorkTreeOf(outside)).toBeUndefined();
+    for (const root of [outside, inside]) build(path.join(root, "tree"));
+    const found = async (root: string) => {
+      const inputs = await collectInputs(["tree"], { cwd: root, stdinName: "<stdin>" });
+      return { files: inputs.files.map((f) => f.name), problems: inputs.problems.map((p) => [p.file, p.message]), units: inputs.units.map((u) => [u.kind, path.relative(root, u.dir)]) };
+    };
+    const walked = await found(outside);
+    expect(walked).toEqual(await found(inside));
+    expect(walked.files).toEqual(["tree/a.yaml", "tree/b.yml", "tree/c.json", "tree/n/m/k/deep.yaml", "tree/n/m/z.yml", "tree/named.yaml/inner.yaml"]);
+    expect(walked.problems.map(([file]) => file)).toEqual(["tree/broken.yaml", "tree/n/pipe.yaml"]);
+    expect(walked.units).toEqual([["helm-chart", "tree/chart"], ["kustomize", "tree/kust"]]);
   });
 });

@@ -1,4 +1,4 @@
-import { promises as fs } from "node:fs";
+import { lstatSync, realpathSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { expandDirectory, type RenderUnit } from "../render/discover.js";
 import { gitWorkTreeOf } from "./git-work-tree.js";
@@ -45,7 +45,7 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       continue;
     }
     const absolute = path.resolve(options.cwd, arg);
-    const stat = await fs.stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+    const stat = statOrError(() => statSync(absolute));
     if (!(stat instanceof Error)) {
       if (stat.isDirectory()) {
         // Chart and kustomization directories become render units; their files are not read raw.
@@ -53,7 +53,7 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
         const expanded = await expandDirectory(absolute, true);
         const walked = new Set(expanded.files);
         for (const entry of expanded.files) {
-          const kind = await entryKind(entry, walked);
+          const kind = entryKind(entry, walked);
           if (kind === "file") add(entry);
           else if (kind !== "directory" && kind !== "duplicate") missing(displayName(options.cwd, entry), kind.problem);
         }
@@ -72,7 +72,7 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       let matched = 0;
       const walked = new Set(found);
       for (const entry of found.sort()) {
-        const kind = await entryKind(entry, walked);
+        const kind = entryKind(entry, walked);
         if (kind === "directory") continue;
         if (kind === "duplicate") {
           matched++;
@@ -98,22 +98,39 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
  * links to directories are not followed (a link loop must not hang the walk); a broken link, a link
  * loop, a pipe or a device is reported rather than skipped, so nothing is silently left unlinted.
  */
-async function entryKind(absolutePath: string, walked: Set<string>): Promise<"file" | "directory" | "duplicate" | { problem: string }> {
+function entryKind(absolutePath: string, walked: Set<string>): "file" | "directory" | "duplicate" | { problem: string } {
+  // Synchronous: one stat per entry is microseconds, while awaiting each from the thread pool cost ~0.1 ms.
   const name = path.basename(absolutePath);
-  const link = await fs.lstat(absolutePath).catch((error: NodeJS.ErrnoException) => error);
+  const link = statOrError(() => lstatSync(absolutePath));
   if (link instanceof Error) return { problem: `cannot read ${name}: ${reasonOf(link)}` };
   if (link.isDirectory()) return "directory";
-  const target = link.isSymbolicLink() ? await fs.stat(absolutePath).catch((error: NodeJS.ErrnoException) => error) : link;
+  const target = link.isSymbolicLink() ? statOrError(() => statSync(absolutePath)) : link;
   if (target instanceof Error) {
     return { problem: `cannot read ${name}: ${target.code === "ENOENT" ? "a broken symbolic link (its target does not exist)" : reasonOf(target)}` };
   }
   if (target.isDirectory()) return "directory";
   if (target.isFile()) {
     // A link to a file the same walk reads anyway would lint its objects twice.
-    if (link.isSymbolicLink() && walked.has(await fs.realpath(absolutePath).catch(() => absolutePath))) return "duplicate";
+    if (link.isSymbolicLink() && walked.has(realPathOrSelf(absolutePath))) return "duplicate";
     return "file";
   }
   return { problem: `${name} is not a regular file (a pipe, socket or device); it was not read` };
+}
+
+function statOrError(stat: () => Stats): Stats | NodeJS.ErrnoException {
+  try {
+    return stat();
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
+}
+
+function realPathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 export function reasonOf(error: NodeJS.ErrnoException): string {

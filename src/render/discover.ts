@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { gitWorkTreeOf } from "../load/git-work-tree.js";
+import { walkDirectory } from "../load/walk-directory.js";
 import { readYamlFile } from "../load/read-yaml-file.js";
 import { asArray, isObject } from "../model/json.js";
 import { KUSTOMIZATION_FILES } from "./kustomize.js";
@@ -58,13 +59,9 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
   const self = unitAt(dir, explicit);
   if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
 
-  // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them. .gitignore
-  // files mean something only inside a Git work tree (and reading them is a second walk of the tree).
-  const gitignore = gitWorkTreeOf(dir) !== undefined;
-  const options = { cwd: dir, gitignore, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false } as const;
-  const { globby } = await import("globby");
-  // One walk for both patterns: each globby call with `gitignore` reads the .gitignore files again.
-  const found = await globby([MANIFEST_GLOB, MARKER_GLOB], options);
+  // .gitignore files mean something only inside a Git work tree; outside one, a plain walk finds the same.
+  const found =
+    gitWorkTreeOf(dir) !== undefined ? await walkHonouringGitignore(dir) : walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name));
   const manifests = found.filter((f) => MANIFEST_EXTENSION.test(f));
   const markers = found.filter((f) => MARKER_NAMES.has(path.basename(f)));
 
@@ -79,6 +76,13 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
   const kept = units.filter((u) => u.kind !== "skip" && !(u.kind === "kustomize" && referenced.has(u.dir)));
   const files = manifests.filter((f) => !units.some((u) => isInside(f, u.dir))).sort();
   return { files, units: kept };
+}
+
+async function walkHonouringGitignore(dir: string): Promise<string[]> {
+  const { globby } = await import("globby");
+  // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them. One walk
+  // for both patterns: each globby call with `gitignore` reads the .gitignore files again.
+  return globby([MANIFEST_GLOB, MARKER_GLOB], { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false });
 }
 
 /** Absolute directories a kustomization lists under resources, bases or components. */
