@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expandKubernetesReferences } from "../src/model/shell/container-script.js";
+import { containerScript } from "../src/model/shell/container-script.js";
 import { mayWait } from "../src/model/shell/may-wait.js";
 import { shellParser } from "../src/model/shell/parser.js";
 import { waitBudget } from "../src/model/shell/wait-budget.js";
@@ -89,10 +89,19 @@ spec:
 ${args}`;
 
 describe("the kubelet's $(VAR) expansion of command and args", () => {
+  const script = (text: string) =>
+    containerScript({ container: { command: ["sh", "-c", text], env: [{ name: "RETRIES", value: "100" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] }, path: [], name: "c", init: false })!;
+
   it("replaces defined env vars and $$, and leaves everything else to the shell", () => {
-    const env = new Map([["RETRIES", "100"]]);
-    expect(expandKubernetesReferences("for i in $(seq 1 $(RETRIES)); do echo $$; done", env)).toBe("for i in $(seq 1 100); do echo $; done");
-    expect(expandKubernetesReferences("t=$(date +%s) $(UNDEFINED) $", env)).toBe("t=$(date +%s) $(UNDEFINED) $");
+    expect(script("n=$(RETRIES); for i in $(seq 1 $n); do echo $$; done").script).toBe("n=100; for i in $(seq 1 $n); do echo $; done");
+    expect(script("t=$(date +%s) $(UNDEFINED) $(TOKEN) $").script).toBe("t=$(date +%s) $(UNDEFINED) $(TOKEN) $");
+    expect(script("n=$(RETRIES)").verbatim).toBe(false);
+  });
+
+  it("reads a reference to the first `)`, as the kubelet does: a nested one is not expanded", () => {
+    const nested = script("for i in $(seq 1 $(RETRIES)); do sleep 1; done");
+    expect(nested.script).toBe("for i in $(seq 1 $(RETRIES)); do sleep 1; done");
+    expect(nested.verbatim).toBe(true);
   });
 });
 
@@ -112,7 +121,8 @@ describe("hook-budget-exceeds-timeout end to end", () => {
   });
 
   it("reads kubelet-expanded values, reporting at the script element since the text no longer matches the file", async () => {
-    const job = hookJob("            - |\n              for i in $(seq 1 $(RETRIES)); do sleep 5; done\n").replace(
+    // The kubelet reads `$(` to the first `)`: `$(seq 1 $(RETRIES))` would not be expanded (see above).
+    const job = hookJob("            - |\n              n=$(RETRIES); for i in $(seq 1 $n); do sleep 5; done\n").replace(
       'command: ["sh", "-c"]',
       'command: ["sh", "-c"]\n          env:\n            - name: RETRIES\n              value: "100"',
     );

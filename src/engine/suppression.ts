@@ -1,4 +1,4 @@
-import { getPath, stringMap } from "../model/json.js";
+import { getPath, isObject, stringMap } from "../model/json.js";
 import type { K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
 import type { NodePath } from "../load/types.js";
@@ -58,12 +58,19 @@ export function listedIds(list: string | undefined): string[] {
   return list === undefined ? [] : list.split(/[\s,]+/).filter((id) => id !== "");
 }
 
-/** Where ignore annotations are read: the object's own metadata and its pod template's (a Pod's template is itself). */
+/**
+ * The places of an object that carry an ignore annotation: its own metadata, its pod template's (a Pod's
+ * template is itself). Most objects have none, so paths are built only for a place that has one.
+ */
 export function ignoreAnnotationPlaces(object: K8sObject): Array<{ metadataPath: NodePath; annotations: Record<string, string> }> {
-  const own = { metadataPath: [...object.basePath, "metadata"], annotations: object.annotations };
+  const places: Array<{ metadataPath: NodePath; annotations: Record<string, string> }> = [];
+  if (IGNORE_ANNOTATION in object.annotations) places.push({ metadataPath: [...object.basePath, "metadata"], annotations: object.annotations });
   const pod = podSpecOf(object);
-  const metadataPath = pod?.templateMetadataPath ?? [...object.basePath, "spec", "template", "metadata"];
-  if (metadataPath.length === own.metadataPath.length) return [own];
-  const annotations = pod?.templateAnnotations ?? stringMap(getPath(object.body, ["spec", "template", "metadata", "annotations"]));
-  return [own, { metadataPath, annotations }];
+  if (pod && pod.templateMetadataPath.length === object.basePath.length + 1) return places; // a Pod
+  const template = pod ? pod.templateAnnotations : getPath(object.body, TEMPLATE_ANNOTATIONS);
+  if (!isObject(template) || !(IGNORE_ANNOTATION in template)) return places;
+  places.push({ metadataPath: pod?.templateMetadataPath ?? [...object.basePath, ...TEMPLATE_ANNOTATIONS.slice(0, -1)], annotations: pod ? pod.templateAnnotations : stringMap(template) });
+  return places;
 }
+
+const TEMPLATE_ANNOTATIONS = ["spec", "template", "metadata", "annotations"];

@@ -46,40 +46,43 @@ const configRefs = new WeakMap<PodSpecView, ConfigRef[]>();
 
 function readConfigRefs(pod: PodSpecView): ConfigRef[] {
   const out: ConfigRef[] = [];
-  const add = (kind: ConfigKind, ref: unknown, nameKey: string, refPath: NodePath, place: RefPlace): void => {
+  // Paths are built only for a reference that is there: most env entries and volumes hold none.
+  const add = (kind: ConfigKind, ref: unknown, nameKey: string, at: NodePath, keys: readonly string[], place: RefPlace): void => {
     const name = isObject(ref) ? asString(ref[nameKey]) : undefined;
     if (!isObject(ref) || name === undefined) return;
-    out.push({ kind, name, optional: ref.optional === true, ...place, namePath: [...refPath, nameKey] });
+    out.push({ kind, name, optional: ref.optional === true, ...place, namePath: [...at, ...keys, nameKey] });
   };
   for (const c of containersOf(pod)) {
     asArray(c.container.env).forEach((entry, i) => {
       if (!isObject(entry) || !isObject(entry.valueFrom)) return;
+      const { configMapKeyRef, secretKeyRef } = entry.valueFrom;
+      if (!isObject(configMapKeyRef) && !isObject(secretKeyRef)) return; // fieldRef, resourceFieldRef
       const envName = asString(entry.name) ?? `#${i}`;
       const path = [...c.path, "env", i];
       const place: RefPlace = { via: "env", container: c.name, envName, usage: `env ${envName}`, path };
-      add("ConfigMap", entry.valueFrom.configMapKeyRef, "name", [...path, "valueFrom", "configMapKeyRef"], place);
-      add("Secret", entry.valueFrom.secretKeyRef, "name", [...path, "valueFrom", "secretKeyRef"], place);
+      add("ConfigMap", configMapKeyRef, "name", path, ["valueFrom", "configMapKeyRef"], place);
+      add("Secret", secretKeyRef, "name", path, ["valueFrom", "secretKeyRef"], place);
     });
     asArray(c.container.envFrom).forEach((entry, i) => {
       if (!isObject(entry)) return;
       const path = [...c.path, "envFrom", i];
       const place: RefPlace = { via: "envFrom", container: c.name, prefix: asString(entry.prefix) ?? "", usage: "envFrom", path };
-      add("ConfigMap", entry.configMapRef, "name", [...path, "configMapRef"], place);
-      add("Secret", entry.secretRef, "name", [...path, "secretRef"], place);
+      add("ConfigMap", entry.configMapRef, "name", path, ["configMapRef"], place);
+      add("Secret", entry.secretRef, "name", path, ["secretRef"], place);
     });
   }
   asArray(pod.spec.volumes).forEach((volume, i) => {
-    if (!isObject(volume)) return;
+    if (!isObject(volume) || !(isObject(volume.configMap) || isObject(volume.secret) || isObject(volume.projected))) return;
     const path = [...pod.path, "volumes", i];
     const usage = `volume "${asString(volume.name) ?? `#${i}`}"`;
-    add("ConfigMap", volume.configMap, "name", [...path, "configMap"], { via: "volume", usage, path });
-    add("Secret", volume.secret, "secretName", [...path, "secret"], { via: "volume", usage, path });
+    add("ConfigMap", volume.configMap, "name", path, ["configMap"], { via: "volume", usage, path });
+    add("Secret", volume.secret, "secretName", path, ["secret"], { via: "volume", usage, path });
     if (!isObject(volume.projected)) return;
     asArray(volume.projected.sources).forEach((source, j) => {
       if (!isObject(source)) return;
       const sourcePath = [...path, "projected", "sources", j];
-      add("ConfigMap", source.configMap, "name", [...sourcePath, "configMap"], { via: "projected", usage, path });
-      add("Secret", source.secret, "name", [...sourcePath, "secret"], { via: "projected", usage, path });
+      add("ConfigMap", source.configMap, "name", sourcePath, ["configMap"], { via: "projected", usage, path });
+      add("Secret", source.secret, "name", sourcePath, ["secret"], { via: "projected", usage, path });
     });
   });
   return out;

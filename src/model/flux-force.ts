@@ -1,5 +1,5 @@
 import type { NodePath } from "../load/types.js";
-import { getPath, stringMap } from "./json.js";
+import { getPath } from "./json.js";
 import type { K8sObject } from "./objects.js";
 import { podSpecOf } from "./pod-spec.js";
 
@@ -27,8 +27,8 @@ export interface ForceMarker {
 function markersIn(metadata: unknown, metadataPath: NodePath): ForceMarker[] {
   const out: ForceMarker[] = [];
   for (const field of ["annotations", "labels"] as const) {
-    const value = stringMap(getPath(metadata, [field]))[FLUX_FORCE_KEY];
-    if (value === undefined) continue;
+    const value = getPath(metadata, [field, FLUX_FORCE_KEY]);
+    if (typeof value !== "string") continue;
     out.push({ field, value, path: [...metadataPath, field, FLUX_FORCE_KEY], enabled: isForceEnabledValue(value) });
   }
   return out;

@@ -24,9 +24,17 @@ export function getPath(value: unknown, path: NodePath): unknown {
   return current;
 }
 
-/** String-valued entries of a map such as labels or annotations; other values are ignored. */
+/**
+ * String-valued entries of a map such as labels or annotations; other values are ignored. The map itself
+ * when all its values are strings, as they nearly always are (loaded values are never changed).
+ */
 export function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) if (typeof v === "string") out[k] = v;
-  return out;
+  if (!isObject(value)) return {};
+  for (const key in value) {
+    if (typeof value[key] === "string") continue;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(value)) if (typeof v === "string") out[k] = v;
+    return out;
+  }
+  return value as Record<string, string>;
 }

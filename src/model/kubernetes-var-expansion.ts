@@ -20,36 +20,28 @@ export interface ContainerEnvironment {
  * depends on a value only known at runtime.
  */
 export function expandKubernetesVars(text: string, lookup: (name: string) => EnvValue | undefined): string | undefined {
+  // Copies the text between `$`s in slices: most values have none, and scripts run to kilobytes.
   let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch !== "$" || i + 1 >= text.length) {
-      out += ch;
-      continue;
-    }
-    const next = text[i + 1];
-    if (next === "$") {
-      out += "$";
-      i++;
-      continue;
-    }
+  let from = 0;
+  for (let dollar = text.indexOf("$"); dollar !== -1 && dollar + 1 < text.length; dollar = text.indexOf("$", from)) {
+    out += text.slice(from, dollar);
+    const next = text[dollar + 1];
     if (next === "(") {
-      const close = text.indexOf(")", i + 2);
-      if (close === -1) {
-        out += text.slice(i);
-        break;
-      }
-      const name = text.slice(i + 2, close);
+      // The name runs to the first `)`: `$(a $(b))` names "a $(b", as in the kubelet.
+      const close = text.indexOf(")", dollar + 2);
+      if (close === -1) return out + text.slice(dollar);
+      const name = text.slice(dollar + 2, close);
       const value = lookup(name);
       if (value === undefined) out += `$(${name})`;
       else if (!value.known) return undefined;
       else out += value.value;
-      i = close;
-      continue;
+      from = close + 1;
+    } else {
+      out += "$"; // `$$` is an escaped `$`; a `$` before anything else stays
+      from = next === "$" ? dollar + 2 : dollar + 1;
     }
-    out += ch;
   }
-  return out;
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**

@@ -28,12 +28,12 @@ export interface LateOptionalEnvRef {
 export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, settings: { autoReloadAll?: boolean } = {}): LateOptionalEnvRef[] {
   if (!isLongLived(workload)) return [];
   const pod = podSpecOf(workload);
-  if (!pod) return [];
+  if (!pod || !configRefsOf(pod).some(isOptionalEnvRef)) return [];
   const byObject = new Map<string, LateOptionalEnvRef>();
   /** Objects the input renders as ordinary resources: no reference to them is late. */
   const present = new Set<string>();
   for (const ref of configRefsOf(pod)) {
-    if (!ref.optional || (ref.via !== "env" && ref.via !== "envFrom")) continue;
+    if (!isOptionalEnvRef(ref)) continue;
     const key = `${ref.kind}\0${ref.name}`;
     if (present.has(key)) continue;
     const known = byObject.get(key);
@@ -58,6 +58,10 @@ export function lateOptionalEnvRefs(set: ManifestSet, workload: K8sObject, setti
     });
   }
   return [...byObject.values()];
+}
+
+function isOptionalEnvRef(ref: ConfigRef): boolean {
+  return ref.optional && (ref.via === "env" || ref.via === "envFrom");
 }
 
 /** "SOVEREIGN_FQDN, FQDN_ALIAS" / "envFrom" / "envFrom APP_*" (every key, with that prefix). */

@@ -32,7 +32,7 @@ export function isLongLived(object: K8sObject): boolean {
   return (LONG_LIVED_KINDS as readonly string[]).includes(object.kind);
 }
 
-// Objects do not change once loaded, and most rules ask for the pod spec of every object.
+// Objects do not change once loaded, and most rules ask for the pod spec (and containers) of every object.
 const podSpecs = new WeakMap<K8sObject, PodSpecView | undefined>();
 
 export function podSpecOf(object: K8sObject): PodSpecView | undefined {
@@ -54,8 +54,16 @@ function readPodSpec(object: K8sObject): PodSpecView | undefined {
   };
 }
 
+const containerViews = new WeakMap<PodSpecView, readonly ContainerView[]>();
+
 /** Init containers first, in the order the kubelet starts them, then the app containers. */
-export function containersOf(pod: PodSpecView): ContainerView[] {
+export function containersOf(pod: PodSpecView): readonly ContainerView[] {
+  let views = containerViews.get(pod);
+  if (!views) containerViews.set(pod, (views = readContainers(pod)));
+  return views;
+}
+
+function readContainers(pod: PodSpecView): ContainerView[] {
   const out: ContainerView[] = [];
   for (const [field, init] of [["initContainers", true], ["containers", false]] as const) {
     asArray(pod.spec[field]).forEach((container, i) => {

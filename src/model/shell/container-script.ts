@@ -1,5 +1,6 @@
 import type { NodePath } from "../../load/types.js";
 import { asArray, isObject } from "../json.js";
+import { expandKubernetesVars } from "../kubernetes-var-expansion.js";
 import type { ContainerView } from "../pod-spec.js";
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "ksh", "mksh", "zsh", "busybox"]);
@@ -46,44 +47,13 @@ export function containerScript(view: ContainerView): ContainerScript | undefine
   if (!sawC || i >= words.length) return undefined;
   const path: NodePath = i < command.length ? [...view.path, "command", i] : [...view.path, "args", i - command.length];
   const env = literalEnv(view.container.env);
-  const script = expandKubernetesReferences(words[i]!, env);
+  // Only literal values are known: a reference to a `valueFrom` variable stays as written (the shell then
+  // reads it as a command substitution, whose value is unknown anyway). Nothing is runtime-only, so there is a result.
+  const script = expandKubernetesVars(words[i]!, (name) => {
+    const value = env.get(name);
+    return value === undefined ? undefined : { known: true, value };
+  })!;
   return { script, verbatim: script === words[i], path, env };
-}
-
-/**
- * What the kubelet does to `command`/`args` before the shell sees them: `$(NAME)` becomes the value of
- * the container's env var NAME when it is defined (left as is otherwise, so `$(date +%s)` survives),
- * and `$$` becomes `$`. Only literal env values are known; a reference to a `valueFrom` variable stays
- * as written (the shell then reads it as a command substitution, whose value is unknown anyway).
- */
-export function expandKubernetesReferences(text: string, env: Map<string, string>): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c !== "$" || i + 1 >= text.length) {
-      out += c;
-      continue;
-    }
-    const next = text[i + 1];
-    if (next === "$") {
-      out += "$";
-      i++;
-    } else if (next === "(") {
-      const close = text.indexOf(")", i + 2);
-      const name = close < 0 ? undefined : text.slice(i + 2, close);
-      const value = name !== undefined ? env.get(name) : undefined;
-      if (value !== undefined) {
-        out += value;
-        i = close;
-      } else {
-        out += "$(";
-        i++;
-      }
-    } else {
-      out += "$";
-    }
-  }
-  return out;
 }
 
 function literalEnv(env: unknown): Map<string, string> {
