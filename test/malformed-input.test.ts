@@ -77,6 +77,24 @@ describe("each malformed input is one finding at its position, and the other fil
     expect(report.summary.objects).toBe(1);
   });
 
+  it("binary data is judged by the first 8 KiB of bytes, also when the file is valid UTF-8 read as text", async () => {
+    // "é" is two bytes: a NUL after 3,000 of them is at byte 6,000, one after 5,000 at byte 10,000.
+    const comment = (n: number) => `${GOOD}# ${"é".repeat(n)}\u0000\n`;
+    const dir = folder({ "early.yaml": comment(3000), "late.yaml": comment(5000) });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report).map((f) => [f.file, f.message.split(":")[0]])).toEqual([
+      ["early.yaml", `binary data (a NUL byte at offset ${Buffer.byteLength(`${GOOD}# `) + 6000})`],
+      ["late.yaml", "a NUL byte"],
+    ]);
+  });
+
+  it("a real U+FFFD in valid UTF-8 is text, not a decoding error", async () => {
+    const dir = folder({ "replacement.yaml": GOOD.replace("fine", "fine-\uFFFD") });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(invalid(report)).toEqual([]);
+    expect(report.summary.objects).toBe(1);
+  });
+
   it("a NUL byte late in a big file is a finding, not a crash", async () => {
     const dir = folder({ "late.yaml": `${GOOD}# ${"x".repeat(10_000)}\n---\nkey: "a\u0000b"\n` });
     const report = await lintJson(["late.yaml"], { cwd: dir });

@@ -4,6 +4,7 @@ import { lint } from "../engine/lint.js";
 import type { AnyRule } from "../engine/rule.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "../load/limits.js";
 import { loadFile, prepareFile } from "../load/load-file.js";
+import type { LoadedFile } from "../load/types.js";
 import { ManifestSet } from "../model/manifest-set.js";
 import { FORMATTERS } from "../report/formats.js";
 import { NO_PAINT } from "../report/paint.js";
@@ -34,6 +35,10 @@ export function checkInput(bytes: Uint8Array, ruleList: AnyRule[] = rules): void
       throw new Error(`document ${source.index} (line ${source.startLine}) was neither linted nor reported`);
     }
   }
+  // Files that are valid UTF-8 reach the loader as the text Node decoded (load-many.ts): that must load
+  // exactly like the bytes.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!text.includes("\uFFFD") && outcome(loadFile(file, text, LIMITS)) !== outcome(loaded)) throw new Error("loading the decoded text differs from loading the bytes");
   for (const document of loaded.documents) {
     if (isCyclic(document.value)) throw new Error(`document ${document.source.index} has a value that contains itself (a recursive alias)`);
   }
@@ -45,6 +50,11 @@ export function checkInput(bytes: Uint8Array, ruleList: AnyRule[] = rules): void
     if (!(finding.line >= 1 && finding.column >= 1)) throw new Error(`finding without a position: ${JSON.stringify(finding)}`);
   }
   for (const format of Object.values(FORMATTERS)) format(result, { paint: NO_PAINT });
+}
+
+function outcome(loaded: LoadedFile): string {
+  const problems = loaded.problems.map(({ document, ...problem }) => ({ ...problem, index: document?.index }));
+  return JSON.stringify({ problems, documents: loaded.documents.map((d) => [d.source.index, d.source.startLine, d.source.text, d.value]) });
 }
 
 function isCyclic(root: unknown): boolean {

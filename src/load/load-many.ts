@@ -36,14 +36,14 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
   const requested = options.workers ?? workersFromEnv();
   const workers = requested === "auto" ? (stdinSize + totalSize(inputs) >= PARALLEL_MIN_BYTES ? defaultPoolSize() : 0) : requested;
 
-  // One file's bytes at a time: they are dropped once decoded, so peak memory is the text and the
-  // parsed values, not also every input's raw bytes.
+  // One file at a time: its bytes (when read as bytes) are dropped once decoded, so peak memory is the
+  // text and the parsed values, not also every input's raw bytes.
   if (workers < 1) {
     const files: LoadedFile[] = [];
     for (const input of inputs) {
       const read = await readInput(input, limits, readStdin);
       if ("problem" in read) problems.push(read.problem);
-      else files.push(loadFile(input.name, read.bytes, limits));
+      else files.push(loadFile(input.name, read.content, limits));
     }
     return { files, problems };
   }
@@ -57,7 +57,7 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
         problems.push(read.problem);
         continue;
       }
-      const { sources, problems: fileProblems } = prepareFile(input.name, read.bytes, limits);
+      const { sources, problems: fileProblems } = prepareFile(input.name, read.content, limits);
       const batches = batchesOf(sources);
       const results = Promise.all(batches.map((b) => pool.parse(b.documents, b.crds)));
       pending.push({ name: input.name, sources, problems: fileProblems, batches, results });
@@ -136,16 +136,16 @@ function chunks(sources: SourceDocument[], crds: boolean): Batch[] {
   return batches;
 }
 
-async function readInput(input: InputFile, limits: LoadLimits, readStdin: () => Promise<Uint8Array>): Promise<{ bytes: Uint8Array } | { problem: LoadProblem }> {
+async function readInput(input: InputFile, limits: LoadLimits, readStdin: () => Promise<Uint8Array>): Promise<{ content: Uint8Array | string } | { problem: LoadProblem }> {
   try {
-    if (input.absolutePath === undefined) return { bytes: await readStdin() };
+    if (input.absolutePath === undefined) return { content: await readStdin() };
     // Checked before reading: a mistaken multi-gigabyte input must not be pulled into memory.
     const stat = statSync(input.absolutePath);
     if (stat.isDirectory()) return { problem: unreadable(input.name, "it is a directory") };
     if (stat.isFile() && stat.size > limits.maxFileSize) return { problem: fileTooBig(input.name, stat.size, limits.maxFileSize) };
-    if (stat.isFile()) return { bytes: readFileSync(input.absolutePath) };
+    if (stat.isFile()) return { content: readTextFile(input.absolutePath) };
     // A device or pipe (/dev/stdin, a FIFO, /dev/zero): read no more than the limit allows.
-    return { bytes: await readBounded(input.absolutePath, limits.maxFileSize) };
+    return { content: await readBounded(input.absolutePath, limits.maxFileSize) };
   } catch (error) {
     return { problem: unreadable(input.name, reasonOf(error as NodeJS.ErrnoException)) };
   }
@@ -153,6 +153,17 @@ async function readInput(input: InputFile, limits: LoadLimits, readStdin: () => 
 
 function unreadable(name: string, reason: string): LoadProblem {
   return { kind: "invalid-input", file: name, line: 1, column: 1, message: `cannot read ${name}: ${reason}` };
+}
+
+/**
+ * A file's text as Node decodes it while reading (no Buffer, no second pass over the bytes: ~15% less
+ * time than reading bytes, checking them and decoding them on 20 MB). Invalid UTF-8 becomes U+FFFD, so a
+ * text with that character is read again as bytes, for loadFile to tell bad bytes from a real U+FFFD
+ * and say where.
+ */
+function readTextFile(absolutePath: string): Uint8Array | string {
+  const text = readFileSync(absolutePath, "utf8");
+  return text.includes("\uFFFD") ? readFileSync(absolutePath) : text;
 }
 
 /** Reads up to `limit + 1` bytes: enough to tell that the input is over the limit. */
