@@ -95,6 +95,16 @@ try {
       `with workers ${s(par.ms)}, peak RSS ${(par.rssKb / 1024).toFixed(0)} MB: they save ${((1 - par.ms / seq.ms) * 100).toFixed(0)}% here`,
   );
 
+  // The corpus sits outside any Git work tree, where nothing is ignored and a plain readdir walk finds the
+  // files (src/load/walk-directory.ts). Inside one, globby walks to honour .gitignore: measured too.
+  if (spawnSync("git", ["init", "-q", one]).status === 0) {
+    const inGit = lint(one);
+    rmSync(path.join(one, ".git"), { recursive: true, force: true });
+    console.log(`in a Git work tree:  ${s(inGit.ms)} wall (.gitignore honoured, so globby walks the tree): ${(inGit.ms / j1.ms).toFixed(2)}x js-yaml`);
+  } else {
+    console.log("in a Git work tree:  skipped (no git)");
+  }
+
   // Single-threaded both times: by default the 2x corpus would be parsed with workers and the 1x not.
   const g2 = lint(two, { GITOPS_LINT_WORKERS: "0" });
   const linear = g2.ms / seq.ms;
