@@ -31,6 +31,20 @@ describe("loadFile", () => {
     expect(loaded.problems[0]!.line).toBe(3);
   });
 
+  it("tells template directives in the structure from braces in strings and mappings used as keys", () => {
+    const docs = [
+      "a: {{ .Values.a }}\n", // js-yaml reads it as a mapping used as a key
+      "b: [x, {{ .Values.b }}]\n",
+      "{{- if .Values.c }}\nc: 1\n{{- end }}\n", // js-yaml rejects it
+      'd: "{{ .Values.d }}"\ne: |\n  {{ .Values.e }}\nf: x {{ y }}\n', // data
+      "? {g: 1}\n: complex key\n", // a mapping as a key, without braces in the text
+      "? {h: 1}\n: complex key, with {{ braces }} in a value\n",
+    ];
+    const loaded = loadFile("t.yaml", bytes(docs.join("---\n")));
+    expect(loaded.problems.map((p) => [p.kind, p.line])).toEqual([["unrendered-template", 1], ["unrendered-template", 3], ["unrendered-template", 5]]);
+    expect(loaded.documents.map((d) => d.source.index)).toEqual([3, 4, 5]);
+  });
+
   it("reports an unclosed collection at the end of its last line, not on blank lines after it", () => {
     const loaded = loadFile("s.yaml", bytes("a: [1, 2\n\n\n---\nb: 1\n"));
     expect(loaded.problems.map((p) => [p.line, p.column])).toEqual([[1, 9]]);

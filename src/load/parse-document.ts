@@ -24,19 +24,21 @@ export interface ParseResult {
 }
 
 export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number = MAX_EXPANDED_NODES): ParseResult {
-  const directive = findTemplateDirective(doc.text);
-  if (directive) {
+  // An unrendered template wins over whatever else is wrong with the document: it explains the rest.
+  const unrendered = (): ParseResult | undefined => {
+    const directive = doc.text.includes("{{") ? findTemplateDirective(doc.text) : undefined;
+    if (!directive) return undefined;
     return {
       problems: [
         problemAt(doc, "unrendered-template", directive.offset,
           `unrendered template directive \`${directive.text}\`: this is a Helm template, not a manifest (kustomize fails on it with "yaml: invalid map key"); lint the \`helm template\` output instead`),
       ],
     };
-  }
+  };
   const nul = doc.text.indexOf("\0");
   if (nul !== -1) {
     // js-yaml stops reading at a NUL and would return a truncated document.
-    return { problems: [problemAt(doc, "invalid-input", nul, "a NUL byte: YAML does not allow control characters, so this is corrupt or not text; the document was not linted")] };
+    return unrendered() ?? { problems: [problemAt(doc, "invalid-input", nul, "a NUL byte: YAML does not allow control characters, so this is corrupt or not text; the document was not linted")] };
   }
   let value: unknown;
   let problems: LoadProblem[] = [];
@@ -44,6 +46,8 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     // Fast path: js-yaml is several times faster than a full AST parse, and strict about duplicate keys.
     value = jsYaml.load(doc.text, { schema: SCHEMA, maxDepth: MAX_DEPTH } as jsYaml.LoadOptions);
   } catch (error) {
+    const directive = unrendered();
+    if (directive) return directive;
     // Nesting deep enough to exhaust the stack: no manifest looks like that, and the other parser
     // would only spend seconds failing the same way.
     if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
@@ -56,7 +60,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
   const expanded = value !== undefined && mayHaveAliases(doc.text) ? expandedSize(value, maxAliasNodes, doc.text.length) : 0;
   if (expanded === Infinity) {
     const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
-    return {
+    return unrendered() ?? {
       problems: [
         problemAt(doc, "invalid-input", at,
           "an alias refers to a node that contains it (the value would be infinite); Kubernetes rejects this, so the document was not linted"),
@@ -65,7 +69,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
   }
   if (expanded > maxAliasNodes) {
     const at = Math.max(0, doc.text.indexOf("*", doc.text.search(ALIAS)));
-    return {
+    return unrendered() ?? {
       problems: [
         problemAt(doc, "invalid-input", at,
           `aliases expand this document past ${maxAliasNodes.toLocaleString("en-US")} nodes (an alias bomb?), so it was not linted; ` +
@@ -73,7 +77,32 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
       ],
     };
   }
+  // `{{` is common inside strings (dashboards, alert templates, CRD descriptions), where it is data; in
+  // the structure, js-yaml either fails (handled above) or reads `{{ x }}` as a mapping used as a key,
+  // which it names "[object Object]". Only then is the exact scan (a full CST parse) worth running.
+  if (doc.text.includes("{{") && hasMappingAsKey(value)) {
+    const directive = unrendered();
+    if (directive) return directive;
+  }
   return value === undefined ? { problems } : { value: withoutCrdSchema(value), problems };
+}
+
+/** What js-yaml makes of a mapping used as a key (`{{ x }}` reads as one). */
+const MAPPING_KEY = "[object Object]";
+
+/** Whether a value (a tree: alias cycles and bombs were refused before) has a key js-yaml made from a mapping. */
+function hasMappingAsKey(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (const child of node) stack.push(child);
+    } else if (node !== null && typeof node === "object") {
+      if (Object.hasOwn(node, MAPPING_KEY)) return true;
+      for (const key in node) stack.push((node as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 function parseTolerantly(doc: SourceDocument): ParseResult {
