@@ -96,6 +96,7 @@ describe("the kubelet's $(VAR) expansion of command and args", () => {
     expect(script("n=$(RETRIES); for i in $(seq 1 $n); do echo $$; done").script).toBe("n=100; for i in $(seq 1 $n); do echo $; done");
     expect(script("t=$(date +%s) $(UNDEFINED) $(TOKEN) $").script).toBe("t=$(date +%s) $(UNDEFINED) $(TOKEN) $");
     expect(script("n=$(RETRIES)").verbatim).toBe(false);
+    expect(script("echo $(date; echo $$x").script).toBe("echo $(date; echo $x"); // unclosed `$(`: read on
   });
 
   it("reads a reference to the first `)`, as the kubelet does: a nested one is not expanded", () => {

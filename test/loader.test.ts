@@ -31,6 +31,12 @@ describe("loadFile", () => {
     expect(loaded.problems[0]!.line).toBe(3);
   });
 
+  it("refuses an alias cycle written right after a JSON-style key, also with braces elsewhere", () => {
+    const loaded = loadFile("c.yaml", bytes('a: "{{ x }}"\nfoo: &x {"b":*x}\n'));
+    expect(loaded.documents).toEqual([]);
+    expect(loaded.problems.map((p) => [p.line, p.message.split(" (")[0]])).toEqual([[2, "an alias refers to a node that contains it"]]);
+  });
+
   it("tells template directives in the structure from braces in strings and mappings used as keys", () => {
     const docs = [
       "a: {{ .Values.a }}\n", // js-yaml reads it as a mapping used as a key
@@ -39,9 +45,17 @@ describe("loadFile", () => {
       'd: "{{ .Values.d }}"\ne: |\n  {{ .Values.e }}\nf: x {{ y }}\n', // data
       "? {g: 1}\n: complex key\n", // a mapping as a key, without braces in the text
       "? {h: 1}\n: complex key, with {{ braces }} in a value\n",
+      "[a, {{ .Values.i }}]: v\n", // js-yaml names this key "a,[object Object]"
+      "<<: {j: {{ .Values.j }}}\nj: 1\n", // the merge drops the mapping that held the directive
     ];
     const loaded = loadFile("t.yaml", bytes(docs.join("---\n")));
-    expect(loaded.problems.map((p) => [p.kind, p.line])).toEqual([["unrendered-template", 1], ["unrendered-template", 3], ["unrendered-template", 5]]);
+    expect(loaded.problems.map((p) => [p.kind, p.line])).toEqual([
+      ["unrendered-template", 1],
+      ["unrendered-template", 3],
+      ["unrendered-template", 5],
+      ["unrendered-template", 20],
+      ["unrendered-template", 22],
+    ]);
     expect(loaded.documents.map((d) => d.source.index)).toEqual([3, 4, 5]);
   });
 

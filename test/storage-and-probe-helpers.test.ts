@@ -23,6 +23,7 @@ describe("expandKubernetesVars (kubelet $(VAR) semantics)", () => {
     expect(expandKubernetesVars("$$$(ROOT)", lookup)).toBe("$/data");
     expect(expandKubernetesVars("a$b$", lookup)).toBe("a$b$");
     expect(expandKubernetesVars("$(ROOT", lookup)).toBe("$(ROOT");
+    expect(expandKubernetesVars("$(ROOT $$x $(ROOT", lookup)).toBe("$(ROOT $x $(ROOT"); // the kubelet reads on after an unclosed `$(`
   });
 
   it("returns undefined when the result depends on a runtime-only value", () => {

@@ -79,27 +79,34 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
   }
   // `{{` is common inside strings (dashboards, alert templates, CRD descriptions), where it is data; in
   // the structure, js-yaml either fails (handled above) or reads `{{ x }}` as a mapping used as a key,
-  // which it names "[object Object]". Only then is the exact scan (a full CST parse) worth running.
-  if (doc.text.includes("{{") && hasMappingAsKey(value)) {
+  // which it names "[object Object]" (inside a key: "a,[object Object]"). A merge key can drop the
+  // mapping that held it (`<<: {a: {{ x }}}` next to `a: 1`). Only then is the exact scan (a full CST
+  // parse) worth running.
+  if (doc.text.includes("{{") && (doc.text.includes("<<") || hasMappingAsKey(value))) {
     const directive = unrendered();
     if (directive) return directive;
   }
   return value === undefined ? { problems } : { value: withoutCrdSchema(value), problems };
 }
 
-/** What js-yaml makes of a mapping used as a key (`{{ x }}` reads as one). */
+/** What js-yaml makes of a mapping used as a key (`{{ x }}` reads as one), alone or inside a sequence key. */
 const MAPPING_KEY = "[object Object]";
 
-/** Whether a value (a tree: alias cycles and bombs were refused before) has a key js-yaml made from a mapping. */
+/** Whether a value has a key js-yaml made from a mapping. Shared nodes are visited once (an alias the size checks missed cannot make this loop). */
 function hasMappingAsKey(root: unknown): boolean {
+  const seen = new Set<object>();
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
+    if (node === null || typeof node !== "object" || seen.has(node)) continue;
+    seen.add(node);
     if (Array.isArray(node)) {
       for (const child of node) stack.push(child);
-    } else if (node !== null && typeof node === "object") {
-      if (Object.hasOwn(node, MAPPING_KEY)) return true;
-      for (const key in node) stack.push((node as Record<string, unknown>)[key]);
+      continue;
+    }
+    for (const key in node) {
+      if (key.includes(MAPPING_KEY)) return true;
+      stack.push((node as Record<string, unknown>)[key]);
     }
   }
   return false;
@@ -184,10 +191,10 @@ function firstLine(message: string): string {
 }
 
 // An anchor (`&a`) and an alias (`*a`) where YAML allows node properties: after a space, a line
-// start or a flow indicator. Without both, no node is shared and the value cannot be bigger than
+// start, a flow indicator, or the `:` after a JSON-style key (`{"b":*a}`). Without both, no node is shared and the value cannot be bigger than
 // the text, so the walk below is skipped (`*` alone is common: globs, RBAC verbs, cron schedules).
-const ANCHOR = /(?:^|[\s[{,])&[^\s[\]{},]/m;
-const ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/m;
+const ANCHOR = /(?:^|[\s[{,:])&[^\s[\]{},]/m;
+const ALIAS = /(?:^|[\s[{,:])\*[^\s[\]{},]/m;
 
 function mayHaveAliases(text: string): boolean {
   return text.includes("&") && text.includes("*") && ANCHOR.test(text) && ALIAS.test(text);

@@ -29,7 +29,12 @@ export function expandKubernetesVars(text: string, lookup: (name: string) => Env
     if (next === "(") {
       // The name runs to the first `)`: `$(a $(b))` names "a $(b", as in the kubelet.
       const close = text.indexOf(")", dollar + 2);
-      if (close === -1) return out + text.slice(dollar);
+      if (close === -1) {
+        // Unclosed: the kubelet keeps `$(` and reads on, so a later `$$` is still unescaped.
+        out += "$(";
+        from = dollar + 2;
+        continue;
+      }
       const name = text.slice(dollar + 2, close);
       const value = lookup(name);
       if (value === undefined) out += `$(${name})`;
