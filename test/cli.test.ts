@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { BIN, lintJson, runCli, spawnCli } from "./support/cli.js";
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "gitops-lint-cli-"));
@@ -116,6 +116,18 @@ describe("the bundled binary (dist/cli/, what bin/ runs)", () => {
     expect(threaded.stderr).toBe("");
     expect(JSON.parse(threaded.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(["invalid-input"]);
     expect(threaded.stdout).toBe(spawnCli(["bad.yaml", "-f", "json"], { cwd: dir, env: { GITOPS_LINT_WORKERS: "0" } }).stdout);
+  });
+
+  it("loads its lazy parts: .gitignore rules in a Git work tree, globby for patterns", () => {
+    const dir = tmp();
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    writeFileSync(path.join(dir, ".gitignore"), "bad.yaml\n");
+    writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
+    writeFileSync(path.join(dir, "good.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g\n");
+    const walked = spawnCli([".", "-f", "json"], { cwd: dir });
+    expect([walked.code, walked.stderr, JSON.parse(walked.stdout).summary.files]).toEqual([0, "", 1]);
+    const globbed = spawnCli(["*.yaml", "-f", "json"], { cwd: dir });
+    expect([globbed.code, globbed.stderr, JSON.parse(globbed.stdout).summary.files]).toEqual([0, "", 1]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,8 @@ import { collectInputs } from "../src/load/inputs.js";
 import { loadFile } from "../src/load/load-file.js";
 import { PositionResolver } from "../src/load/positions.js";
 import { splitDocuments } from "../src/load/split-documents.js";
+import { walkDirectory } from "../src/load/walk-directory.js";
+import { globby } from "globby";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -139,35 +141,59 @@ describe("collectInputs", () => {
     expect((await collectInputs(["apps/**/*.yaml"], { cwd: dir, stdinName: "<stdin>" })).files.map((f) => f.name)).toEqual(["apps/a.yaml", "apps/ignored/x.yaml"]);
   });
 
-  it("finds the same entries outside a Git work tree (own walk) as inside one without ignore rules (globby)", async () => {
+  it("walks a directory as globby would (dot: false, no link following, every entry kind)", async () => {
     // Dot files and directories, links to files and directories, a directory link loop, a broken link,
     // a pipe, a directory named like a manifest, chart and kustomization markers, deep nesting.
-    const build = (root: string): void => {
-      const files = ["a.yaml", "b.yml", "c.json", "d.YAML", "readme.md", ".hidden.yaml", ".dot/x.yaml", "n/.dot/y.yaml", "n/m/k/deep.yaml", "n/m/z.yml", "chart/Chart.yaml", "chart/templates/t.yaml", "kust/kustomization.yaml", "kust/r.yaml", "named.yaml/inner.yaml", "yaml"];
-      for (const f of files) {
-        mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-        writeFileSync(path.join(root, f), "");
-      }
-      symlinkSync("a.yaml", path.join(root, "link.yaml"));
-      symlinkSync("n", path.join(root, "dirlink.yaml"));
-      symlinkSync("n", path.join(root, "dirlink"));
-      symlinkSync("..", path.join(root, "n", "up"));
-      symlinkSync("missing.yaml", path.join(root, "broken.yaml"));
-      execFileSync("mkfifo", [path.join(root, "n", "pipe.yaml")]);
+    const root = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-walk-"));
+    const tree = path.join(root, "tree");
+    const files = ["a.yaml", "b.yml", "c.json", "d.YAML", "readme.md", ".hidden.yaml", ".dot/x.yaml", "n/.dot/y.yaml", "n/m/k/deep.yaml", "n/m/z.yml", "chart/Chart.yaml", "chart/templates/t.yaml", "kust/kustomization.yaml", "kust/r.yaml", "named.yaml/inner.yaml", "yaml"];
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(tree, f)), { recursive: true });
+      writeFileSync(path.join(tree, f), "");
+    }
+    symlinkSync("a.yaml", path.join(tree, "link.yaml"));
+    symlinkSync("n", path.join(tree, "dirlink.yaml"));
+    symlinkSync("n", path.join(tree, "dirlink"));
+    symlinkSync("..", path.join(tree, "n", "up"));
+    symlinkSync("missing.yaml", path.join(tree, "broken.yaml"));
+    execFileSync("mkfifo", [path.join(tree, "n", "pipe.yaml")]);
+    expect(gitWorkTreeOf(root)).toBeUndefined();
+    const wanted = (name: string) => /\.(?:yaml|yml|json)$/.test(name) || ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"].includes(name);
+    const options = { cwd: tree, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false } as const;
+    const globbed = await globby(["**/*.{yaml,yml,json}", "**/{Chart.yaml,kustomization.yaml,kustomization.yml,Kustomization}"], options);
+    expect(walkDirectory(tree, wanted).sort()).toEqual(globbed.filter((f) => !lstatSync(f).isDirectory()).sort());
+
+    const inputs = await collectInputs(["tree"], { cwd: root, stdinName: "<stdin>" });
+    expect(inputs.files.map((f) => f.name)).toEqual(["tree/a.yaml", "tree/b.yml", "tree/c.json", "tree/n/m/k/deep.yaml", "tree/n/m/z.yml", "tree/named.yaml/inner.yaml"]);
+    expect(inputs.problems.map((p) => p.file)).toEqual(["tree/broken.yaml", "tree/n/pipe.yaml"]);
+    expect(inputs.units.map((u) => [u.kind, path.relative(root, u.dir)])).toEqual([["helm-chart", "tree/chart"], ["kustomize", "tree/kust"]]);
+  });
+
+  it("inside a Git work tree, leaves out exactly what git ignores (nested .gitignore files, negations, parents)", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-gitignore-"));
+    const home = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-home-")); // no user or system excludes file
+    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
+    execFileSync("git", ["init", "-q"], { cwd: root, env });
+    const write = (f: string, text = "") => {
+      mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      writeFileSync(path.join(root, f), text);
     };
-    const outside = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-walk-"));
-    const inside = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-walk-git-"));
-    execFileSync("git", ["init", "-q"], { cwd: inside });
-    expect(gitWorkTreeOf(outside)).toBeUndefined();
-    for (const root of [outside, inside]) build(path.join(root, "tree"));
-    const found = async (root: string) => {
-      const inputs = await collectInputs(["tree"], { cwd: root, stdinName: "<stdin>" });
-      return { files: inputs.files.map((f) => f.name), problems: inputs.problems.map((p) => [p.file, p.message]), units: inputs.units.map((u) => [u.kind, path.relative(root, u.dir)]) };
-    };
-    const walked = await found(outside);
-    expect(walked).toEqual(await found(inside));
-    expect(walked.files).toEqual(["tree/a.yaml", "tree/b.yml", "tree/c.json", "tree/n/m/k/deep.yaml", "tree/n/m/z.yml", "tree/named.yaml/inner.yaml"]);
-    expect(walked.problems.map(([file]) => file)).toEqual(["tree/broken.yaml", "tree/n/pipe.yaml"]);
-    expect(walked.units).toEqual([["helm-chart", "tree/chart"], ["kustomize", "tree/kust"]]);
+    write(".gitignore", "build\n*.tmp.yaml\n!keep.tmp.yaml\n/anchored.yaml\n**/deep/skip.yaml\nlocal/\nglob-*.yml\n");
+    write("apps/.gitignore", "secret.yaml\n/only-here.yaml\n!anchored.yaml\n");
+    write("apps/team/.gitignore", "!secret.yaml\nsub/*.json\n");
+    for (const f of [
+      "anchored.yaml", "apps/anchored.yaml", "apps/a.yaml", "apps/x.tmp.yaml", "apps/keep.tmp.yaml", "apps/build/b.yaml", "apps/build.yaml",
+      "apps/secret.yaml", "apps/team/secret.yaml", "apps/team/sub/c.json", "apps/team/sub/d.yaml", "apps/only-here.yaml", "apps/team/only-here.yaml",
+      "apps/deep/skip.yaml", "apps/n/deep/skip.yaml", "apps/n/deep/ok.yaml", "apps/local/l.yaml", "apps/locals/l.yaml", "apps/glob-1.yml", "apps/team/glob-2.yml",
+    ]) write(f);
+    const byGit = execFileSync("git", ["ls-files", "-z", "--others", "--exclude-standard", "--", "apps"], { cwd: root, env, encoding: "utf8" })
+      .split("\0")
+      .filter((f) => /\.(?:yaml|yml|json)$/.test(f))
+      .sort();
+    const walked = (await collectInputs(["apps"], { cwd: root, stdinName: "<stdin>" })).files.map((f) => f.name);
+    expect(walked).toEqual(byGit);
+    expect(walked).toContain("apps/team/secret.yaml"); // re-included by the closer .gitignore
+    expect(walked).not.toContain("apps/build/b.yaml"); // below an ignored directory
+    expect(walked).not.toContain("apps/x.tmp.yaml"); // the parent directory's .gitignore applies to a walk started below it
   });
 });

@@ -95,12 +95,12 @@ try {
       `with workers ${s(par.ms)}, peak RSS ${(par.rssKb / 1024).toFixed(0)} MB: they save ${((1 - par.ms / seq.ms) * 100).toFixed(0)}% here`,
   );
 
-  // The corpus sits outside any Git work tree, where nothing is ignored and a plain readdir walk finds the
-  // files (src/load/walk-directory.ts). Inside one, globby walks to honour .gitignore: measured too.
+  // The corpus sits outside any Git work tree, where nothing is ignored. Inside one, the walk reads
+  // .gitignore files (src/load/walk-directory.ts), as it does in CI and pre-commit: measured too.
   if (spawnSync("git", ["init", "-q", one]).status === 0) {
     const inGit = lint(one);
     rmSync(path.join(one, ".git"), { recursive: true, force: true });
-    console.log(`in a Git work tree:  ${s(inGit.ms)} wall (.gitignore honoured, so globby walks the tree): ${(inGit.ms / j1.ms).toFixed(2)}x js-yaml`);
+    console.log(`in a Git work tree:  ${s(inGit.ms)} wall (.gitignore files honoured): ${(inGit.ms / j1.ms).toFixed(2)}x js-yaml`);
   } else {
     console.log("in a Git work tree:  skipped (no git)");
   }

@@ -24,10 +24,8 @@ export interface ExpandedDirectory {
   units: RenderUnit[];
 }
 
-const MANIFEST_GLOB = "**/*.{yaml,yml,json}";
 const MANIFEST_EXTENSION = /\.(?:yaml|yml|json)$/;
 const MARKER_NAMES = new Set(["Chart.yaml", ...KUSTOMIZATION_FILES]);
-const MARKER_GLOB = `**/{${[...MARKER_NAMES].join(",")}}`;
 
 /** The unit a directory is by itself (it holds a kustomization, or a Chart.yaml), if any. A kustomization wins over a Chart.yaml next to it. */
 export function unitAt(dir: string, explicit: boolean): RenderUnit | undefined {
@@ -55,13 +53,12 @@ function yamlField(file: string, key: string): string | undefined {
  * patches are not whole objects). The outermost unit wins, and a kustomization that another unit of
  * the same walk uses as a resource, base or component is linted as part of that one, not again alone.
  */
-export async function expandDirectory(dir: string, explicit: boolean): Promise<ExpandedDirectory> {
+export function expandDirectory(dir: string, explicit: boolean): ExpandedDirectory {
   const self = unitAt(dir, explicit);
   if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
 
-  // .gitignore files mean something only inside a Git work tree; outside one, a plain walk finds the same.
-  const found =
-    gitWorkTreeOf(dir) !== undefined ? await walkHonouringGitignore(dir) : walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name));
+  // .gitignore files mean something only inside a Git work tree.
+  const found = walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name), gitWorkTreeOf(dir));
   const manifests = found.filter((f) => MANIFEST_EXTENSION.test(f));
   const markers = found.filter((f) => MARKER_NAMES.has(path.basename(f)));
 
@@ -76,13 +73,6 @@ export async function expandDirectory(dir: string, explicit: boolean): Promise<E
   const kept = units.filter((u) => u.kind !== "skip" && !(u.kind === "kustomize" && referenced.has(u.dir)));
   const files = manifests.filter((f) => !units.some((u) => isInside(f, u.dir))).sort();
   return { files, units: kept };
-}
-
-async function walkHonouringGitignore(dir: string): Promise<string[]> {
-  const { globby } = await import("globby");
-  // onlyFiles: false so broken links, loops and pipes reach the caller, which reports them. One walk
-  // for both patterns: each globby call with `gitignore` reads the .gitignore files again.
-  return globby([MANIFEST_GLOB, MARKER_GLOB], { cwd: dir, gitignore: true, absolute: true, followSymbolicLinks: false, suppressErrors: true, dot: false, onlyFiles: false });
 }
 
 /** Absolute directories a kustomization lists under resources, bases or components. */

@@ -133,7 +133,7 @@ class RenderRun {
       const root = this.repoRoot(object);
       const dir = path.resolve(root, specPath);
       if (!isInside(dir, root) || !isDirectory(dir)) return undefined; // another repository's path, or not there: nothing to build
-      const expanded = await expandDirectory(dir, true);
+      const expanded = expandDirectory(dir, true);
       const files = await Promise.all(
         expanded.files.map(async (file) => ({ file, loaded: this.byLocation.has(file) ? undefined : await readRaw(this.ctx, file) })),
       );
