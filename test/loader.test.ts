@@ -178,13 +178,14 @@ describe("collectInputs", () => {
       mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
       writeFileSync(path.join(root, f), text);
     };
-    write(".gitignore", "build\n*.tmp.yaml\n!keep.tmp.yaml\n/anchored.yaml\n**/deep/skip.yaml\nlocal/\nglob-*.yml\n");
-    write("apps/.gitignore", "secret.yaml\n/only-here.yaml\n!anchored.yaml\n");
+    write(".gitignore", "build\n*.tmp.yaml\n!keep.tmp.yaml\n/anchored.yaml\n**/deep/skip.yaml\nlocal/\nglob-*.yml\nUpper/\n*.YML\nreinc/\n");
+    write("apps/.gitignore", "secret.yaml\n/only-here.yaml\n!anchored.yaml\n!reinc/\n");
     write("apps/team/.gitignore", "!secret.yaml\nsub/*.json\n");
     for (const f of [
       "anchored.yaml", "apps/anchored.yaml", "apps/a.yaml", "apps/x.tmp.yaml", "apps/keep.tmp.yaml", "apps/build/b.yaml", "apps/build.yaml",
       "apps/secret.yaml", "apps/team/secret.yaml", "apps/team/sub/c.json", "apps/team/sub/d.yaml", "apps/only-here.yaml", "apps/team/only-here.yaml",
       "apps/deep/skip.yaml", "apps/n/deep/skip.yaml", "apps/n/deep/ok.yaml", "apps/local/l.yaml", "apps/locals/l.yaml", "apps/glob-1.yml", "apps/team/glob-2.yml",
+      "apps/upper/u.yaml", "apps/lower.yml", "apps/reinc/r.yaml", // case-sensitive; a directory re-included by a closer file
     ]) write(f);
     const byGit = execFileSync("git", ["ls-files", "-z", "--others", "--exclude-standard", "--", "apps"], { cwd: root, env, encoding: "utf8" })
       .split("\0")
@@ -195,5 +196,22 @@ describe("collectInputs", () => {
     expect(walked).toContain("apps/team/secret.yaml"); // re-included by the closer .gitignore
     expect(walked).not.toContain("apps/build/b.yaml"); // below an ignored directory
     expect(walked).not.toContain("apps/x.tmp.yaml"); // the parent directory's .gitignore applies to a walk started below it
+    expect(walked).toEqual(expect.arrayContaining(["apps/upper/u.yaml", "apps/lower.yml", "apps/reinc/r.yaml"]));
+
+    // A directory named on the command line is linted even when ignored (git would list nothing), with
+    // the .gitignore files inside it; one reached through a link from outside the work tree too.
+    write(".gitignore", "rendered/\n");
+    write("rendered/.gitignore", "skip.yaml\n");
+    for (const f of ["rendered/keep.yaml", "rendered/skip.yaml", "rendered/sub/keep.yaml", "rendered/sub/skip.yaml"]) write(f);
+    const named = async (arg: string, cwd = root) => (await collectInputs([arg], { cwd, stdinName: "<stdin>" })).files.map((f) => path.relative(cwd, f.absolutePath!));
+    expect(await named("rendered")).toEqual(["rendered/keep.yaml", "rendered/sub/keep.yaml"]);
+    const outside = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-link-"));
+    symlinkSync(path.join(root, "rendered", "sub"), path.join(outside, "link"));
+    expect(await named("link", outside)).toEqual(["link/keep.yaml"]);
+    // A .gitignore that is a link is not read, as git does not read one.
+    write("linked/rules.txt", "a.yaml\n");
+    write("linked/a.yaml");
+    symlinkSync("rules.txt", path.join(root, "linked", ".gitignore"));
+    expect(await named("linked")).toEqual(["linked/a.yaml"]);
   });
 });

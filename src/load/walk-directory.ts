@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ignore } from "ignore";
+import { gitWorkTreeOf } from "./git-work-tree.js";
 
 // Loaded when a walk first meets a .gitignore: a run on files, or outside a Git work tree, never does.
 let ignoreLib: typeof import("ignore") | undefined;
-
-/** The rules of one .gitignore file, which apply to paths below its directory. */
-interface IgnoreFile {
-  dir: string;
-  rules: Ignore;
-}
 
 /**
  * Absolute paths of the entries under `dir` whose names pass `wanted`: what globby returns for
@@ -20,13 +15,21 @@ interface IgnoreFile {
  * and other non-directories are returned for the caller to judge; links to directories are not
  * entered, so a link loop cannot hang the walk.
  *
- * Inside a Git work tree (`gitRoot`, its top), .gitignore files are honoured as git reads them: those
- * of `dir`'s parents up to `gitRoot` and those found on the way down, the closest deciding, and nothing
- * below an ignored directory. (.git/info/exclude and the user's global excludes file are not read.)
+ * Inside a Git work tree, .gitignore files are honoured as git reads them: those of `dir`'s parents up
+ * to the top and those met on the way down, a closer file's patterns winning, case-sensitive, nothing
+ * below an ignored directory. `dir` itself is walked even when ignored: it was named (rendered output
+ * often is ignored), and linting nothing would pass silently. .git/info/exclude and the user's global
+ * excludes file are not read.
  */
-export function walkDirectory(dir: string, wanted: (name: string) => boolean, gitRoot?: string): string[] {
+export function walkDirectory(dir: string, wanted: (name: string) => boolean): string[] {
   const found: string[] = [];
-  const pending: Array<{ dir: string; ignores: IgnoreFile[] }> = [{ dir, ignores: gitRoot === undefined ? [] : parentIgnoreFiles(gitRoot, dir) }];
+  const real = realPathOrSelf(dir);
+  const top = gitWorkTreeOf(real);
+  // A directory's path from the top of the work tree ("" for the top): what .gitignore patterns match.
+  const start = top === undefined ? undefined : path.relative(top, real).split(path.sep).join("/");
+  let rules = start === undefined ? undefined : parentRules(top!, start);
+  if (rules && start && rules.ignores(`${start}/`)) rules = reincluding(rules, start);
+  const pending: Array<{ dir: string; relative: string | undefined; rules: Ignore | undefined }> = [{ dir, relative: start, rules }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     let entries: Dirent[];
     try {
@@ -34,47 +37,96 @@ export function walkDirectory(dir: string, wanted: (name: string) => boolean, gi
     } catch {
       continue; // vanished or unreadable: skipped, as the globby walk does
     }
-    const own = gitRoot !== undefined && entries.some((e) => e.name === ".gitignore" && !e.isDirectory()) ? ignoreFileIn(next.dir) : undefined;
-    const ignores = own ? [...next.ignores, own] : next.ignores;
+    // A .gitignore that is a link is not read, as git does not.
+    const here = next.relative !== undefined && entries.some((e) => e.name === ".gitignore" && e.isFile()) ? withIgnoreFile(next.rules, next.dir, next.relative) : next.rules;
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const full = path.join(next.dir, entry.name);
+      const relative = next.relative === undefined ? undefined : next.relative === "" ? entry.name : `${next.relative}/${entry.name}`;
       const isDirectory = entry.isDirectory();
-      if (ignores.length > 0 && isIgnored(ignores, full, isDirectory)) continue;
-      if (isDirectory) pending.push({ dir: full, ignores });
+      if (here && here.ignores(isDirectory ? `${relative}/` : relative!)) continue;
+      if (isDirectory) pending.push({ dir: full, relative, rules: here });
       else if (wanted(entry.name)) found.push(full);
     }
   }
   return found;
 }
 
-/** The .gitignore files of the directories from `gitRoot` down to `dir`'s parent, outermost first. */
-function parentIgnoreFiles(gitRoot: string, dir: string): IgnoreFile[] {
-  const relative = path.relative(gitRoot, dir);
-  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return [];
-  const segments = relative.split(path.sep);
-  return segments.flatMap((_, i) => ignoreFileIn(path.join(gitRoot, ...segments.slice(0, i))) ?? []);
+/** The rules of the .gitignore files from the top of the work tree down to the parent of `start`. */
+function parentRules(top: string, start: string): Ignore | undefined {
+  let rules: Ignore | undefined;
+  const segments = start === "" ? [] : start.split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const dir = path.join(top, ...segments.slice(0, i));
+    const file = path.join(dir, ".gitignore");
+    if (isRegularFile(file)) rules = withIgnoreFile(rules, dir, segments.slice(0, i).join("/"));
+  }
+  return rules;
 }
 
-function ignoreFileIn(dir: string): IgnoreFile | undefined {
+/** `rules`, but with `start` and the directories above it not ignored (patterns about what is inside still apply). */
+function reincluding(rules: Ignore, start: string): Ignore {
+  const segments = start.split("/");
+  const negations = segments.map((_, i) => `!/${escapeGlob(segments.slice(0, i + 1).join("/"))}/`);
+  return ignoreLib!({ ignorecase: false }).add(rules).add(negations);
+}
+
+/**
+ * `rules` plus those of the .gitignore in `dir` (`relative` from the top), in one matcher: a pattern is
+ * rewritten relative to the top, so the last matching pattern is git's answer, and a directory a
+ * closer file re-includes is not excluded again by a farther one.
+ */
+function withIgnoreFile(rules: Ignore | undefined, dir: string, relative: string): Ignore | undefined {
   let text: string;
   try {
     text = readFileSync(path.join(dir, ".gitignore"), "utf8");
   } catch {
-    return undefined;
+    return rules;
   }
   ignoreLib ??= createRequire(import.meta.url)("ignore") as typeof import("ignore");
-  return { dir, rules: ignoreLib().add(text) };
+  return ignoreLib({ ignorecase: false })
+    .add(rules ?? [])
+    .add(rebased(text.replace(/^\uFEFF/, ""), relative));
 }
 
-/** Git's precedence: the closest .gitignore with a pattern matching the path decides; within one, its last matching pattern. */
-function isIgnored(ignores: IgnoreFile[], full: string, isDirectory: boolean): boolean {
-  for (let i = ignores.length - 1; i >= 0; i--) {
-    const { dir, rules } = ignores[i]!;
-    const relative = path.relative(dir, full).split(path.sep).join("/");
-    const verdict = rules.test(isDirectory ? `${relative}/` : relative);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
+/**
+ * A .gitignore's patterns as written at the top of the work tree. A pattern with a slash before its end
+ * is relative to its file's directory (`prefix/pattern`); one without matches at any depth below it
+ * (`prefix/**\/pattern`). Glob characters in the prefix are escaped.
+ */
+function rebased(text: string, relative: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (relative === "") return lines;
+  const prefix = escapeGlob(relative).replace(/^[#!]/, "\\$&");
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith("#") || /^ *$/.test(line)) continue;
+    const negated = line.startsWith("!");
+    const pattern = negated ? line.slice(1) : line;
+    // Trailing spaces are not part of a pattern unless escaped; a trailing slash means "directories only".
+    const core = pattern.replace(/(?<!\\) +$/, "").replace(/\/$/, "");
+    const anchored = core.includes("/");
+    out.push(`${negated ? "!" : ""}${prefix}/${anchored ? pattern.replace(/^\//, "") : `**/${pattern}`}`);
   }
-  return false;
+  return out;
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[\\*?[\]]/g, "\\$&");
+}
+
+function isRegularFile(file: string): boolean {
+  try {
+    return lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function realPathOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }

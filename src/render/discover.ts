@@ -1,6 +1,5 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { gitWorkTreeOf } from "../load/git-work-tree.js";
 import { walkDirectory } from "../load/walk-directory.js";
 import { readYamlFile } from "../load/read-yaml-file.js";
 import { asArray, isObject } from "../model/json.js";
@@ -57,8 +56,8 @@ export function expandDirectory(dir: string, explicit: boolean): ExpandedDirecto
   const self = unitAt(dir, explicit);
   if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
 
-  // .gitignore files mean something only inside a Git work tree.
-  const found = walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name), gitWorkTreeOf(dir));
+  // Honouring .gitignore inside a Git work tree (see walk-directory.ts).
+  const found = walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name));
   const manifests = found.filter((f) => MANIFEST_EXTENSION.test(f));
   const markers = found.filter((f) => MARKER_NAMES.has(path.basename(f)));
 
