@@ -61,6 +61,12 @@ describe("loadFile", () => {
     expect(loaded.documents.map((d) => d.source.index)).toEqual([3, 4, 5]);
   });
 
+  it("reports one syntax error per document, not one per level of an unclosed nesting", () => {
+    const loaded = loadFile("n.yaml", bytes(`a: 1\n---\nb: ${"[".repeat(300)}\n---\nc: 3\n`));
+    expect(loaded.problems.map((p) => [p.line, p.message.split(":")[0]])).toEqual([[3, "YAML syntax error"]]);
+    expect(loaded.documents.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);
+  });
+
   it("reports an unclosed collection at the end of its last line, not on blank lines after it", () => {
     const loaded = loadFile("s.yaml", bytes("a: [1, 2\n\n\n---\nb: 1\n"));
     expect(loaded.problems.map((p) => [p.line, p.column])).toEqual([[1, 9]]);

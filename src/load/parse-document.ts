@@ -133,7 +133,8 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
       const key = keyAt(doc.text, error.pos[0]);
       problems.push(problemAt(doc, "invalid-input", error.pos[0],
         `duplicate key "${key}" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)`));
-    } else {
+    } else if (!fatal) {
+      // Only the first: the errors after it mostly follow from it (an unclosed `[` is reported once per level).
       fatal = true;
       problems.push(problemAt(doc, "invalid-input", error.pos[0], `YAML syntax error: ${firstLine(error.message)}; the document was not linted`));
     }
