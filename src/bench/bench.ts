@@ -71,10 +71,12 @@ try {
   const c2 = writeCorpus(two, 2 * c1.bytes, 2 * c1.documents);
   console.log(`corpus: ${c1.files} rendered charts, ${c1.documents} documents, ${mb(c1.bytes)} (workloads, hooks, HelmReleases, CRDs); 2x: ${c2.documents} documents, ${mb(c2.bytes)}`);
 
-  // Alternate the two so both see the same machine load; keep the best of each.
-  let g1 = lint(one);
-  let j1 = best(process.execPath, ["--import", RSS, BASELINE, one], undefined, 1);
-  for (let i = 1; i < RUNS; i++) {
+  // Alternate the two so both see the same machine load; keep the best of each. The ratio is the headline
+  // figure and a busy spell slows the longer, memory-heavier gitops-lint run more: at least 5 pairs.
+  const pairs = Math.max(RUNS, 5);
+  let g1 = run(process.execPath, ["--import", RSS, BIN, one, "-f", "json"]);
+  let j1 = run(process.execPath, ["--import", RSS, BASELINE, one]);
+  for (let i = 1; i < pairs; i++) {
     const g = run(process.execPath, ["--import", RSS, BIN, one, "-f", "json"]);
     const j = run(process.execPath, ["--import", RSS, BASELINE, one]);
     if (g.ms < g1.ms) g1 = g;
@@ -85,7 +87,7 @@ try {
   console.log(`gitops-lint:         ${s(g1.ms)} wall, peak RSS ${(g1.rssKb / 1024).toFixed(0)} MB (${(g1.rssKb * 1024 / c1.bytes).toFixed(1)}x input; target <= 10x: ${verdict(g1.rssKb * 1024 <= 10 * c1.bytes)}), ${summary.objects} objects`);
   console.log(`js-yaml loadAll:     ${s(j1.ms)} wall for the process (${s(baseline.parseMs)} of it parsing), ${baseline.documents} documents`);
   const ratio = g1.ms / j1.ms;
-  console.log(`ratio to js-yaml:    ${ratio.toFixed(2)} (process to process; target <= 1.5: ${verdict(ratio <= 1.5)}); ${(g1.ms / baseline.parseMs).toFixed(2)} against parsing alone`);
+  console.log(`ratio to js-yaml:    ${ratio.toFixed(2)} (process to process, best of ${pairs} alternating pairs; target <= 1.5: ${verdict(ratio <= 1.5)}); ${(g1.ms / baseline.parseMs).toFixed(2)} against parsing alone`);
   console.log(`CPU time:            gitops-lint ${s(g1.cpuMs)} (all threads), js-yaml ${s(j1.cpuMs)}: ${(g1.cpuMs / j1.cpuMs).toFixed(2)}x the work`);
   // The default picks threads by input size (PARALLEL_MIN_BYTES); both ways are measured here, whatever it picks.
   const seq = lint(one, { GITOPS_LINT_WORKERS: "0" });
