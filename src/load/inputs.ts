@@ -1,7 +1,8 @@
-import { lstatSync, realpathSync, statSync, type Stats } from "node:fs";
+import { lstatSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { expandDirectory, type RenderUnit } from "../render/discover.js";
 import { gitWorkTreeOf } from "./git-work-tree.js";
+import { realPathOrSelf } from "./real-path.js";
 import { kustomizePatchesAmong } from "./kustomize-patches.js";
 // globby is loaded only for glob patterns (directories are walked by walk-directory.ts): its load costs ~35 ms.
 const globbyLib = (): Promise<typeof import("globby")> => import("globby");
@@ -125,13 +126,6 @@ function statOrError(stat: () => Stats): Stats | NodeJS.ErrnoException {
   }
 }
 
-function realPathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
 
 export function reasonOf(error: NodeJS.ErrnoException): string {
   switch (error.code) {

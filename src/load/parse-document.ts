@@ -191,9 +191,10 @@ function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
-// An anchor (`&a`) and an alias (`*a`) where YAML allows node properties: after a space, a line
-// start, a flow indicator, or the `:` after a JSON-style key (`{"b":*a}`). Without both, no node is shared and the value cannot be bigger than
-// the text, so the walk below is skipped (`*` alone is common: globs, RBAC verbs, cron schedules).
+// An anchor (`&a`) and an alias (`*a`) where YAML allows node properties: after a space, a line start,
+// a flow indicator, or the `:` after a JSON-style key (`{"b":*a}`). Without both, no node is shared and
+// the value cannot be bigger than the text, so the walk below is skipped (`*` alone is common: globs,
+// RBAC verbs, cron schedules).
 const ANCHOR = /(?:^|[\s[{,:])&[^\s[\]{},]/m;
 const ALIAS = /(?:^|[\s[{,:])\*[^\s[\]{},]/m;
 

@@ -1,8 +1,9 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, type Dirent } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ignore } from "ignore";
 import { gitWorkTreeOf } from "./git-work-tree.js";
+import { realPathOrSelf } from "./real-path.js";
 
 // Loaded when a walk first meets a .gitignore: a run on files, or outside a Git work tree, never does.
 let ignoreLib: typeof import("ignore") | undefined;
@@ -57,9 +58,9 @@ function parentRules(top: string, start: string): Ignore | undefined {
   let rules: Ignore | undefined;
   const segments = start === "" ? [] : start.split("/");
   for (let i = 0; i < segments.length; i++) {
-    const dir = path.join(top, ...segments.slice(0, i));
-    const file = path.join(dir, ".gitignore");
-    if (isRegularFile(file)) rules = withIgnoreFile(rules, dir, segments.slice(0, i).join("/"));
+    const relative = segments.slice(0, i).join("/");
+    const dir = path.join(top, relative);
+    if (isRegularFile(path.join(dir, ".gitignore"))) rules = withIgnoreFile(rules, dir, relative);
   }
   return rules;
 }
@@ -68,7 +69,7 @@ function parentRules(top: string, start: string): Ignore | undefined {
 function reincluding(rules: Ignore, start: string): Ignore {
   const segments = start.split("/");
   const negations = segments.map((_, i) => `!/${escapeGlob(segments.slice(0, i + 1).join("/"))}/`);
-  return ignoreLib!({ ignorecase: false }).add(rules).add(negations);
+  return ignoreLib!({ ignorecase: false }).add(rules).add(negations); // loaded: `rules` came from withIgnoreFile
 }
 
 /**
@@ -120,13 +121,5 @@ function isRegularFile(file: string): boolean {
     return lstatSync(file).isFile();
   } catch {
     return false;
-  }
-}
-
-function realPathOrSelf(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return dir;
   }
 }
