@@ -38,7 +38,8 @@ export default defineRule({
       "In particular `$patch: replace` on `spec.strategy` never removes a live `rollingUpdate` block. Kustomize " +
       "config (Kustomization, Component), documents that are patches themselves (a top-level `$patch`), anything " +
       "under a key named like `patches`, `patchStrategicMerge` or `postRenderers`, chart values (`values`, " +
-      "`valuesObject`) and CRD schemas (which declare fields, so a `$patch` there is a field name) are not checked; files that a kustomization in their directory or above (or one in the " +
+      "`valuesObject`) and CRD schemas (which declare fields, so a `$patch` there is a field name) are not " +
+      "checked; files that a kustomization in their directory or above (or one in the " +
       "input) lists as patches are not linted as manifests at all.",
     remediation:
       "Delete the directive. If a patch was meant, put it in a kustomize `patches:` entry (it is consumed at build " +

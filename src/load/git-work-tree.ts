@@ -1,5 +1,6 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { isDirectory } from "./fs-checks.js";
 
 /** The top of the Git work tree `start` (a file or directory) is in, found by its `.git` (a directory, or a file in a worktree). */
 export function gitWorkTreeOf(start: string): string | undefined {
@@ -9,13 +10,5 @@ export function gitWorkTreeOf(start: string): string | undefined {
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }

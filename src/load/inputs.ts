@@ -2,7 +2,7 @@ import { lstatSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { expandDirectory, type RenderUnit } from "../render/discover.js";
 import { gitWorkTreeOf } from "./git-work-tree.js";
-import { realPathOrSelf } from "./real-path.js";
+import { realPathOrSelf } from "./fs-checks.js";
 import { kustomizePatchesAmong } from "./kustomize-patches.js";
 // globby is loaded only for glob patterns (directories are walked by walk-directory.ts): its load costs ~35 ms.
 const globbyLib = (): Promise<typeof import("globby")> => import("globby");

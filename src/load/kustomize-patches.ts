@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { kustomizationPatchFiles } from "../model/kustomize.js";
+import { memoized } from "../model/memoized.js";
 import { kustomizationFileIn, type RenderUnit } from "../render/discover.js";
 import { KUSTOMIZATION_FILES } from "../render/kustomize.js";
 import { readYamlFile } from "./read-yaml-file.js";
@@ -17,11 +18,11 @@ export function kustomizePatchesAmong(files: readonly string[], units: readonly 
     ...files.filter((file) => KUSTOMIZATION_FILES.includes(path.basename(file))),
     ...units.filter((unit) => unit.kind === "kustomize").map((unit) => unit.marker),
   ];
-  const patchesOf = memoize((kustomization: string) => {
+  const patchesOf = memoized((kustomization: string) => {
     const dir = path.dirname(kustomization);
     return new Set(kustomizationPatchFiles(readYamlFile(kustomization)).map((entry) => path.resolve(dir, entry)));
   });
-  const kustomizationsFrom = memoize((dir: string): string[] => {
+  const kustomizationsFrom = memoized((dir: string): string[] => {
     const own = kustomizationFileIn(dir);
     const parent = path.dirname(dir);
     // The search ends at the top of the Git work tree: what lies above belongs to no kustomization of this repository.
@@ -29,12 +30,4 @@ export function kustomizePatchesAmong(files: readonly string[], units: readonly 
     return own ? [own, ...above] : above;
   });
   return new Set(files.filter((file) => [...kustomizationsFrom(path.dirname(file)), ...named].some((k) => patchesOf(k).has(file))));
-}
-
-function memoize<R>(compute: (key: string) => R): (key: string) => R {
-  const cache = new Map<string, R>();
-  return (key) => {
-    if (!cache.has(key)) cache.set(key, compute(key));
-    return cache.get(key)!;
-  };
 }

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ignore } from "ignore";
 import { gitWorkTreeOf } from "./git-work-tree.js";
-import { realPathOrSelf } from "./real-path.js";
+import { realPathOrSelf } from "./fs-checks.js";
 
 // Loaded when a walk first meets a .gitignore: a run on files, or outside a Git work tree, never does.
 let ignoreLib: typeof import("ignore") | undefined;

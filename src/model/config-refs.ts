@@ -4,6 +4,7 @@ import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 import { availableBefore } from "./apply-unit.js";
 import { hookInfo } from "./helm.js";
+import { memoized } from "./memoized.js";
 import { containersOf, type PodSpecView } from "./pod-spec.js";
 
 export type ConfigKind = "ConfigMap" | "Secret";
@@ -33,16 +34,10 @@ type RefPlace = Omit<ConfigRef, "kind" | "name" | "optional" | "namePath">;
 /**
  * Every ConfigMap/Secret reference of a pod spec: env and envFrom of init and app containers, then
  * `configMap`/`secret` volumes and `projected` volume sources. Image pull secrets are not included (a
- * missing one does not stop a Pod whose image is reachable).
+ * missing one does not stop a Pod whose image is reachable). Computed once per pod spec view (one per
+ * object, see podSpecOf): three rules read every workload's references.
  */
-export function configRefsOf(pod: PodSpecView): ConfigRef[] {
-  let refs = configRefs.get(pod);
-  if (!refs) configRefs.set(pod, (refs = readConfigRefs(pod)));
-  return refs;
-}
-
-// Per pod spec view (one per object, see podSpecOf): three rules read every workload's references.
-const configRefs = new WeakMap<PodSpecView, ConfigRef[]>();
+export const configRefsOf: (pod: PodSpecView) => ConfigRef[] = memoized(readConfigRefs, new WeakMap());
 
 function readConfigRefs(pod: PodSpecView): ConfigRef[] {
   const out: ConfigRef[] = [];

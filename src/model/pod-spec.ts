@@ -1,5 +1,6 @@
 import type { NodePath } from "../load/types.js";
 import { asArray, getPath, isObject, stringMap, type JsonObject } from "./json.js";
+import { memoized } from "./memoized.js";
 import type { K8sObject } from "./objects.js";
 
 /** Controllers whose Pods run for a long time and get replaced on rollouts, evictions and drains. */
@@ -32,13 +33,11 @@ export function isLongLived(object: K8sObject): boolean {
   return (LONG_LIVED_KINDS as readonly string[]).includes(object.kind);
 }
 
-// Objects do not change once loaded, and most rules ask for the pod spec (and containers) of every object.
-const podSpecs = new WeakMap<K8sObject, PodSpecView | undefined>();
+// Most rules ask for the pod spec (and containers) of every object.
+const podSpecs = memoized(readPodSpec, new WeakMap());
 
 export function podSpecOf(object: K8sObject): PodSpecView | undefined {
-  if (!WORKLOAD_KINDS.has(object.kind)) return undefined;
-  if (!podSpecs.has(object)) podSpecs.set(object, readPodSpec(object));
-  return podSpecs.get(object);
+  return WORKLOAD_KINDS.has(object.kind) ? podSpecs(object) : undefined;
 }
 
 function readPodSpec(object: K8sObject): PodSpecView | undefined {
@@ -54,14 +53,8 @@ function readPodSpec(object: K8sObject): PodSpecView | undefined {
   };
 }
 
-const containerViews = new WeakMap<PodSpecView, readonly ContainerView[]>();
-
 /** Init containers first, in the order the kubelet starts them, then the app containers. */
-export function containersOf(pod: PodSpecView): readonly ContainerView[] {
-  let views = containerViews.get(pod);
-  if (!views) containerViews.set(pod, (views = readContainers(pod)));
-  return views;
-}
+export const containersOf: (pod: PodSpecView) => readonly ContainerView[] = memoized(readContainers, new WeakMap());
 
 function readContainers(pod: PodSpecView): ContainerView[] {
   const out: ContainerView[] = [];

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { isDirectory, isFile } from "../load/fs-checks.js";
 import { walkDirectory } from "../load/walk-directory.js";
 import { readYamlFile } from "../load/read-yaml-file.js";
 import { asArray, isObject } from "../model/json.js";
@@ -82,7 +82,7 @@ function localReferences(unit: RenderUnit): string[] {
     .flatMap((key) => asArray(value[key]))
     .filter((r): r is string => typeof r === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(r) && !r.startsWith("github.com/"))
     .map((r) => path.resolve(unit.dir, r))
-    .filter((r) => existsSync(r) && statSync(r).isDirectory());
+    .filter(isDirectory);
 }
 
 export function isInside(child: string, parent: string): boolean {
@@ -92,12 +92,4 @@ export function isInside(child: string, parent: string): boolean {
 
 function depth(p: string): number {
   return p.split(path.sep).length;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }

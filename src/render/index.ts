@@ -1,10 +1,11 @@
-import { existsSync, promises as fs, statSync } from "node:fs";
+import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
 import type { Finding } from "../engine/finding.js";
 import { loadFile } from "../load/load-file.js";
 import { PositionResolver } from "../load/positions.js";
 import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/types.js";
 import type { ManifestSet } from "../model/manifest-set.js";
+import { isDirectory } from "../load/fs-checks.js";
 import { gitWorkTreeOf } from "../load/git-work-tree.js";
 import { chartNameOf } from "../sourcemap/chart-files.js";
 import { describe, type K8sObject } from "../model/objects.js";
@@ -236,14 +237,6 @@ function problemAt(object: K8sObject, keyPath: NodePath, message: string): LoadP
     message,
     ...(finding.rendered ? {} : { document: object.source }),
   };
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
+import { isFile } from "../load/fs-checks.js";
 import { readYamlFile } from "../load/read-yaml-file.js";
 import { isObject } from "../model/json.js";
 
@@ -61,8 +62,4 @@ function dependenciesOf(dir: string): { name?: string; alias?: string }[] {
         ...(typeof d.alias === "string" ? { alias: d.alias } : {}),
       }))
     : [];
-}
-
-function isFile(file: string): boolean {
-  return existsSync(file) && statSync(file).isFile();
 }
