@@ -10,7 +10,9 @@ import { REPO } from "./support/cli.js";
 // `language: node` hook (npm install, npm pack — which runs the `prepare` build — npm install -g) and runs
 // it on a fixture repository. Its environments are cached outside the repository.
 const PRE_COMMIT = spawnSync("sh", ["-c", "command -v pre-commit"], { encoding: "utf8" }).stdout.trim();
-const PRE_COMMIT_HOME = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "gitops-lint-test", "pre-commit");
+const PRE_COMMIT_HOME = path.join(REPO, "node_modules", ".cache", "gitops-lint", "pre-commit");
+// CI (.ci/run) installs pre-commit, so there a missing one is a failure, not a skip.
+if (!PRE_COMMIT && process.env.CI) throw new Error("pre-commit is not installed, and CI is set: .ci/run should have installed it (apt-get install -y pre-commit)");
 if (!PRE_COMMIT) console.warn("SKIPPED test/pre-commit.test.ts: pre-commit is not installed (apt-get install -y pre-commit; .ci/run installs it)");
 
 describe.skipIf(!PRE_COMMIT)("pre-commit hook (try-repo)", () => {

@@ -8,10 +8,12 @@ import { generateCorpus } from "./corpus.js";
 
 // `npm run bench [-- --runs 3 --corpus DIR --no-yamllint]`: figures are printed, never asserted.
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
+function flag(name: string, fallback: string): string;
+function flag(name: string): string | undefined;
+function flag(name: string, fallback?: string): string | undefined {
   const i = args.indexOf(name);
   return i !== -1 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
+}
 const RUNS = Number(flag("--runs", "3"));
 const BIN = path.join(PACKAGE_ROOT, "bin", "gitops-lint.js");
 const RSS = pathToFileURL(path.join(PACKAGE_ROOT, "dist", "src", "bench", "report-rss.js")).href;
@@ -129,8 +131,12 @@ try {
     console.log(`yamllint:            ${s(y.ms)} on the same files (default config, one run): gitops-lint is ${(y.ms / g1.ms).toFixed(1)}x faster`);
   }
 
-  const corpus = flag("--corpus", "/work/shared/corpus/bitnami");
-  if (existsSync(corpus) && statSync(corpus).isDirectory()) {
+  const corpus = flag("--corpus");
+  if (corpus === undefined) {
+    console.log("real charts:         skipped (give a directory of rendered charts with --corpus DIR)");
+  } else if (!existsSync(corpus) || !statSync(corpus).isDirectory()) {
+    console.log(`real charts:         skipped (--corpus ${corpus} is not a directory)`);
+  } else {
     const bytes = readdirSync(corpus).reduce((sum, f) => sum + statSync(path.join(corpus, f)).size, 0);
     const g = lint(corpus);
     const j = best(process.execPath, ["--import", RSS, BASELINE, corpus]);

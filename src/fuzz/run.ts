@@ -5,20 +5,17 @@ import { fuzz, seedsFrom } from "./harness.js";
 
 // `npm run fuzz -- --iterations 20000 [--seed 42] [--corpus DIR]`: prints the iteration count and every crash; exit 1 on a crash.
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
+function flag(name: string, fallback: string): string;
+function flag(name: string): string | undefined;
+function flag(name: string, fallback?: string): string | undefined {
   const i = args.indexOf(name);
   return i !== -1 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
+}
 const iterations = Number(flag("--iterations", "2000"));
 const seed = Number(flag("--seed", String(Date.now() % 2 ** 31)));
-const corpus = flag("--corpus", "/work/shared/corpus/bitnami");
-
-let texts: string[] = [];
-try {
-  texts = readdirSync(corpus).filter((f) => /\.ya?ml$/.test(f)).map((f) => readFileSync(path.join(corpus, f), "utf8"));
-} catch {
-  // no corpus: fixtures only
-}
+// Seeds: the fixtures, plus the rendered charts of `--corpus DIR` when given.
+const corpus = flag("--corpus");
+const texts = corpus === undefined ? [] : readdirSync(corpus).filter((f) => /\.ya?ml$/.test(f)).map((f) => readFileSync(path.join(corpus, f), "utf8"));
 texts.push(...readdirSync(path.join(PACKAGE_ROOT, "fixtures"), { recursive: true, encoding: "utf8" })
   .filter((f) => /\.ya?ml$/.test(f))
   .map((f) => readFileSync(path.join(PACKAGE_ROOT, "fixtures", f), "utf8")));

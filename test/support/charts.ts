@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { ensureHelm } from "./helm.js";
+import { ensureHelm, TOOL_ENV } from "./helm.js";
 
 /** `helm template` with a real Helm v4 binary; stdout is the rendered stream. */
 export function helmTemplate(chartDir: string, release = "rel", cwd?: string): string {
-  return execFileSync(ensureHelm(), ["template", release, chartDir], { encoding: "utf8", ...(cwd ? { cwd } : {}), env: { ...process.env, HELM_CACHE_HOME: path.join(path.dirname(ensureHelm()), "helm-cache") } });
+  return execFileSync(ensureHelm(), ["template", release, chartDir], { encoding: "utf8", ...(cwd ? { cwd } : {}), env: { ...process.env, ...TOOL_ENV } });
 }
 
 export interface TemplateMarker {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
+import { TOOL_ENV } from "./helm.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = fileURLToPath(new URL("../../bin/gitops-lint.js", import.meta.url));
@@ -18,7 +19,7 @@ export async function runCli(args: string[], options: { cwd?: string; stdin?: st
   let stderr = "";
   const code = await main(args, {
     cwd: options.cwd ?? REPO,
-    env: options.env ?? {},
+    env: { ...TOOL_ENV, ...options.env },
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s) },
     stdin: Readable.from([Buffer.from(options.stdin ?? "")]),
@@ -31,7 +32,7 @@ export function spawnCli(args: string[], options: { cwd?: string; stdin?: string
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.stdin ?? "",
-    env: { PATH: process.env.PATH, ...options.env },
+    env: { ...TOOL_ENV, ...options.env },
     encoding: "utf8",
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

@@ -1,20 +1,25 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import Ajv04 from "ajv-draft-04";
+import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { expect } from "vitest";
 import { REPO, runCli, type CliResult } from "./cli.js";
+import { MULTITOOL_PLATFORM_PACKAGE } from "./sarif-multitool.js";
 
-// CI clones main with shared/ beside the repository.
-export const SARIF_SCHEMA_PATH = path.join(REPO, "..", "shared", "schemas", "sarif-schema-2.1.0.json");
+/**
+ * The SARIF 2.1.0 schema as Microsoft's SARIF multitool ships it (`sarif-2.1.0.json`, JSON Schema draft
+ * 2020-12), from the multitool's platform package that `npm ci` installed for this machine (every platform
+ * package carries the same schema). The SARIF multitool is a devDependency, so the schema comes with the clone.
+ */
+export const SARIF_SCHEMA_PATH: string = createRequire(path.join(REPO, "package.json")).resolve(`${MULTITOOL_PLATFORM_PACKAGE}/sarif-2.1.0.json`);
 
 let validator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
 
 function schemaValidator(): ((data: unknown) => boolean) & { errors?: unknown } {
   if (!validator) {
-    // The OASIS schema is draft-04 (`id`, not `$id`).
-    const ajv = new Ajv04({ allErrors: true, strict: false, strictRequired: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
     validator = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA_PATH, "utf8")) as object);
   }
