@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { NodePath } from "../src/load/types.js";
 import { defineRule } from "../src/engine/rule.js";
-import { anyGlobRegExp } from "../src/model/glob-names.js";
+import { anyGlobRegExp } from "../src/util/glob-names.js";
 import { iacEntrypointOfImage, mentionsIacCli, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
-import { asArray, getPath, isObject } from "../src/model/json.js";
+import { asArray, getPath, isObject } from "../src/util/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
 import { describe } from "../src/model/objects.js";
 import { containersOf, isLongLived, podSpecOf, type ContainerView } from "../src/model/pod-spec.js";

@@ -1,5 +1,5 @@
 import { defineRule, type Report } from "../src/engine/rule.js";
-import { closestName } from "../src/model/closest-name.js";
+import { closestName } from "../src/util/closest-name.js";
 import { describe, type K8sObject } from "../src/model/objects.js";
 import { pathIn } from "../src/model/pod-spec.js";
 

@@ -3,7 +3,7 @@ import type { Severity } from "../src/engine/severity.js";
 
 import { hookInfo, releaseChartOf } from "../src/model/helm.js";
 import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, type ReleaseTimeout } from "../src/model/helm-release.js";
-import { getPath } from "../src/model/json.js";
+import { getPath } from "../src/util/json.js";
 import { describe, refOf, type K8sObject } from "../src/model/objects.js";
 import { podSpecOf } from "../src/model/pod-spec.js";
 import { notCheckedReport, ShellParseBudget } from "../src/model/shell/parse-budget.js";

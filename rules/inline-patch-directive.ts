@@ -1,6 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import type { NodePath } from "../src/load/types.js";
-import { isObject } from "../src/model/json.js";
+import { isObject } from "../src/util/json.js";
 import { describe, type K8sObject } from "../src/model/objects.js";
 
 /** Strategic-merge-patch directives: meaningful in a patch, unknown fields anywhere else. */

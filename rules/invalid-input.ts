@@ -1,5 +1,5 @@
 import { defineRule } from "../src/engine/rule.js";
-import { unknownSuppressionIds } from "../src/engine/unknown-suppression-ids.js";
+import { unknownSuppressionIds } from "../src/suppress/unknown-ids.js";
 import { describe } from "../src/model/objects.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { configRefsOf, renderedConfig, type ConfigKind } from "../src/model/config-refs.js";
-import { closestName } from "../src/model/closest-name.js";
+import { closestName } from "../src/util/closest-name.js";
 import { describe } from "../src/model/objects.js";
 import { pathIn, podSpecOf } from "../src/model/pod-spec.js";
 import { RELOADER, reloadEntries, reloaderCoverage, reloaderInstances } from "../src/model/reloader.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { replicasOf, rollingUpdateBudgetOf, type RollingUpdateBudget } from "../src/model/deployment-rollout.js";
-import { getPath, isObject } from "../src/model/json.js";
+import { getPath, isObject } from "../src/util/json.js";
 import { describe, refOf } from "../src/model/objects.js";
 import { claimVolumesOf, findClaim, singleNodeAccessModeOf } from "../src/model/persistent-volume-claims.js";
 import { podSpecOf, type PodSpecView } from "../src/model/pod-spec.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closestName } from "../src/model/closest-name.js";
+import { closestName } from "../src/util/closest-name.js";
 
 // One "did you mean" for every rule: Helm hook names (case-insensitive in Helm) and Reloader entries
 // (where a missing release-name prefix is the usual mistake).

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMap, isSeq, parseDocument, type Node, type Pair } from "yaml";
 import type { Finding } from "../src/engine/finding.js";
 import { splitDocuments } from "../src/load/split-documents.js";
-import { mapFindingsToTemplates } from "../src/sourcemap/map-findings.js";
+import { mapFindingsToTemplates } from "../src/locate/template-map.js";
 import { helmTemplate, templateMarkers } from "./support/charts.js";
 import { ensureHelm } from "./support/helm.js";
 import { lintJson, REPO, runCli } from "./support/cli.js";

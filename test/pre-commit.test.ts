@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chartDirsOf } from "../src/cli/chart-files.js";
+import { chartDirsOf } from "../src/cli/charts-of-changed-files.js";
 import { REPO } from "./support/cli.js";
 
 // The real pre-commit (Debian package `pre-commit`; .ci/run installs it) installs this repository as a

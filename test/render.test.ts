@@ -7,7 +7,7 @@ import { readInputs } from "../src/cli/read-inputs.js";
 import { lint } from "../src/engine/lint.js";
 import { defineRule } from "../src/engine/rule.js";
 import { availableBefore } from "../src/model/apply-unit.js";
-import { getPath } from "../src/model/json.js";
+import { getPath } from "../src/util/json.js";
 import type { ManifestSet } from "../src/model/manifest-set.js";
 import type { K8sObject } from "../src/model/objects.js";
 import { defaultRenderOptions, type RenderOptions } from "../src/render/context.js";

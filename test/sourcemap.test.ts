@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SourceDocument } from "../src/load/types.js";
-import { renderedPathAt } from "../src/sourcemap/rendered-path.js";
-import { outlineTemplate } from "../src/sourcemap/template-outline.js";
-import { columnOf, walkOutline } from "../src/sourcemap/walk.js";
+import { renderedPathAt } from "../src/locate/rendered-path.js";
+import { outlineTemplate } from "../src/locate/template-outline.js";
+import { columnOf, walkOutline } from "../src/locate/template-walk.js";
 
 /**
  * Maps the position marked `^` in `rendered` to a template position, the way the CLI does for a finding

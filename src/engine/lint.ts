@@ -1,12 +1,12 @@
 import { PositionResolver } from "../load/positions.js";
 import type { ManifestSet } from "../model/manifest-set.js";
-import { mapToOrigin } from "../render/origin-map.js";
+import { mapToOrigin } from "../locate/origin-map.js";
 import { refOf } from "../model/objects.js";
-import { mapFindingsToTemplates, type SourceMapOptions } from "../sourcemap/map-findings.js";
+import { mapFindingsToTemplates, type SourceMapOptions } from "../locate/template-map.js";
 import type { ResolvedConfig } from "./config.js";
 import { compareFindings, summarize, type Finding, type LintResult } from "./finding.js";
 import type { AnyRule, Report } from "./rule.js";
-import { suppressionOf } from "./suppression.js";
+import { suppressionOf } from "../suppress/directives.js";
 
 export interface LintOptions {
   /** Diff-aware runs: the same inputs as they were at the base. */

@@ -1,4 +1,4 @@
-import { closestName } from "../model/closest-name.js";
+import { closestName } from "../util/closest-name.js";
 
 /** What to do about a rule id that does not exist: the closest existing id (a typo, a shortened id), or where the ids are listed. */
 export function didYouMean(id: string, known: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { isObject } from "../model/json.js";
+import { isObject } from "../util/json.js";
 
 /**
  * A CustomResourceDefinition's `spec` is an API schema, and no rule reads it; yet CRDs are most of the

@@ -1,6 +1,6 @@
 import { lstatSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import { expandDirectory, type RenderUnit } from "../render/discover.js";
+import { expandDirectory, type RenderUnit } from "./discover.js";
 import { gitWorkTreeOf } from "./git-work-tree.js";
 import { realPathOrSelf } from "./fs-checks.js";
 import { kustomizePatchesAmong } from "./kustomize-patches.js";

@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { kustomizationPatchFiles } from "../model/kustomize.js";
-import { memoized } from "../model/memoized.js";
-import { kustomizationFileIn, type RenderUnit } from "../render/discover.js";
-import { KUSTOMIZATION_FILES } from "../render/kustomize.js";
+import { kustomizationPatchFiles } from "./kustomization-patch-files.js";
+import { memoized } from "../util/memoized.js";
+import { KUSTOMIZATION_FILES, kustomizationFileIn, type RenderUnit } from "./discover.js";
 import { readYamlFile } from "./read-yaml-file.js";
 
 /**

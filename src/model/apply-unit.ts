@@ -6,7 +6,7 @@
  * outside any Flux Kustomization) has no known unit, and is taken to be applied with anything, as
  * before units existed: a rule must never fire only because the unit is unknown.
  */
-import { asArray, getPath, isObject } from "./json.js";
+import { asArray, getPath, isObject } from "../util/json.js";
 import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 

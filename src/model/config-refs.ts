@@ -1,10 +1,10 @@
 import type { NodePath } from "../load/types.js";
-import { asArray, asString, isObject } from "./json.js";
+import { asArray, asString, isObject } from "../util/json.js";
 import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 import { availableBefore } from "./apply-unit.js";
 import { hookInfo } from "./helm.js";
-import { memoized } from "./memoized.js";
+import { memoized } from "../util/memoized.js";
 import { containersOf, type PodSpecView } from "./pod-spec.js";
 
 export type ConfigKind = "ConfigMap" | "Secret";

@@ -1,4 +1,4 @@
-import { getPath } from "./json.js";
+import { getPath } from "../util/json.js";
 import type { K8sObject } from "./objects.js";
 
 export interface RollingUpdateBudget {

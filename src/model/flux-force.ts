@@ -1,5 +1,5 @@
 import type { NodePath } from "../load/types.js";
-import { getPath } from "./json.js";
+import { getPath } from "../util/json.js";
 import type { K8sObject } from "./objects.js";
 import { podSpecOf } from "./pod-spec.js";
 

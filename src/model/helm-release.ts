@@ -1,7 +1,7 @@
 import type { ManifestSet } from "./manifest-set.js";
-import { getPath, isObject } from "./json.js";
+import { getPath, isObject } from "../util/json.js";
 import type { K8sObject } from "./objects.js";
-import { parseDuration, formatDuration } from "./duration.js";
+import { parseDuration, formatDuration } from "../util/duration.js";
 import { releaseChartOf } from "./helm.js";
 
 /**

@@ -1,4 +1,4 @@
-import { asArray, isObject, type JsonObject } from "./json.js";
+import { asArray, isObject, type JsonObject } from "../util/json.js";
 
 /**
  * What a container's environment tells us about one variable: its literal value, or that it exists but its

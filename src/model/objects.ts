@@ -1,5 +1,5 @@
 import type { NodePath, ParsedDocument, SourceDocument } from "../load/types.js";
-import { isObject, stringMap, type JsonObject } from "./json.js";
+import { isObject, stringMap, type JsonObject } from "../util/json.js";
 
 export interface ObjectRef {
   apiVersion?: string;

@@ -1,5 +1,5 @@
 import type { NodePath } from "../load/types.js";
-import { asArray, getPath, isObject } from "./json.js";
+import { asArray, getPath, isObject } from "../util/json.js";
 import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 import type { PodSpecView } from "./pod-spec.js";

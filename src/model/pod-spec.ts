@@ -1,6 +1,6 @@
 import type { NodePath } from "../load/types.js";
-import { asArray, getPath, isObject, stringMap, type JsonObject } from "./json.js";
-import { memoized } from "./memoized.js";
+import { asArray, getPath, isObject, stringMap, type JsonObject } from "../util/json.js";
+import { memoized } from "../util/memoized.js";
 import type { K8sObject } from "./objects.js";
 
 /** Controllers whose Pods run for a long time and get replaced on rollouts, evictions and drains. */

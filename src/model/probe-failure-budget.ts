@@ -1,4 +1,4 @@
-import { isObject } from "./json.js";
+import { isObject } from "../util/json.js";
 
 /** How long a probe lets its check keep failing before it acts: `failureThreshold` attempts, one per `periodSeconds`. */
 export interface ProbeFailureBudget {

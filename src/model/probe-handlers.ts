@@ -1,5 +1,5 @@
 import path from "node:path";
-import { asArray, isObject, type JsonObject } from "./json.js";
+import { asArray, isObject, type JsonObject } from "../util/json.js";
 import type { ShellParse } from "./shell/parse-budget.js";
 import { shellScriptOf, simpleCommandsOf } from "./shell-simple-commands.js";
 

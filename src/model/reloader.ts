@@ -7,7 +7,7 @@
 import type { NodePath } from "../load/types.js";
 import type { ConfigKind } from "./config-refs.js";
 import { compileGoRegexp } from "./go-regexp.js";
-import { asArray, asString, getPath, isObject } from "./json.js";
+import { asArray, asString, getPath, isObject } from "../util/json.js";
 import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 import { containersOf, pathIn, podSpecOf } from "./pod-spec.js";

@@ -1,5 +1,5 @@
 import type { NodePath } from "../load/types.js";
-import { getPath, isObject } from "./json.js";
+import { getPath, isObject } from "../util/json.js";
 import type { K8sObject } from "./objects.js";
 
 /**

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { NodePath } from "../load/types.js";
-import { asArray, getPath, isObject, type JsonObject } from "./json.js";
+import { asArray, getPath, isObject, type JsonObject } from "../util/json.js";
 import type { K8sObject } from "./objects.js";
 import type { ContainerView, PodSpecView } from "./pod-spec.js";
 

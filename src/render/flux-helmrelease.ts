@@ -1,5 +1,5 @@
 import type { K8sObject } from "../model/objects.js";
-import { asArray, getPath, isObject } from "../model/json.js";
+import { asArray, getPath, isObject } from "../util/json.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import jsYaml from "js-yaml";
 import { unitName } from "./flux-kustomization.js";

@@ -1,5 +1,5 @@
 import type { K8sObject } from "../model/objects.js";
-import { getPath, isObject } from "../model/json.js";
+import { getPath, isObject } from "../util/json.js";
 
 /** A Flux Kustomization that applies a directory of a Git repository. */
 export interface FluxKustomizationSource {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { loadFile } from "../load/load-file.js";
 import type { LoadedFile, LoadProblem } from "../load/types.js";
 import { errorSummary, type RenderContext } from "./context.js";
-import { isInside } from "./discover.js";
+import { isInside } from "../load/discover.js";
 import { runTool, type RunResult, type Tool } from "./tools.js";
 
 export interface ChartRender {

@@ -7,15 +7,15 @@ import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/
 import type { ManifestSet } from "../model/manifest-set.js";
 import { isDirectory } from "../load/fs-checks.js";
 import { gitWorkTreeOf } from "../load/git-work-tree.js";
-import { chartNameOf } from "../sourcemap/chart-files.js";
+import { chartNameOf } from "../load/chart-yaml.js";
 import { describe, type K8sObject } from "../model/objects.js";
 import type { RenderContext } from "./context.js";
-import { expandDirectory, isInside, type RenderUnit } from "./discover.js";
+import { expandDirectory, isInside, type RenderUnit } from "../load/discover.js";
 import { helmReleaseChart, isHelmRelease } from "./flux-helmrelease.js";
 import { fluxKustomizationSource, isFluxKustomization } from "./flux-kustomization.js";
 import { chartYamlOf, renderChart } from "./helm-chart.js";
 import { buildKustomization } from "./kustomize.js";
-import { mapToOrigin } from "./origin-map.js";
+import { mapToOrigin } from "../locate/origin-map.js";
 
 /** A plain file already read into the set, by absolute path. */
 export interface RawInput {

@@ -3,11 +3,10 @@ import path from "node:path";
 import jsYaml from "js-yaml";
 import { loadFile } from "../load/load-file.js";
 import type { DocumentOrigin, LoadedFile } from "../load/types.js";
-import { isObject } from "../model/json.js";
+import { isObject } from "../util/json.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { runTool } from "./tools.js";
 
-export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 
 /**

@@ -2,7 +2,7 @@ import type { LintResult } from "../engine/finding.js";
 import type { AnyRule } from "../engine/rule.js";
 import { formatGithub } from "./github.js";
 import { formatGitlab } from "./gitlab.js";
-import { formatJson } from "./json.js";
+import { formatJson } from "./json-format.js";
 import { formatJunit } from "./junit.js";
 import { formatSarif } from "./sarif.js";
 import type { Paint } from "./paint.js";

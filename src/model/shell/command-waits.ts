@@ -1,4 +1,4 @@
-import { parseDuration } from "../duration.js";
+import { parseDuration } from "../../util/duration.js";
 
 /** One contribution to a script's wait: seconds (Infinity = no bound), how it was computed, where. */
 export interface Wait {

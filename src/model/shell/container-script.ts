@@ -1,5 +1,5 @@
 import type { NodePath } from "../../load/types.js";
-import { asArray, isObject } from "../json.js";
+import { asArray, isObject } from "../../util/json.js";
 import { expandKubernetesVars } from "../kubernetes-var-expansion.js";
 import type { ContainerView } from "../pod-spec.js";
 

@@ -1,8 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isFile } from "../load/fs-checks.js";
-import { readYamlFile } from "../load/read-yaml-file.js";
-import { isObject } from "../model/json.js";
+import { chartNameOf, dependenciesOf } from "../load/chart-yaml.js";
 
 /**
  * The template file in a chart directory that a `# Source:` path names. `helm template` writes
@@ -42,24 +41,4 @@ function subchartDir(parent: string, name: string): string | undefined {
   if (byName) return byName;
   const alias = dependenciesOf(parent).find((d) => d.alias === name);
   return alias?.name !== undefined && alias.name !== name ? subchartDir(parent, alias.name) : undefined;
-}
-
-function chartYaml(dir: string): Record<string, unknown> | undefined {
-  const value = readYamlFile(path.join(dir, "Chart.yaml"));
-  return isObject(value) ? value : undefined;
-}
-
-export function chartNameOf(dir: string): string | undefined {
-  const name = chartYaml(dir)?.name;
-  return typeof name === "string" ? name : undefined;
-}
-
-function dependenciesOf(dir: string): { name?: string; alias?: string }[] {
-  const deps = chartYaml(dir)?.dependencies;
-  return Array.isArray(deps)
-    ? deps.filter(isObject).map((d) => ({
-        ...(typeof d.name === "string" ? { name: d.name } : {}),
-        ...(typeof d.alias === "string" ? { alias: d.alias } : {}),
-      }))
-    : [];
 }

@@ -1,4 +1,4 @@
-import { asArray, isObject } from "./json.js";
+import { asArray, isObject } from "../util/json.js";
 
 /**
  * The patch files a kustomization lists, as written there (relative to its directory): `patches[].path`,

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Finding } from "../engine/finding.js";
-import { commentSuppressionAt } from "../engine/suppression.js";
+import { commentSuppressionAt } from "../suppress/directives.js";
 import type { SourceDocument } from "../load/types.js";
-import { templateFileFor } from "./chart-files.js";
+import { templateFileFor } from "./chart-template-files.js";
 import { commentInTemplate } from "./comment-lines.js";
 import { renderedPathAt } from "./rendered-path.js";
 import { outlineTemplate, type TemplateDocument } from "./template-outline.js";
-import { columnOf, walkOutline } from "./walk.js";
+import { columnOf, walkOutline } from "./template-walk.js";
 
 export interface SourceMapOptions {
   /** Working directory: template paths in findings are relative to it. */

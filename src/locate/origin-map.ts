@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Finding } from "../engine/finding.js";
-import { suppressionOf } from "../engine/suppression.js";
+import { suppressionOf } from "../suppress/directives.js";
 import { loadFile } from "../load/load-file.js";
 import type { PositionResolver } from "../load/positions.js";
 import type { LoadedFile, NodePath } from "../load/types.js";
-import { asArray, getPath, isObject } from "../model/json.js";
+import { asArray, getPath, isObject } from "../util/json.js";
 import { objectsOf, type K8sObject } from "../model/objects.js";
 
 const originFiles = new WeakMap<PositionResolver, Map<string, LoadedFile | null>>();

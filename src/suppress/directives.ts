@@ -1,8 +1,8 @@
-import { getPath, isObject, stringMap } from "../model/json.js";
+import { getPath, isObject, stringMap } from "../util/json.js";
 import type { K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
 import type { NodePath } from "../load/types.js";
-import type { Finding } from "./finding.js";
+import type { Finding } from "../engine/finding.js";
 
 export const IGNORE_ANNOTATION = "gitops-lint/ignore";
 export const IGNORE_REASON_ANNOTATION = "gitops-lint/ignore-reason";

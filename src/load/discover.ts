@@ -1,9 +1,8 @@
 import path from "node:path";
-import { isDirectory, isFile } from "../load/fs-checks.js";
-import { walkDirectory } from "../load/walk-directory.js";
-import { readYamlFile } from "../load/read-yaml-file.js";
-import { asArray, isObject } from "../model/json.js";
-import { KUSTOMIZATION_FILES } from "./kustomize.js";
+import { isDirectory, isFile } from "./fs-checks.js";
+import { walkDirectory } from "./walk-directory.js";
+import { readYamlFile } from "./read-yaml-file.js";
+import { asArray, isObject } from "../util/json.js";
 
 /** A directory that is rendered as a whole instead of being read file by file. */
 export interface RenderUnit {
@@ -22,6 +21,9 @@ export interface ExpandedDirectory {
   files: string[];
   units: RenderUnit[];
 }
+
+/** The names kustomize looks for, in its order. */
+export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 const MANIFEST_EXTENSION = /\.(?:yaml|yml|json)$/;
 const MARKER_NAMES = new Set(["Chart.yaml", ...KUSTOMIZATION_FILES]);

@@ -1,11 +1,11 @@
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath } from "../load/types.js";
-import { closestName } from "../model/closest-name.js";
+import { closestName } from "../util/closest-name.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { describe, type K8sObject } from "../model/objects.js";
-import type { FindingAnchor, Report } from "./rule.js";
-import { IGNORE_ANNOTATION, ignoreAnnotationPlaces, ignoreCommentIn, listedIds, type IgnoreComment } from "./suppression.js";
-import { didYouMean } from "./unknown-rule.js";
+import type { FindingAnchor, Report } from "../engine/rule.js";
+import { IGNORE_ANNOTATION, ignoreAnnotationPlaces, ignoreCommentIn, listedIds, type IgnoreComment } from "./directives.js";
+import { didYouMean } from "../engine/unknown-rule.js";
 
 const REMEDIATION = "Correct the rule id in the suppression (`gitops-lint rules` lists them), or remove it.";
 
