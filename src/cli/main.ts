@@ -1,53 +1,23 @@
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { findRule, rules } from "../../rules/index.js";
-import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
-import { lint } from "../engine/lint.js";
+import { UsageError } from "../engine/config.js";
 import { didYouMean } from "../engine/unknown-rule.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
-import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
-import { parseDuration } from "../util/duration.js";
-import type { RenderOptions } from "../render/context.js";
 import { FORMATTERS } from "../report/formats.js";
 import { githubStepSummary } from "../report/github.js";
 import { filesOutsideRoot } from "../report/sarif-location.js";
 import { chartDirsOf } from "./charts-of-changed-files.js";
 import { paintFor } from "./color.js";
 import { quietResult } from "./quiet.js";
-import { readBase } from "./read-base.js";
-import { readAll, readInputs } from "./read-inputs.js";
+import type { Io, LintFlags } from "./lint-options.js";
+import { lintPaths } from "./pipeline.js";
 import { repositoryRoot } from "./repository-root.js";
 import { VERSION } from "./version.js";
 import { parseMaxWarnings, tooManyWarnings } from "./warning-limit.js";
 
-export interface Io {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
-  stdin: NodeJS.ReadableStream;
-}
-
-/** Commander's parsed options: the render options under the same names, plus everything else. */
-interface LintFlags extends RenderOptions {
-  format: string;
-  output?: string;
-  config?: string;
-  rule: string[];
-  maxWarnings?: string;
-  quiet?: boolean;
-  color?: boolean;
-  stdinFilename: string;
-  releaseTimeout?: string;
-  base?: string;
-  baseFile?: string;
-  chartDir?: string;
-  sarifCategory?: string;
-  chartsFromFiles?: boolean;
-  maxFileSize?: string;
-  maxDocuments?: string;
-}
+export type { Io } from "./lint-options.js";
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -135,25 +105,7 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   }
   if (paths.length === 0) throw new UsageError("no input: give files, directories, globs, or - to read stdin (try --help)");
   const maxWarnings = parseMaxWarnings(flags.maxWarnings);
-  const config = await resolveConfig(flags, io.cwd);
-  const limits = limitsFrom(config, flags);
-  const set = await readInputs(paths, {
-    cwd: io.cwd,
-    stdinName: flags.stdinFilename,
-    readStdin: () => readAll(io.stdin, limits.maxFileSize),
-    limits,
-    env: io.env,
-    render: renderOptionsOf(flags, io.cwd),
-  });
-  const diff =
-    flags.base !== undefined || flags.baseFile !== undefined
-      ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
-      : undefined;
-  if (diff) config.settings.baseName = diff.name;
-  const result = lint(set, rules, config, {
-    ...(diff ? { base: diff.base } : {}),
-    templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
-  });
+  const result = await lintPaths(paths, flags, io);
   const shown = flags.quiet ? quietResult(result) : result;
 
   const toFile = flags.output !== undefined;
@@ -184,42 +136,4 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** The flags as render options (LintFlags extends RenderOptions), once the paths they name are checked. */
-function renderOptionsOf(flags: LintFlags, cwd: string): RenderOptions {
-  for (const file of flags.values) {
-    if (!existsSync(path.resolve(cwd, file))) throw new UsageError(`--values ${file}: no such file`);
-  }
-  if (flags.repoRoot !== undefined && !existsSync(path.resolve(cwd, flags.repoRoot))) throw new UsageError(`--repo-root ${flags.repoRoot}: no such directory`);
-  return flags;
-}
-
-function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {
-  const limits: LoadLimits = { ...(config.limits ?? DEFAULT_LIMITS) };
-  if (flags.maxFileSize !== undefined) {
-    const bytes = parseByteSize(flags.maxFileSize);
-    if (bytes === undefined) throw new UsageError(`--max-file-size expects a size such as 64MB or 536870912, got "${flags.maxFileSize}"`);
-    limits.maxFileSize = bytes;
-  }
-  if (flags.maxDocuments !== undefined) {
-    const n = Number(flags.maxDocuments);
-    if (!(Number.isInteger(n) && n >= 1)) throw new UsageError(`--max-documents expects a whole number of at least 1, got "${flags.maxDocuments}"`);
-    limits.maxDocuments = n;
-  }
-  return limits;
-}
-
-async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {
-  const file = flags.config !== undefined ? path.resolve(cwd, flags.config) : findConfigFile(cwd);
-  const config: ResolvedConfig = file
-    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/"), rules)
-    : { severities: new Map(), options: new Map(), settings: {} };
-  applyRuleFlags(config, flags.rule, rules);
-  if (flags.releaseTimeout !== undefined) {
-    const seconds = parseDuration(flags.releaseTimeout);
-    if (seconds === undefined) throw new UsageError(`--release-timeout expects a duration such as 10m or 1h30m, got "${flags.releaseTimeout}"`);
-    config.settings.releaseTimeoutSeconds = seconds;
-  }
-  return config;
 }

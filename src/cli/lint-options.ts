@@ -1,0 +1,30 @@
+import type { RenderOptions } from "../render/context.js";
+
+/** Where the CLI reads and writes: the process, or a test's buffers. */
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  stdin: NodeJS.ReadableStream;
+}
+
+/** Commander's parsed options: the render options under the same names, plus everything else. */
+export interface LintFlags extends RenderOptions {
+  format: string;
+  output?: string;
+  config?: string;
+  rule: string[];
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+  stdinFilename: string;
+  releaseTimeout?: string;
+  base?: string;
+  baseFile?: string;
+  chartDir?: string;
+  sarifCategory?: string;
+  chartsFromFiles?: boolean;
+  maxFileSize?: string;
+  maxDocuments?: string;
+}

@@ -1,0 +1,76 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { rules } from "../../rules/index.js";
+import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
+import type { LintResult } from "../engine/finding.js";
+import { lint } from "../engine/lint.js";
+import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
+import type { RenderOptions } from "../render/context.js";
+import { parseDuration } from "../util/duration.js";
+import type { Io, LintFlags } from "./lint-options.js";
+import { readBase } from "./read-base.js";
+import { readAll, readInputs } from "./read-inputs.js";
+
+/**
+ * The lint run behind the command line: config → read and render the inputs (and the base, in a
+ * diff-aware run) → rules → located, suppressed findings. Output and exit code are the caller's.
+ */
+export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Promise<LintResult> {
+  const config = await resolveConfig(flags, io.cwd);
+  const limits = limitsFrom(config, flags);
+  const set = await readInputs(paths, {
+    cwd: io.cwd,
+    stdinName: flags.stdinFilename,
+    readStdin: () => readAll(io.stdin, limits.maxFileSize),
+    limits,
+    env: io.env,
+    render: renderOptionsOf(flags, io.cwd),
+  });
+  const diff =
+    flags.base !== undefined || flags.baseFile !== undefined
+      ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
+      : undefined;
+  if (diff) config.settings.baseName = diff.name;
+  return lint(set, rules, config, {
+    ...(diff ? { base: diff.base } : {}),
+    templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
+  });
+}
+
+/** The flags as render options (LintFlags extends RenderOptions), once the paths they name are checked. */
+function renderOptionsOf(flags: LintFlags, cwd: string): RenderOptions {
+  for (const file of flags.values) {
+    if (!existsSync(path.resolve(cwd, file))) throw new UsageError(`--values ${file}: no such file`);
+  }
+  if (flags.repoRoot !== undefined && !existsSync(path.resolve(cwd, flags.repoRoot))) throw new UsageError(`--repo-root ${flags.repoRoot}: no such directory`);
+  return flags;
+}
+
+function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {
+  const limits: LoadLimits = { ...(config.limits ?? DEFAULT_LIMITS) };
+  if (flags.maxFileSize !== undefined) {
+    const bytes = parseByteSize(flags.maxFileSize);
+    if (bytes === undefined) throw new UsageError(`--max-file-size expects a size such as 64MB or 536870912, got "${flags.maxFileSize}"`);
+    limits.maxFileSize = bytes;
+  }
+  if (flags.maxDocuments !== undefined) {
+    const n = Number(flags.maxDocuments);
+    if (!(Number.isInteger(n) && n >= 1)) throw new UsageError(`--max-documents expects a whole number of at least 1, got "${flags.maxDocuments}"`);
+    limits.maxDocuments = n;
+  }
+  return limits;
+}
+
+async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {
+  const file = flags.config !== undefined ? path.resolve(cwd, flags.config) : findConfigFile(cwd);
+  const config: ResolvedConfig = file
+    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/"), rules)
+    : { severities: new Map(), options: new Map(), settings: {} };
+  applyRuleFlags(config, flags.rule, rules);
+  if (flags.releaseTimeout !== undefined) {
+    const seconds = parseDuration(flags.releaseTimeout);
+    if (seconds === undefined) throw new UsageError(`--release-timeout expects a duration such as 10m or 1h30m, got "${flags.releaseTimeout}"`);
+    config.settings.releaseTimeoutSeconds = seconds;
+  }
+  return config;
+}
