@@ -1,4 +1,5 @@
-import type { AnyRule } from "../src/engine/rule.js";
+import { NOTICES } from "../src/engine/notices.js";
+import type { AnyRule, Described } from "../src/engine/rule.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
@@ -6,7 +7,6 @@ import hookAnnotationInvalid from "./hook-annotation-invalid.js";
 import hookBudgetExceedsTimeout from "./hook-budget-exceeds-timeout.js";
 import hookResourceConsumedAtStart from "./hook-resource-consumed-at-start.js";
 import inlinePatchDirective from "./inline-patch-directive.js";
-import invalidInput from "./invalid-input.js";
 import livenessEqualsReadiness from "./liveness-equals-readiness.js";
 import optionalRefWithoutReload from "./optional-ref-without-reload.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
@@ -33,9 +33,11 @@ export const rules: AnyRule[] = [
   rwoVolumeRollingUpdate,
   livenessEqualsReadiness,
   unrenderedTemplate,
-  invalidInput,
 ];
 
-export function findRule(id: string): AnyRule | undefined {
-  return rules.find((rule) => rule.meta.id === id);
+/** What has an id users see: the rules, then the engine's notices (src/engine/notices.ts), for docs, SARIF, `explain` and config. */
+export const catalogue: Described[] = [...rules, ...NOTICES];
+
+export function findRule(id: string): Described | undefined {
+  return catalogue.find((entry) => entry.meta.id === id);
 }

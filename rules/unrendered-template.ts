@@ -22,7 +22,7 @@ export default defineRule({
   },
   check({ set, report }) {
     for (const problem of set.problems) {
-      if (problem.kind !== "unrendered-template") continue;
+      if (problem.kind !== "unrendered-template" || "object" in problem) continue;
       report({ file: problem.file, line: problem.line, column: problem.column, message: problem.message, ...(problem.document ? { document: problem.document } : {}) });
     }
   },

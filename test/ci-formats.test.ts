@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rules } from "../rules/index.js";
+import { catalogue } from "../rules/index.js";
 import { escapeData, escapeProperty } from "../src/report/github.js";
 import { runCli } from "./support/cli.js";
 import { assertValidSarif, lintSarif, type SarifLog } from "./support/sarif.js";
@@ -11,14 +11,14 @@ import { assertValidSarif, lintSarif, type SarifLog } from "./support/sarif.js";
 const CLEAN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
 const DUPLICATE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  mode: fast\n  mode: safe\n";
 const SUPPRESSED =
-  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  mode: fast\n  # gitops-lint-ignore invalid-input -- kept for the migration\n  mode: safe\n";
+  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  mode: fast\n  # gitops-lint-ignore inline-patch-directive -- kept for the migration\n  $patch: merge\n";
 
 describe("sarif", () => {
   it("lists every rule with full descriptors and an empty results array when clean", async () => {
     const log = await lintSarif(["-", "--stdin-filename", "clean.yaml"], { stdin: CLEAN });
     const run = log.runs[0]!;
     expect(run.results).toEqual([]);
-    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(rules.map((r) => r.meta.id));
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(catalogue.map((r) => r.meta.id));
     expect(run.automationDetails).toBeUndefined();
     expect(log.cli.code).toBe(0);
   });

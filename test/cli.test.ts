@@ -8,6 +8,8 @@ import { BIN, lintJson, runCli, spawnCli } from "./support/cli.js";
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "gitops-lint-cli-"));
 const duplicateKey = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n";
 const clean = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n";
+// One inline-patch-directive error: a finding rules can grade and suppression can silence.
+const directive = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  $patch: merge\n";
 // Two suppressions naming rules that do not exist (a comment and an annotation): two warnings, no error.
 const typoedSuppressions =
   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # gitops-lint-ignore invalid-inpt -- typo\n  namespace: apps\n  annotations:\n" +
@@ -42,12 +44,41 @@ describe("exit codes", () => {
 
   it("turns a rule off or down with --rule, and --max-warnings fails on too many warnings", async () => {
     const dir = tmp();
-    writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
-    expect((await runCli(["bad.yaml", "--rule", "invalid-input=off"], { cwd: dir })).code).toBe(0);
-    const warned = await lintJson(["bad.yaml", "--rule", "invalid-input=warning"], { cwd: dir });
+    writeFileSync(path.join(dir, "bad.yaml"), directive);
+    expect((await runCli(["bad.yaml"], { cwd: dir })).code).toBe(1);
+    expect((await runCli(["bad.yaml", "--rule", "inline-patch-directive=off"], { cwd: dir })).code).toBe(0);
+    const warned = await lintJson(["bad.yaml", "--rule", "inline-patch-directive=warning"], { cwd: dir });
     expect(warned.code).toBe(0);
     expect(warned.summary).toMatchObject({ errors: 0, warnings: 1 });
-    expect((await runCli(["bad.yaml", "--rule", "invalid-input=warning", "--max-warnings", "0"], { cwd: dir })).code).toBe(1);
+    expect((await runCli(["bad.yaml", "--rule", "inline-patch-directive=warning", "--max-warnings", "0"], { cwd: dir })).code).toBe(1);
+  });
+
+  it("never lets input that could not be read pass: invalid-input cannot be configured or suppressed", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
+    for (const severity of ["off", "info", "warning"]) {
+      const result = await runCli(["bad.yaml", "--rule", `invalid-input=${severity}`], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("invalid-input cannot be configured");
+    }
+    writeFileSync(path.join(dir, ".gitops-lint.yaml"), "rules:\n  invalid-input: off\n");
+    const configured = await runCli(["bad.yaml"], { cwd: dir });
+    expect(configured.code).toBe(2);
+    expect(configured.stderr).toContain(".gitops-lint.yaml:2:3: invalid config: invalid-input cannot be configured");
+    const commented = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # gitops-lint-ignore invalid-input -- known\n  name: b\n";
+    writeFileSync(path.join(dir, "commented.yaml"), commented);
+    const report = await lintJson(["commented.yaml", "--config", "/dev/null"], { cwd: dir });
+    expect(report.code).toBe(1);
+    expect(report.findings.map((f) => [f.ruleId, f.severity, f.suppressed, f.line, f.column])).toEqual([
+      ["invalid-suppression", "warning", false, ...positionOf(commented, "invalid-input --")],
+      ["invalid-input", "error", false, 6, 3],
+    ]);
+    const annotated = `${duplicateKey}  annotations:\n    gitops-lint/ignore: invalid-input\n`;
+    writeFileSync(path.join(dir, "annotated.yaml"), annotated);
+    expect((await lintJson(["annotated.yaml", "--config", "/dev/null"], { cwd: dir })).findings.map((f) => [f.ruleId, f.suppressed])).toEqual([
+      ["invalid-input", false],
+      ["invalid-suppression", false],
+    ]);
   });
 
   it("the real binary reports usage errors without a stack trace", () => {
@@ -81,18 +112,18 @@ describe("config", () => {
     const dir = tmp();
     const sub = path.join(dir, "deep", "er");
     await import("node:fs").then((fs) => fs.mkdirSync(sub, { recursive: true }));
-    writeFileSync(path.join(dir, ".gitops-lint.yaml"), "rules:\n  invalid-input: info\n");
-    writeFileSync(path.join(sub, "bad.yaml"), duplicateKey);
+    writeFileSync(path.join(dir, ".gitops-lint.yaml"), "rules:\n  inline-patch-directive: info\n");
+    writeFileSync(path.join(sub, "bad.yaml"), directive);
     const report = await lintJson(["bad.yaml"], { cwd: sub });
     expect(report.findings[0]!.severity).toBe("info");
     expect(report.code).toBe(0);
   });
 
   it.each([
-    ["unknown key", "rulez:\n  invalid-input: off\n", 1, 1, /unknown key "rulez"/],
-    ["unknown rule", "rules:\n  invalid-input: off\n  not-a-rule: error\n", 3, 3, /unknown rule "not-a-rule"/],
-    ["misspelt rule", "rules:\n  invalid-inptu: off\n", 2, 3, /unknown rule "invalid-inptu"; did you mean "invalid-input"\?/],
-    ["bad severity", "rules:\n  invalid-input: loud\n", 2, 3, /invalid-input/],
+    ["unknown key", "rulez:\n  inline-patch-directive: off\n", 1, 1, /unknown key "rulez"/],
+    ["unknown rule", "rules:\n  inline-patch-directive: off\n  not-a-rule: error\n", 3, 3, /unknown rule "not-a-rule"/],
+    ["misspelt rule", "rules:\n  inline-patch-directve: off\n", 2, 3, /unknown rule "inline-patch-directve"; did you mean "inline-patch-directive"\?/],
+    ["bad severity", "rules:\n  inline-patch-directive: loud\n", 2, 3, /inline-patch-directive/],
     ["bad duration", "releaseTimeout: soon\n", 1, 1, /releaseTimeout "soon"/],
     ["bad YAML", "rules: [\n", 2, 1, /invalid YAML/],
   ])("rejects %s with file, line and column (exit 2)", async (_name, text, line, column, message) => {
@@ -186,7 +217,7 @@ describe("unknown rule ids", () => {
     expect((await runCli(["clean.yaml", "--rule", "zzz=off"], { cwd: dir })).stderr).toContain("see `gitops-lint rules`");
   });
 
-  it("in a suppression are warnings that follow the configured severity of invalid-input", async () => {
+  it("in a suppression are invalid-suppression warnings, which follow that id's configured severity", async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, "typo.yaml"), typoedSuppressions);
     const report = await lintJson(["typo.yaml"], { cwd: dir });
@@ -196,11 +227,13 @@ describe("unknown rule ids", () => {
       ["warning", ...positionOf(typoedSuppressions, "strategy-flip-without-forse")],
     ]);
     expect(report.findings[0]!.message).toMatch(/unknown rule "invalid-inpt".*did you mean "invalid-input"\?/);
-    expect((await runCli(["typo.yaml", "--rule", "invalid-input=error"], { cwd: dir })).code).toBe(1);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(["invalid-suppression", "invalid-suppression"]);
+    expect((await runCli(["typo.yaml", "--rule", "invalid-suppression=error"], { cwd: dir })).code).toBe(1);
+    expect((await runCli(["typo.yaml", "--rule", "invalid-suppression=off", "--max-warnings", "0"], { cwd: dir })).code).toBe(0);
   });
 
   it("in a comment that gives its reason without ` -- ` are one finding for the reason, not one per word", async () => {
-    const text = `${clean}  # gitops-lint-ignore invalid-input because the chart needs it\n  namespace: apps\n`;
+    const text = `${clean}  # gitops-lint-ignore inline-patch-directive because the chart needs it\n  namespace: apps\n`;
     expect(text).toContain("because");
     const report = await lintJson(["-"], { stdin: text });
     expect(report.findings.map((f) => [f.line, f.column])).toEqual([positionOf(text, "because")]);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
-import invalidInput from "../rules/invalid-input.js";
+import unrenderedTemplate from "../rules/unrendered-template.js";
 import { defineRule } from "../src/engine/rule.js";
 import { checkInput, fuzz, seedsFrom } from "../src/fuzz/harness.js";
 import { REPO } from "./support/cli.js";
@@ -24,7 +24,7 @@ it("no fuzzed input crashes the loader or a rule, or is skipped without a findin
 
 it("the harness reports a rule that throws on odd input", () => {
   const fragile = defineRule({
-    meta: { ...invalidInput.meta, id: "fragile" },
+    meta: { ...unrenderedTemplate.meta, id: "fragile" },
     check({ set }) {
       for (const object of set.objects) (object.body.spec as { replicas: number }).replicas.toFixed();
     },

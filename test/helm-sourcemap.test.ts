@@ -4,9 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMap, isSeq, parseDocument, type Node, type Pair } from "yaml";
-import type { Finding } from "../src/engine/finding.js";
 import { splitDocuments } from "../src/load/split-documents.js";
-import { mapFindingsToTemplates } from "../src/locate/template-map.js";
+import { TemplateMap } from "../src/locate/template-map.js";
 import { helmTemplate, templateMarkers } from "./support/charts.js";
 import { ensureHelm } from "./support/helm.js";
 import { lintJson, REPO, runCli } from "./support/cli.js";
@@ -125,7 +124,8 @@ describe("on the chart `helm create` scaffolds, every rendered key maps to a tem
     const rendered = execFileSync(ensureHelm(), ["template", "rel", "demo", "--set", "ingress.enabled=true", "--set", "autoscaling.enabled=true"], { cwd: work, encoding: "utf8" });
     const documents = splitDocuments("rendered.yaml", rendered);
     // One probe finding at every key of every rendered document, mapped as the CLI maps findings.
-    const probes: { finding: Finding; keys: string[] }[] = [];
+    const probes: { finding: { file: string; line: number; column: number }; renderedLine: number; keys: string[] }[] = [];
+    const map = new TemplateMap(() => documents, { cwd: work, chartDir: "demo" });
     for (const document of documents) {
       const parsed = parseDocument(document.text);
       const visit = (node: unknown, keys: string[]): void => {
@@ -136,26 +136,26 @@ describe("on the chart `helm create` scaffolds, every rendered key maps to a tem
             const before = document.text.slice(0, start).split("\n");
             const line = document.startLine + before.length - 1;
             const column = before.at(-1)!.length + 1;
-            const finding: Finding = { ruleId: "probe", severity: "error", message: "", file: "rendered.yaml", line, column, endLine: line, endColumn: column + 1, remediation: "", suppressed: false, document };
-            probes.push({ finding, keys: [...keys, key] });
+            const mapped = map.locate(document, line, column, column + 1);
+            expect(mapped, `${[...keys, key].join(".")} maps to a template`).toBeDefined();
+            probes.push({ finding: mapped!, renderedLine: line, keys: [...keys, key] });
             visit(pair.value, [...keys, key]);
           }
         } else if (isSeq(node)) for (const item of node.items) visit(item, keys);
       };
       visit(parsed.contents, []);
     }
-    mapFindingsToTemplates(probes.map((p) => p.finding), documents, { cwd: work, chartDir: "demo" });
 
     let exact = 0;
     let ancestor = 0;
     const wrong: string[] = [];
-    for (const { finding, keys } of probes) {
+    for (const { finding, renderedLine, keys } of probes) {
       expect(finding.file).toMatch(/^demo\/templates\//);
       const text = readFileSync(path.join(work, finding.file), "utf8").split("\n")[finding.line - 1]!.slice(finding.column - 1);
       const writes = (key: string): boolean => text.startsWith(`${key}:`) || text.startsWith(`"${key}":`);
       if (writes(keys.at(-1)!)) exact++;
       else if (keys.slice(0, -1).some(writes)) ancestor++;
-      else wrong.push(`${keys.join(".")} (rendered line ${finding.rendered!.line}) -> ${finding.file}:${finding.line}: ${text}`);
+      else wrong.push(`${keys.join(".")} (rendered line ${renderedLine}) -> ${finding.file}:${finding.line}: ${text}`);
     }
     expect(wrong).toEqual([]);
     expect(exact).toBeGreaterThan(ancestor); // the scaffold writes most keys literally; labels and probes come from helpers and values

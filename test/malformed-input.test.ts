@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { lintJson, spawnCli, type JsonReport } from "./support/cli.js";
+import { BIN, lintJson, spawnCli, type JsonReport } from "./support/cli.js";
 
 // Several tests start the real binary; a busy machine must not time them out.
 vi.setConfig({ testTimeout: 60_000 });
@@ -137,6 +137,30 @@ describe("each malformed input is one finding at its position, and the other fil
     expect(report.code).toBe(1);
   });
 
+  it("a directory in the walk that cannot be read is an error, and the rest is still linted", () => {
+    const dir = folder({ "good.yaml": GOOD, "locked/inner.yaml": GOOD.replace("fine", "inner") });
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, "locked"), 0o000);
+    // As root every directory reads: run the binary as nobody there.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = spawnSync(process.execPath, [BIN, ".", "-f", "json"], { cwd: dir, encoding: "utf8", ...asUser });
+    chmodSync(path.join(dir, "locked"), 0o755);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(invalid(report)).toEqual([{ file: "locked", line: 1, column: 1, message: "cannot read the directory locked: permission denied; nothing in it was linted" }]);
+    expect(report.summary.objects).toBe(1);
+    expect(result.status).toBe(1);
+  });
+
+  it("a directory with nothing to lint is an error, not a silent pass", async () => {
+    const dir = folder({ "notes/README.md": "no manifests here\n", "libs/common/Chart.yaml": "apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n" });
+    const report = await lintJson(["notes", "libs"], { cwd: dir });
+    expect(invalid(report)).toEqual([
+      { file: "libs", line: 1, column: 1, message: "nothing to lint in libs: no manifests (*.yaml, *.yml, *.json), charts or kustomizations were found: the library chart libs/common, which gitops-lint renders only through the charts or kustomizations that use them" },
+      { file: "notes", line: 1, column: 1, message: "nothing to lint in notes: no manifests (*.yaml, *.yml, *.json), charts or kustomizations were found" },
+    ]);
+    expect(report.code).toBe(1);
+  });
+
   it("a link loop named on the command line", async () => {
     const dir = folder({ "good.yaml": GOOD });
     symlinkSync("x.yaml", path.join(dir, "y.yaml"));
@@ -248,8 +272,13 @@ describe("the process: exit codes, no stack traces", () => {
     expect(spawnCli(["-"], { stdin: GOOD }).code).toBe(0);
   });
 
-  it("empty input and comment-only input are clean, not errors", () => {
-    expect(spawnCli(["-"], { stdin: "" }).code).toBe(0);
+  it("empty stdin is a usage error (a renderer failed upstream), unless --allow-empty; comment-only input is clean", () => {
+    for (const stdin of ["", " \n\t\r\n"]) {
+      const empty = spawnCli(["-"], { stdin });
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain("stdin was empty — did the renderer fail?");
+      expect(spawnCli(["-", "--allow-empty"], { stdin }).code).toBe(0);
+    }
     expect(spawnCli(["-"], { stdin: "# nothing\n---\n...\n" }).code).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readInputs } from "../src/cli/read-inputs.js";
-import { lint } from "../src/engine/lint.js";
+import { lintSets } from "../src/cli/lint-sets.js";
 import { defineRule } from "../src/engine/rule.js";
 import { availableBefore } from "../src/model/apply-unit.js";
 import { getPath } from "../src/util/json.js";
@@ -148,7 +148,7 @@ describe("kustomizations", () => {
       atPath("test-env-rule", "Deployment", ["spec", "template", "spec", "containers", 0, "env"]),
       atPath("test-data-rule", "ConfigMap", ["data"]),
     ];
-    const result = lint(set, rules, config);
+    const result = lintSets([set], rules, config);
     const where = (id: string, name?: string) =>
       result.findings
         .filter((f) => f.ruleId === id && (name === undefined || f.object?.name === name))

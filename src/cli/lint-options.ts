@@ -27,4 +27,6 @@ export interface LintFlags extends RenderOptions {
   chartsFromFiles?: boolean;
   maxFileSize?: string;
   maxDocuments?: string;
+  reportUnusedSuppressions?: boolean;
+  allowEmpty?: boolean;
 }

@@ -1,7 +1,8 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { findRule, rules } from "../../rules/index.js";
+import { catalogue, findRule, rules } from "../../rules/index.js";
+import { NOTICES } from "../engine/notices.js";
 import { UsageError } from "../engine/config.js";
 import { didYouMean } from "../engine/unknown-rule.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
@@ -58,6 +59,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")
     .option("--charts-from-files", "the paths are files inside Helm charts (as pre-commit passes them): lint each chart that holds one")
     .option("--max-file-size <size>", "skip (and report) input files bigger than this, e.g. 64MB (default 256MiB)")
+    .option("--allow-empty", "accept empty stdin (by default it is an error: a renderer that failed upstream of the pipe prints nothing)")
+    .option("--report-unused-suppressions", "report suppression comments and annotations that suppressed nothing (as unused-suppression warnings)")
     .option("--max-documents <n>", "report documents past this count per file instead of linting them (default 100000)")
     .action(async (paths: string[], flags: LintFlags) => {
       exitCode = await runLint(paths, flags, io);
@@ -67,8 +70,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command("rules")
     .description("list every rule with its default severity")
     .action(() => {
-      const width = Math.max(...rules.map((r) => r.meta.id.length));
+      const width = Math.max(...catalogue.map((r) => r.meta.id.length));
       for (const rule of rules) io.stdout.write(`${rule.meta.id.padEnd(width)}  ${rule.meta.defaultSeverity.padEnd(7)}  ${rule.meta.description}\n`);
+      io.stdout.write("\nReported by the engine itself (see `gitops-lint explain ID`):\n");
+      for (const notice of NOTICES) io.stdout.write(`${notice.meta.id.padEnd(width)}  ${notice.meta.defaultSeverity.padEnd(7)}  ${notice.meta.description}\n`);
     });
 
   program
@@ -77,7 +82,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument("<rule>", "rule id")
     .action((id: string) => {
       const rule = findRule(id);
-      if (!rule) throw new UsageError(`unknown rule "${id}"; ${didYouMean(id, rules.map((r) => r.meta.id))}`);
+      if (!rule) throw new UsageError(`unknown rule "${id}"; ${didYouMean(id, catalogue.map((r) => r.meta.id))}`);
       io.stdout.write(ruleMarkdown(rule, "#"));
     });
 
@@ -114,7 +119,7 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const repoPaths = ["sarif", "github", "gitlab"].includes(flags.format) ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
   const text = FORMATTERS[flags.format]!(shown, {
     paint,
-    rules,
+    rules: catalogue,
     version: VERSION,
     ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}),
     ...(repoPaths !== undefined ? { repoPaths } : {}),

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { rules } from "../../rules/index.js";
+import { catalogue, rules } from "../../rules/index.js";
 import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
 import type { LintResult } from "../engine/finding.js";
-import { lint } from "../engine/lint.js";
+import { lintSets } from "./lint-sets.js";
 import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
 import type { RenderOptions } from "../render/context.js";
 import { parseDuration } from "../util/duration.js";
@@ -18,10 +18,11 @@ import { readAll, readInputs } from "./read-inputs.js";
 export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Promise<LintResult> {
   const config = await resolveConfig(flags, io.cwd);
   const limits = limitsFrom(config, flags);
+  const stdin = paths.includes("-") ? await readStdin(io, limits.maxFileSize, flags.allowEmpty === true) : undefined;
   const set = await readInputs(paths, {
     cwd: io.cwd,
     stdinName: flags.stdinFilename,
-    readStdin: () => readAll(io.stdin, limits.maxFileSize),
+    readStdin: async () => stdin ?? Buffer.alloc(0),
     limits,
     env: io.env,
     render: renderOptionsOf(flags, io.cwd),
@@ -31,10 +32,24 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
       ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
       : undefined;
   if (diff) config.settings.baseName = diff.name;
-  return lint(set, rules, config, {
+  return lintSets([set], rules, config, {
     ...(diff ? { base: diff.base } : {}),
     templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
+    ...(flags.reportUnusedSuppressions ? { reportUnusedSuppressions: true } : {}),
   });
+}
+
+/**
+ * Stdin, read before anything else. Empty stdin is almost always a renderer that failed upstream
+ * (`helm template … | gitops-lint -` without pipefail): a usage error unless `--allow-empty` says nothing is expected.
+ */
+async function readStdin(io: Io, maxBytes: number, allowEmpty: boolean): Promise<Buffer> {
+  const bytes = await readAll(io.stdin, maxBytes);
+  const blank = bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d); // stops at the first other byte
+  if (!allowEmpty && blank) {
+    throw new UsageError("stdin was empty — did the renderer fail? (give --allow-empty when no manifests are expected)");
+  }
+  return bytes;
 }
 
 /** The flags as render options (LintFlags extends RenderOptions), once the paths they name are checked. */
@@ -64,9 +79,9 @@ function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {
 async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {
   const file = flags.config !== undefined ? path.resolve(cwd, flags.config) : findConfigFile(cwd);
   const config: ResolvedConfig = file
-    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/"), rules)
+    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/"), catalogue)
     : { severities: new Map(), options: new Map(), settings: {} };
-  applyRuleFlags(config, flags.rule, rules);
+  applyRuleFlags(config, flags.rule, catalogue);
   if (flags.releaseTimeout !== undefined) {
     const seconds = parseDuration(flags.releaseTimeout);
     if (seconds === undefined) throw new UsageError(`--release-timeout expects a duration such as 10m or 1h30m, got "${flags.releaseTimeout}"`);

@@ -1,4 +1,4 @@
-import type { AnyRule } from "../engine/rule.js";
+import type { Described } from "../engine/rule.js";
 
 export const DOCS_URL = "https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules.md";
 
@@ -7,7 +7,7 @@ export function ruleAnchor(id: string): string {
 }
 
 /** One rule's documentation in Markdown, from its metadata alone so code and docs cannot drift. */
-export function ruleMarkdown(rule: AnyRule, heading = "##"): string {
+export function ruleMarkdown(rule: Described, heading = "##"): string {
   const { meta } = rule;
   const options = meta.optionsSchema
     ? `\n**Options** (\`.gitops-lint.yaml\` → \`rules.${meta.id}.options\`):\n\n${optionLines(meta.optionsSchema, rule.defaultOptions)}\n`
@@ -46,7 +46,7 @@ function optionLines(schema: Record<string, unknown>, defaults: unknown): string
     .join("\n");
 }
 
-export function rulesMarkdown(rules: AnyRule[]): string {
+export function rulesMarkdown(rules: Described[]): string {
   const index = rules.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.defaultSeverity} | ${r.meta.description.replace(/\|/g, "\\|")} |`);
   return [
     "# gitops-lint rules",

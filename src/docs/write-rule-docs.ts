@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { rules } from "../../rules/index.js";
+import { catalogue } from "../../rules/index.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { rulesMarkdown } from "./rule-docs.js";
 
-writeFileSync(path.join(PACKAGE_ROOT, "docs", "rules.md"), rulesMarkdown(rules));
-console.log(`wrote docs/rules.md (${rules.length} rules)`);
+writeFileSync(path.join(PACKAGE_ROOT, "docs", "rules.md"), rulesMarkdown(catalogue));
+console.log(`wrote docs/rules.md (${catalogue.length} rules and notices)`);

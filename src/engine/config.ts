@@ -8,7 +8,8 @@ import { lineColumnAt } from "../load/text-position.js";
 import { parseDuration } from "../util/duration.js";
 import { DEFAULT_SHELL_LIMITS } from "../model/shell/parse-budget.js";
 import { isObject } from "../util/json.js";
-import type { AnyRule, RunSettings } from "./rule.js";
+import { NOTICES, noticeConfigError } from "./notices.js";
+import type { Described, RunSettings } from "./rule.js";
 import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";
 import { didYouMean } from "./unknown-rule.js";
 
@@ -42,7 +43,7 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-export function configSchema(rules: AnyRule[]): Record<string, unknown> {
+export function configSchema(rules: Described[]): Record<string, unknown> {
   const ruleEntries: Record<string, unknown> = {};
   for (const rule of rules) {
     const options = rule.meta.optionsSchema ?? { type: "object", additionalProperties: false, properties: {} };
@@ -61,6 +62,8 @@ export function configSchema(rules: AnyRule[]): Record<string, unknown> {
     properties: {
       rules: { type: "object", additionalProperties: false, properties: ruleEntries },
       releaseTimeout: { type: "string", description: "Helm release timeout when no HelmRelease in the input sets one (Go duration, e.g. 10m)" },
+      reportUnusedSuppressions: { type: "boolean", description: "report suppression directives that suppressed nothing (like --report-unused-suppressions)" },
+      requireSuppressionReason: { type: "boolean", description: "a suppression directive without ` -- reason` suppresses nothing and is reported" },
       limits: {
         type: "object",
         additionalProperties: false,
@@ -78,7 +81,7 @@ export function configSchema(rules: AnyRule[]): Record<string, unknown> {
 }
 
 /** Reads and validates a config file. Errors carry the file, line and column of the offending key. */
-export async function loadConfig(absolutePath: string, displayName: string, rules: AnyRule[]): Promise<ResolvedConfig> {
+export async function loadConfig(absolutePath: string, displayName: string, rules: Described[]): Promise<ResolvedConfig> {
   let text: string;
   try {
     text = readFileSync(absolutePath, "utf8");
@@ -119,13 +122,16 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   const severities = new Map<string, SeverityLevel>();
   const options = new Map<string, Record<string, unknown>>();
   for (const [id, entry] of Object.entries(isObject(value.rules) ? value.rules : {})) {
-    if (isSeverityLevel(entry)) severities.set(id, entry);
-    else if (isObject(entry)) {
-      if (isSeverityLevel(entry.severity)) severities.set(id, entry.severity);
-      if (isObject(entry.options)) options.set(id, entry.options);
-    }
+    const severity = isSeverityLevel(entry) ? entry : isObject(entry) && isSeverityLevel(entry.severity) ? entry.severity : undefined;
+    const notice = NOTICES.find((n) => n.meta.id === id);
+    const refused = notice && severity !== undefined ? noticeConfigError(notice, severity) : undefined;
+    if (refused) throw new UsageError(`invalid config: ${refused}`, at(["rules", id]));
+    if (severity !== undefined) severities.set(id, severity);
+    if (isObject(entry) && isObject(entry.options)) options.set(id, entry.options);
   }
   const settings: RunSettings = {};
+  if (typeof value.reportUnusedSuppressions === "boolean") settings.reportUnusedSuppressions = value.reportUnusedSuppressions;
+  if (typeof value.requireSuppressionReason === "boolean") settings.requireSuppressionReason = value.requireSuppressionReason;
   if (typeof value.releaseTimeout === "string") {
     const seconds = parseDuration(value.releaseTimeout);
     if (seconds === undefined) throw new UsageError(`invalid config: releaseTimeout "${value.releaseTimeout}" is not a duration such as 10m or 1h30m`, at(["releaseTimeout"]));
@@ -143,13 +149,16 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
 }
 
 /** `--rule id=severity`, applied over the config. */
-export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: AnyRule[]): void {
+export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: Described[]): void {
   for (const flag of flags) {
     const match = /^([a-z0-9-]+)=(\w+)$/.exec(flag.trim());
     if (!match) throw new UsageError(`--rule expects id=severity, got "${flag}"`);
     const [, id, severity] = match;
     if (!rules.some((r) => r.meta.id === id)) throw new UsageError(`--rule: unknown rule "${id}"; ${didYouMean(id!, rules.map((r) => r.meta.id))}`);
     if (!isSeverityLevel(severity)) throw new UsageError(`--rule ${id}: severity must be one of ${SEVERITIES.join(", ")}, got "${severity}"`);
+    const notice = NOTICES.find((n) => n.meta.id === id);
+    const refused = notice ? noticeConfigError(notice, severity) : undefined;
+    if (refused) throw new UsageError(`--rule: ${refused}`);
     config.severities.set(id!, severity);
   }
 }

@@ -1,5 +1,5 @@
 import type { SourceDocument } from "../load/types.js";
-import type { ObjectRef } from "../model/objects.js";
+import type { K8sObject, ObjectRef } from "../model/objects.js";
 import type { Severity } from "./severity.js";
 
 export interface Finding {
@@ -19,8 +19,25 @@ export interface Finding {
   remediation: string;
   suppressed: boolean;
   suppressionReason?: string;
-  /** The document the finding is in, for snippets and comment suppressions; never serialized. */
+  /** Input that was not read (invalid-input): always an error, never suppressed. */
+  fatal?: boolean;
+  /** The object reported on, for annotation suppressions; never serialized. */
+  subject?: K8sObject;
+  /** The document the finding is in, for snippets and fingerprints; never serialized. */
   document?: SourceDocument;
+  /** Every place the finding was located at (what was read, the kustomize source, the chart template), where a suppression comment counts; never serialized. */
+  places?: FindingPlace[];
+}
+
+/** The text around one position of a finding: where a `# gitops-lint-ignore` comment covering it may be written. */
+export interface FindingPlace {
+  /** The file, as findings name files. */
+  file: string;
+  /** The lines of that file (or of the document read), and the file line of the first. */
+  lines: readonly string[];
+  firstLine: number;
+  /** 0-based index in `lines` of the line the finding is reported at there. */
+  index: number;
 }
 
 export interface Summary {

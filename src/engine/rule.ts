@@ -44,7 +44,10 @@ export type Report = FindingAnchor & {
   target?: ObjectRef;
   /** Finding-specific remediation; the rule's own is used when absent. */
   remediation?: string;
-  /** For rules whose findings differ in certainty; the configured severity still wins. */
+  /**
+   * A lower grade than the rule's default, for findings of the same meaning that matter less (see
+   * `gradedSeverity`): a configured severity moves every grade by the same amount.
+   */
   severity?: Severity;
 };
 
@@ -53,6 +56,10 @@ export interface RunSettings {
   releaseTimeoutSeconds?: number;
   /** How messages name the base of a diff-aware run: the `--base` revision, or the `--base-file` name. */
   baseName?: string;
+  /** Report suppression directives that suppressed nothing (config `reportUnusedSuppressions`). */
+  reportUnusedSuppressions?: boolean;
+  /** A suppression directive without ` -- reason` is invalid (config `requireSuppressionReason`). */
+  requireSuppressionReason?: boolean;
   /** Config `limits.shellMaxScriptLength` / `limits.shellFileBudgetMs`; pass to `new ShellParseBudget(...)`. */
   shellLimits?: ShellLimits;
 }
@@ -70,6 +77,12 @@ export interface RuleContext<Options> {
   /** The id of every rule the run was given, for checking references to rules (in suppressions). */
   ruleIds: readonly string[];
   report(finding: Report): void;
+}
+
+/** What docs, `explain`, SARIF rule descriptors and config validation read: a rule, or an engine notice (notices.ts). */
+export interface Described {
+  meta: RuleMeta;
+  defaultOptions?: unknown;
 }
 
 export interface Rule<Options = Record<string, never>> {

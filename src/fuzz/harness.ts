@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { rules } from "../../rules/index.js";
-import { lint } from "../engine/lint.js";
+import { lintSets } from "../cli/lint-sets.js";
 import type { AnyRule } from "../engine/rule.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "../load/limits.js";
 import { loadFile, prepareFile } from "../load/load-file.js";
@@ -44,7 +44,7 @@ export function checkInput(bytes: Uint8Array, ruleList: AnyRule[] = rules): void
   }
   const set = new ManifestSet();
   set.add(loaded);
-  const result = lint(set, ruleList, { severities: new Map(), options: new Map(), settings: {} });
+  const result = lintSets([set], ruleList, { severities: new Map(), options: new Map(), settings: {} });
   if (result.failures.length > 0) throw new Error(result.failures.join("; "));
   for (const finding of result.findings) {
     if (!(finding.line >= 1 && finding.column >= 1)) throw new Error(`finding without a position: ${JSON.stringify(finding)}`);

@@ -20,6 +20,10 @@ export interface ExpandedDirectory {
   /** Absolute paths of plain manifest files, outside every unit. */
   files: string[];
   units: RenderUnit[];
+  /** Directories the walk could not read, with the error: reported, never skipped silently. */
+  unreadable: Array<{ dir: string; error: NodeJS.ErrnoException }>;
+  /** Units found that are only rendered through others (library charts, kustomize Components). */
+  skipped: RenderUnit[];
 }
 
 /** The names kustomize looks for, in its order. */
@@ -56,10 +60,11 @@ function yamlField(file: string, key: string): string | undefined {
  */
 export function expandDirectory(dir: string, explicit: boolean): ExpandedDirectory {
   const self = unitAt(dir, explicit);
-  if (self) return { files: [], units: self.kind === "skip" ? [] : [self] };
+  if (self) return { files: [], units: self.kind === "skip" ? [] : [self], unreadable: [], skipped: self.kind === "skip" ? [self] : [] };
 
   // Honouring .gitignore inside a Git work tree (see walk-directory.ts).
-  const found = walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name));
+  const unreadable: ExpandedDirectory["unreadable"] = [];
+  const found = walkDirectory(dir, (name) => MANIFEST_EXTENSION.test(name) || MARKER_NAMES.has(name), (d, error) => unreadable.push({ dir: d, error }));
   const manifests = found.filter((f) => MANIFEST_EXTENSION.test(f));
   const markers = found.filter((f) => MARKER_NAMES.has(path.basename(f)));
 
@@ -73,7 +78,7 @@ export function expandDirectory(dir: string, explicit: boolean): ExpandedDirecto
   const referenced = new Set(units.filter((u) => u.kind === "kustomize").flatMap((u) => localReferences(u)));
   const kept = units.filter((u) => u.kind !== "skip" && !(u.kind === "kustomize" && referenced.has(u.dir)));
   const files = manifests.filter((f) => !units.some((u) => isInside(f, u.dir))).sort();
-  return { files, units: kept };
+  return { files, units: kept, unreadable, skipped: units.filter((u) => u.kind === "skip") };
 }
 
 /** Absolute directories a kustomization lists under resources, bases or components. */

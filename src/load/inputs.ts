@@ -52,6 +52,11 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
         // Chart and kustomization directories become render units; their files are not read raw.
         // Symlinked directories are not followed: a link loop must not hang the walk.
         const expanded = expandDirectory(absolute, true);
+        for (const { dir, error } of expanded.unreadable) missing(displayName(options.cwd, dir), `cannot read the directory ${displayName(options.cwd, dir)}: ${reasonOf(error)}; nothing in it was linted`);
+        if (expanded.files.length === 0 && expanded.units.length === 0 && expanded.unreadable.length === 0) {
+          const only = expanded.skipped.length > 0 ? `: ${describeSkipped(expanded.skipped, options.cwd)}, which gitops-lint renders only through the charts or kustomizations that use them` : "";
+          missing(arg, `nothing to lint in ${toPosix(arg)}: no manifests (*.yaml, *.yml, *.json), charts or kustomizations were found${only}`);
+        }
         const walked = new Set(expanded.files);
         for (const entry of expanded.files) {
           const kind = entryKind(entry, walked);
@@ -116,6 +121,10 @@ function entryKind(absolutePath: string, walked: Set<string>): "file" | "directo
     return "file";
   }
   return { problem: `${name} is not a regular file (a pipe, socket or device); it was not read` };
+}
+
+function describeSkipped(units: RenderUnit[], cwd: string): string {
+  return units.map((u) => `${u.kind === "skip" && path.basename(u.marker) === "Chart.yaml" ? "the library chart" : "the kustomize Component"} ${displayName(cwd, u.dir)}`).join(", ");
 }
 
 function statOrError(stat: () => Stats): Stats | NodeJS.ErrnoException {

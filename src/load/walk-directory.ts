@@ -14,7 +14,7 @@ let ignoreLib: typeof import("ignore") | undefined;
  * `suppressErrors`, without loading globby and fast-glob (~35 ms, and ~35 ms more for their walk with
  * .gitignore files, against ~2 ms for this one). Names starting with a dot are skipped; links, pipes
  * and other non-directories are returned for the caller to judge; links to directories are not
- * entered, so a link loop cannot hang the walk.
+ * entered, so a link loop cannot hang the walk. A directory that cannot be read goes to `onUnreadable`.
  *
  * Inside a Git work tree, .gitignore files are honoured as git reads them: those of `dir`'s parents up
  * to the top and those met on the way down, a closer file's patterns winning, case-sensitive, nothing
@@ -22,7 +22,7 @@ let ignoreLib: typeof import("ignore") | undefined;
  * often is ignored), and linting nothing would pass silently. .git/info/exclude and the user's global
  * excludes file are not read.
  */
-export function walkDirectory(dir: string, wanted: (name: string) => boolean): string[] {
+export function walkDirectory(dir: string, wanted: (name: string) => boolean, onUnreadable?: (dir: string, error: NodeJS.ErrnoException) => void): string[] {
   const found: string[] = [];
   const real = realPathOrSelf(dir);
   const top = gitWorkTreeOf(real);
@@ -35,8 +35,10 @@ export function walkDirectory(dir: string, wanted: (name: string) => boolean): s
     let entries: Dirent[];
     try {
       entries = readdirSync(next.dir, { withFileTypes: true });
-    } catch {
-      continue; // vanished or unreadable: skipped, as the globby walk does
+    } catch (error) {
+      // Unreadable: said to the caller, never skipped silently (a directory that vanished meanwhile included).
+      onUnreadable?.(next.dir, error as NodeJS.ErrnoException);
+      continue;
     }
     // A .gitignore that is a link is not read, as git does not.
     const here = next.relative !== undefined && entries.some((e) => e.name === ".gitignore" && e.isFile()) ? withIgnoreFile(next.rules, next.dir, next.relative) : next.rules;

@@ -1,63 +1,58 @@
 import { readFileSync } from "node:fs";
-import type { Finding } from "../engine/finding.js";
-import { suppressionOf } from "../suppress/directives.js";
 import { loadFile } from "../load/load-file.js";
 import type { PositionResolver } from "../load/positions.js";
-import type { LoadedFile, NodePath } from "../load/types.js";
-import { asArray, getPath, isObject } from "../util/json.js";
+import type { LoadedFile, NodePath, Position, SourceDocument } from "../load/types.js";
 import { objectsOf, type K8sObject } from "../model/objects.js";
+import { asArray, getPath, isObject } from "../util/json.js";
 
-const originFiles = new WeakMap<PositionResolver, Map<string, LoadedFile | null>>();
-
-/**
- * Moves a finding on an object built by kustomize to the file the object came from (its origin
- * annotation) and to the same key in that file: `file`/`line` become the source, `rendered` keeps the
- * position in the built stream. The source file is real YAML, so the key path resolves exactly;
- * where an overlay patch added the key, the deepest key the source has is used. A
- * `# gitops-lint-ignore` comment above that line in the source suppresses the finding (kustomize
- * drops comments from its output). Findings on anything else are left alone.
- */
-export function mapToOrigin(finding: Finding, object: K8sObject, path: NodePath, positions: PositionResolver): void {
-  const origin = object.source.origin;
-  if (!origin) return;
-  const loaded = originFile(positions, origin.absolutePath, origin.file);
-  if (!loaded) return;
-
-  let target: { source: K8sObject["source"]; path: NodePath } | undefined;
-  if (origin.generator !== undefined) {
-    const kustomization = loaded.documents[0];
-    if (kustomization) target = { source: kustomization.source, path: generatorPath(kustomization.value, object) };
-  } else {
-    const candidates = loaded.documents.flatMap((d) => objectsOf(d)).filter((o) => o.kind === object.kind);
-    const source = bestMatch(candidates, object.name);
-    if (source) target = { source: source.source, path: [...source.basePath, ...path.slice(object.basePath.length)] };
-  }
-  if (!target) return;
-
-  const position = positions.resolve(target.source, target.path);
-  finding.rendered = { file: finding.file, line: finding.line, column: finding.column };
-  finding.file = origin.file;
-  Object.assign(finding, position);
-  const suppressed = suppressionOf({ ...finding, rendered: undefined, document: target.source } as Finding, undefined);
-  if (suppressed) {
-    finding.suppressed = true;
-    finding.suppressionReason = suppressed.reason;
-  }
+/** Where a key of an object built by kustomize was written: the source file, its position, and the document holding it. */
+export interface OriginPosition {
+  file: string;
+  position: Position;
+  document: SourceDocument;
 }
 
-function originFile(positions: PositionResolver, absolutePath: string, display: string): LoadedFile | null {
-  let cache = originFiles.get(positions);
-  if (!cache) originFiles.set(positions, (cache = new Map()));
-  if (!cache.has(absolutePath)) {
-    let loaded: LoadedFile | null = null;
-    try {
-      loaded = loadFile(display, readFileSync(absolutePath));
-    } catch {
-      loaded = null;
+/**
+ * The position, in the file an object built by kustomize came from (its origin annotation), of the key
+ * at `path`. The source file is real YAML, so the key path resolves exactly; where an overlay patch added
+ * the key, the deepest key the source has is used. Undefined for objects not built by kustomize, or when
+ * the source cannot be read or the object not found in it. Source files are read once per run.
+ */
+export class OriginMap {
+  private readonly files = new Map<string, LoadedFile | null>();
+
+  constructor(private readonly positions: PositionResolver) {}
+
+  locate(object: K8sObject, path: NodePath): OriginPosition | undefined {
+    const origin = object.source.origin;
+    if (!origin) return undefined;
+    const loaded = this.file(origin.absolutePath, origin.file);
+    if (!loaded) return undefined;
+    let target: { source: SourceDocument; path: NodePath } | undefined;
+    if (origin.generator !== undefined) {
+      const kustomization = loaded.documents[0];
+      if (kustomization) target = { source: kustomization.source, path: generatorPath(kustomization.value, object) };
+    } else {
+      const candidates = loaded.documents.flatMap((d) => objectsOf(d)).filter((o) => o.kind === object.kind);
+      const source = bestMatch(candidates, object.name);
+      if (source) target = { source: source.source, path: [...source.basePath, ...path.slice(object.basePath.length)] };
     }
-    cache.set(absolutePath, loaded);
+    if (!target) return undefined;
+    return { file: origin.file, position: this.positions.resolve(target.source, target.path), document: target.source };
   }
-  return cache.get(absolutePath) ?? null;
+
+  private file(absolutePath: string, display: string): LoadedFile | null {
+    if (!this.files.has(absolutePath)) {
+      let loaded: LoadedFile | null = null;
+      try {
+        loaded = loadFile(display, readFileSync(absolutePath));
+      } catch {
+        loaded = null;
+      }
+      this.files.set(absolutePath, loaded);
+    }
+    return this.files.get(absolutePath) ?? null;
+  }
 }
 
 /**

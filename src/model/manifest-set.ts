@@ -1,10 +1,28 @@
-import type { LoadedFile, LoadProblem, SourceDocument } from "../load/types.js";
+import type { LoadProblem, NodePath, ParsedDocument, SourceDocument } from "../load/types.js";
+import { isObject } from "../util/json.js";
 import { objectsOf, type K8sObject } from "./objects.js";
+
+/** A problem with the input found at a key of an object (a HelmRelease whose values file is missing), located like a finding. */
+export interface ObjectProblem {
+  kind: LoadProblem["kind"];
+  object: K8sObject;
+  path: NodePath;
+  message: string;
+}
+
+export type InputProblem = LoadProblem | ObjectProblem;
+
+/** One input as read or rendered: its documents, and what went wrong reading it. */
+export interface ReadFile {
+  file: string;
+  documents: ParsedDocument[];
+  problems: InputProblem[];
+}
 
 /** Everything linted in one run: cross-object rules see all of it together. */
 export class ManifestSet {
   readonly objects: K8sObject[] = [];
-  readonly problems: LoadProblem[] = [];
+  readonly problems: InputProblem[] = [];
   readonly files: string[] = [];
   /** Files that a kustomization lists as patches: partial objects, merged at build time, so not linted as manifests. */
   readonly kustomizePatches: string[] = [];
@@ -14,11 +32,13 @@ export class ManifestSet {
   private readonly byDocumentIndex = new Map<SourceDocument, K8sObject[]>();
   private readonly derivedFacts = new Map<(set: ManifestSet) => unknown, unknown>();
 
-  add(loaded: LoadedFile): void {
+  add(loaded: ReadFile): void {
     this.derivedFacts.clear();
     this.files.push(loaded.file);
     this.problems.push(...loaded.problems);
     for (const document of loaded.documents) {
+      const half = halfAnObject(document);
+      if (half) this.problems.push(half);
       for (const object of objectsOf(document)) {
         this.objects.push(object);
         push(this.byKindIndex, object.kind, object);
@@ -29,12 +49,12 @@ export class ManifestSet {
   }
 
   /** A kustomize patch file: what is wrong with its syntax is reported, its objects are not linted. */
-  addKustomizePatch(loaded: LoadedFile): void {
+  addKustomizePatch(loaded: ReadFile): void {
     this.kustomizePatches.push(loaded.file);
     this.problems.push(...loaded.problems);
   }
 
-  addProblems(problems: LoadProblem[]): void {
+  addProblems(problems: InputProblem[]): void {
     this.problems.push(...problems);
   }
 
@@ -45,7 +65,7 @@ export class ManifestSet {
   /** Every document read: those holding objects, and those a loading problem is in. */
   documents(): Set<SourceDocument> {
     const documents = new Set(this.byDocumentIndex.keys());
-    for (const problem of this.problems) if (problem.document) documents.add(problem.document);
+    for (const problem of this.problems) if ("document" in problem && problem.document) documents.add(problem.document);
     return documents;
   }
 
@@ -79,6 +99,31 @@ export class ManifestSet {
     const unit = from?.source?.unit;
     return (unit !== undefined ? matches.find((o) => o.source.unit === unit) : undefined) ?? matches[0];
   }
+}
+
+/**
+ * A document that looks like a Kubernetes object but lacks `apiVersion` or `kind`: every applier rejects it
+ * ("Object 'Kind' is missing"), and it would otherwise pass as "not an object". Only a document with
+ * `metadata` counts: values files and Chart.yaml have none. Reported at its `kind` or `apiVersion` line.
+ */
+function halfAnObject(document: ParsedDocument): LoadProblem | undefined {
+  const value = document.value;
+  if (!isObject(value)) return undefined;
+  const hasVersion = typeof value.apiVersion === "string" && value.apiVersion !== "";
+  const hasKind = typeof value.kind === "string" && value.kind !== "";
+  // Without metadata it is no object at all: Chart.yaml (apiVersion v2), a values file with a `kind` value.
+  if (hasVersion === hasKind || !isObject(value.metadata)) return undefined;
+  const missing = hasVersion ? "kind" : "apiVersion";
+  const lines = document.source.text.split("\n");
+  const at = lines.findIndex((l) => /^(?:kind|apiVersion):/.test(l));
+  return {
+    kind: "invalid-input",
+    file: document.source.file,
+    line: document.source.startLine + Math.max(0, at),
+    column: 1,
+    message: `a document with ${hasVersion ? `apiVersion "${String(value.apiVersion)}"` : `kind "${String(value.kind)}"`} but no ${missing}: not a Kubernetes object that any applier accepts (\`Object '${missing === "kind" ? "Kind" : "apiVersion"}' is missing\`); add ${missing}`,
+    document: document.source,
+  };
 }
 
 function push<K>(index: Map<K, K8sObject[]>, key: K, object: K8sObject): void {

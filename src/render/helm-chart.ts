@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadFile } from "../load/load-file.js";
-import type { LoadedFile, LoadProblem } from "../load/types.js";
+import type { NodePath } from "../load/types.js";
+import type { InputProblem, ReadFile } from "../model/manifest-set.js";
+import type { K8sObject } from "../model/objects.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { isInside } from "../load/discover.js";
 import { runTool, type RunResult, type Tool } from "./tools.js";
@@ -21,7 +23,7 @@ export interface ChartRender {
   unit?: string;
   helmRelease?: { namespace?: string; name: string };
   /** Where a problem about this render is reported (the chart's Chart.yaml, or the HelmRelease). */
-  reportAt: { file: string; line: number; column: number };
+  reportAt: { file: string; line: number; column: number } | { object: K8sObject; path: NodePath };
   /** How messages name the render, e.g. `the Helm chart charts/platform`. */
   what: string;
 }
@@ -32,10 +34,10 @@ const MISSING_DEPENDENCIES = /missing in charts\/ directory:\s*(.+)$/m;
  * `helm template` of a chart directory, run without a shell. The output keeps Helm's `# Source:`
  * comments; every document is marked with the chart directory so findings can be mapped to templates.
  */
-export async function renderChart(ctx: RenderContext, render: ChartRender): Promise<LoadedFile> {
+export async function renderChart(ctx: RenderContext, render: ChartRender): Promise<ReadFile> {
   const chartDisplay = ctx.display(render.chartDir);
   const name = `${chartDisplay} (helm template${render.helmRelease ? ` for HelmRelease ${render.helmRelease.namespace ? `${render.helmRelease.namespace}/` : ""}${render.helmRelease.name}` : ""})`;
-  const fail = (message: string): LoadedFile => ({ file: name, documents: [], problems: [problem(render, message)] });
+  const fail = (message: string): ReadFile => ({ file: name, documents: [], problems: [problem(render, message)] });
 
   const lookup = ctx.helm();
   if ("missing" in lookup) return fail(`cannot render ${render.what}: ${lookup.missing}; its templates were not linted`);
@@ -80,8 +82,8 @@ function runHelm(ctx: RenderContext, tool: Tool, args: string[]): Promise<RunRes
   return runTool(tool, args, { cwd: ctx.cwd, env: ctx.childEnv() });
 }
 
-function problem(render: ChartRender, message: string): LoadProblem {
-  return { kind: "invalid-input", file: render.reportAt.file, line: render.reportAt.line, column: render.reportAt.column, message };
+function problem(render: ChartRender, message: string): InputProblem {
+  return { kind: "invalid-input", ...render.reportAt, message };
 }
 
 // Helm names the failing template as <chart>/templates/x.yaml (subcharts: <chart>/charts/<sub>/templates/x.yaml):

@@ -1,10 +1,8 @@
 import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
-import type { Finding } from "../engine/finding.js";
 import { loadFile } from "../load/load-file.js";
-import { PositionResolver } from "../load/positions.js";
-import type { LoadedFile, LoadProblem, NodePath, SourceDocument } from "../load/types.js";
-import type { ManifestSet } from "../model/manifest-set.js";
+import type { LoadedFile, NodePath, SourceDocument } from "../load/types.js";
+import type { InputProblem, ManifestSet, ObjectProblem, ReadFile } from "../model/manifest-set.js";
 import { isDirectory } from "../load/fs-checks.js";
 import { gitWorkTreeOf } from "../load/git-work-tree.js";
 import { chartNameOf } from "../load/chart-yaml.js";
@@ -15,7 +13,6 @@ import { helmReleaseChart, isHelmRelease } from "./flux-helmrelease.js";
 import { fluxKustomizationSource, isFluxKustomization } from "./flux-kustomization.js";
 import { chartYamlOf, renderChart } from "./helm-chart.js";
 import { buildKustomization } from "./kustomize.js";
-import { mapToOrigin } from "../locate/origin-map.js";
 
 /** A plain file already read into the set, by absolute path. */
 export interface RawInput {
@@ -77,7 +74,7 @@ class RenderRun {
     fresh.forEach((u, i) => this.addLoaded(u.dir, results[i]!));
   }
 
-  private renderUnit(unit: RenderUnit, applyUnit: string | undefined): Promise<LoadedFile> {
+  private renderUnit(unit: RenderUnit, applyUnit: string | undefined): Promise<ReadFile> {
     if (unit.kind === "kustomize") return buildKustomization(this.ctx, unit.dir, unit.marker, applyUnit);
     const o = this.ctx.options;
     return renderChart(this.ctx, {
@@ -94,7 +91,7 @@ class RenderRun {
     });
   }
 
-  private addLoaded(location: string, loaded: LoadedFile): void {
+  private addLoaded(location: string, loaded: ReadFile): void {
     this.set.add(loaded);
     this.record(location, loaded.documents.map((d) => d.source));
   }
@@ -162,7 +159,7 @@ class RenderRun {
     for (const document of this.byLocation.get(location) ?? []) document.unit ??= unit;
   }
 
-  private async renderRelease(object: K8sObject): Promise<{ chartDir: string; unit: string; loaded: LoadedFile } | undefined> {
+  private async renderRelease(object: K8sObject): Promise<{ chartDir: string; unit: string; loaded: ReadFile } | undefined> {
     const chart = helmReleaseChart(object, this.set);
     if (!chart) return undefined;
     const root = this.repoRoot(object);
@@ -175,7 +172,7 @@ class RenderRun {
     const ref = { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
 
     const valuesFiles: string[] = [];
-    const problems: LoadProblem[] = [];
+    const problems: InputProblem[] = [];
     for (const [i, file] of chart.valuesFiles.entries()) {
       const absolute = path.resolve(root, file);
       if (isInside(absolute, root) && existsSync(absolute)) valuesFiles.push(absolute);
@@ -197,7 +194,7 @@ class RenderRun {
       setString: [],
       unit: chart.unit,
       helmRelease: ref,
-      reportAt: problemAt(object, ["spec", "chart", "spec", "chart"], ""),
+      reportAt: { object, path: [...object.basePath, "spec", "chart", "spec", "chart"] },
       what: `the chart ${this.ctx.display(chartDir)} of ${describe(object)}${unresolved}`,
     });
     loaded.problems.unshift(...problems);
@@ -222,21 +219,9 @@ async function readRaw(ctx: RenderContext, file: string): Promise<LoadedFile> {
   }
 }
 
-/** A problem at a key of an object, in the file the user edits (the kustomize origin when there is one). */
-function problemAt(object: K8sObject, keyPath: NodePath, message: string): LoadProblem {
-  const positions = new PositionResolver();
-  const full = [...object.basePath, ...keyPath];
-  const position = positions.resolve(object.source, full);
-  const finding = { file: object.source.file, ...position } as Finding;
-  mapToOrigin(finding, object, full, positions);
-  return {
-    kind: "invalid-input",
-    file: finding.file,
-    line: finding.line,
-    column: finding.column,
-    message,
-    ...(finding.rendered ? {} : { document: object.source }),
-  };
+/** A problem at a key of an object: located like a finding, in the file the user edits (the kustomize source when there is one). */
+function problemAt(object: K8sObject, keyPath: NodePath, message: string): ObjectProblem {
+  return { kind: "invalid-input", object, path: [...object.basePath, ...keyPath], message };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

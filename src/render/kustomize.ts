@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import jsYaml from "js-yaml";
 import { loadFile } from "../load/load-file.js";
-import type { DocumentOrigin, LoadedFile } from "../load/types.js";
+import type { DocumentOrigin } from "../load/types.js";
+import type { ReadFile } from "../model/manifest-set.js";
 import { isObject } from "../util/json.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { runTool } from "./tools.js";
@@ -17,11 +18,11 @@ export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
  * is off, as in Flux's kustomize-controller, so a kustomization that reaches outside its directory
  * builds here as it does there. Origin annotations are taken off the objects before rules see them.
  */
-export async function buildKustomization(ctx: RenderContext, dir: string, kustomizationFile: string, unit?: string): Promise<LoadedFile> {
+export async function buildKustomization(ctx: RenderContext, dir: string, kustomizationFile: string, unit?: string): Promise<ReadFile> {
   const dirDisplay = ctx.display(dir);
   const name = `${dirDisplay} (kustomize build)`;
   const reportAt = { kind: "invalid-input" as const, file: ctx.display(kustomizationFile), line: 1, column: 1 };
-  const fail = (message: string): LoadedFile => ({ file: name, documents: [], problems: [{ ...reportAt, message }] });
+  const fail = (message: string): ReadFile => ({ file: name, documents: [], problems: [{ ...reportAt, message }] });
 
   const lookup = ctx.kustomize();
   if ("missing" in lookup) return fail(`cannot build the kustomization ${dirDisplay}: ${lookup.missing}; its resources were not linted`);

@@ -1,5 +1,5 @@
 import type { LintResult } from "../engine/finding.js";
-import type { AnyRule } from "../engine/rule.js";
+import type { Described } from "../engine/rule.js";
 import { formatGithub } from "./github.js";
 import { formatGitlab } from "./gitlab.js";
 import { formatJson } from "./json-format.js";
@@ -12,7 +12,7 @@ import { formatStylish } from "./stylish.js";
 export interface FormatContext {
   paint: Paint;
   /** Every rule (SARIF lists them all as descriptors). */
-  rules?: AnyRule[];
+  rules?: Described[];
   version?: string;
   /** `--sarif-category` → SARIF `automationDetails.id`. */
   sarifCategory?: string;

@@ -1,6 +1,6 @@
 import { DOCS_URL, ruleAnchor } from "../docs/rule-docs.js";
 import type { Finding, LintResult } from "../engine/finding.js";
-import type { AnyRule } from "../engine/rule.js";
+import type { Described } from "../engine/rule.js";
 import type { Severity } from "../engine/severity.js";
 import { fingerprints } from "./fingerprint.js";
 import type { RepoPaths } from "./repo-relative.js";
@@ -9,7 +9,7 @@ import { artifactLocation, SRCROOT, type SarifArtifactLocation } from "./sarif-l
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 
 export interface SarifOptions {
-  rules: AnyRule[];
+  rules: Described[];
   version: string;
   /** `--sarif-category`: GitHub code scanning keeps one set of alerts per category. */
   category?: string;
@@ -54,7 +54,7 @@ function automationId(category: string): string {
   return category.endsWith("/") ? category : `${category}/`;
 }
 
-function ruleDescriptor(rule: AnyRule): Record<string, unknown> {
+function ruleDescriptor(rule: Described): Record<string, unknown> {
   const { meta } = rule;
   const markdown = [
     meta.rationale,

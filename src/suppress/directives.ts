@@ -1,56 +1,43 @@
-import { getPath, isObject, stringMap } from "../util/json.js";
+import type { NodePath } from "../load/types.js";
 import type { K8sObject } from "../model/objects.js";
 import { podSpecOf } from "../model/pod-spec.js";
-import type { NodePath } from "../load/types.js";
-import type { Finding } from "../engine/finding.js";
+import { getPath, isObject, stringMap } from "../util/json.js";
 
 export const IGNORE_ANNOTATION = "gitops-lint/ignore";
 export const IGNORE_REASON_ANNOTATION = "gitops-lint/ignore-reason";
-// `# gitops-lint-ignore rule-a, rule-b -- reason`, alone on a line or after the line's content.
-const IGNORE_COMMENT = /(?:^|\s)#\s*gitops-lint-ignore\s+(.*?)\s*(?:--\s*(.*?))?\s*$/d;
 
-export interface IgnoreComment {
+// `# gitops-lint-ignore rule-a, rule-b -- reason` (a YAML comment, which survives `helm template`), and in chart
+// templates `{{/* gitops-lint-ignore rule-a -- reason */}}` (a template comment, which rendering drops). A colon
+// after the keyword is the common mistake, caught so it can be reported instead of silently doing nothing.
+const HASH_DIRECTIVE = /(?:^|\s)#\s*gitops-lint-ignore(:?)(?=\s|$)(.*)$/d;
+const TEMPLATE_DIRECTIVE = /\{\{-?\s*\/\*\s*gitops-lint-ignore(:?)(?=\s|\*)(.*?)\*\/\s*-?\}\}/d;
+
+export interface Directive {
   /** The rule ids listed, each with its 1-based column in the line. */
   ids: { id: string; column: number }[];
   reason?: string;
   /** After other content on the line (it covers that line) rather than alone on it, or after template directives only (it covers the next line). */
   trailing: boolean;
+  /** 1-based column where the directive starts. */
+  column: number;
+  /** `gitops-lint-ignore:` — written with a colon: not a directive gitops-lint reads. */
+  colon: boolean;
 }
 
-/** Why this finding is suppressed, or undefined. Annotations on the object or its pod template, or a comment in the document read. */
-export function suppressionOf(finding: Finding, object: K8sObject | undefined): { reason: string } | undefined {
-  if (object) {
-    for (const { annotations } of ignoreAnnotationPlaces(object)) {
-      if (listedIds(annotations[IGNORE_ANNOTATION]).includes(finding.ruleId)) {
-        return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}` };
-      }
-    }
-  }
-  const document = finding.document;
-  if (!document) return undefined;
-  const reportedLine = finding.rendered?.line ?? finding.line;
-  return commentSuppressionAt(document.text.split("\n"), reportedLine - document.startLine, finding.ruleId);
-}
-
-/** The `# gitops-lint-ignore` comment covering line `index` (0-based) of `lines` for this rule: alone on the line above, or at the end of the line itself. */
-export function commentSuppressionAt(lines: readonly string[], index: number, ruleId: string): { reason: string } | undefined {
-  const above = index > 0 ? ignoreCommentIn(lines[index - 1]!) : undefined;
-  const same = index >= 0 && index < lines.length ? ignoreCommentIn(lines[index]!) : undefined;
-  for (const comment of [above && !above.trailing ? above : undefined, same?.trailing ? same : undefined]) {
-    if (comment?.ids.some((i) => i.id === ruleId)) return { reason: comment.reason || "comment gitops-lint-ignore" };
-  }
-  return undefined;
-}
-
-/** The `# gitops-lint-ignore` comment on a line, if there is one. */
-export function ignoreCommentIn(line: string): IgnoreComment | undefined {
-  const match = IGNORE_COMMENT.exec(line);
+/** The suppression directive on a line, if there is one (a malformed one included: `colon`, or no ids). */
+export function directiveIn(line: string): Directive | undefined {
+  const match = HASH_DIRECTIVE.exec(line) ?? TEMPLATE_DIRECTIVE.exec(line);
   if (!match) return undefined;
-  const listStart = match.indices![1]![0];
-  const ids = [...match[1]!.matchAll(/[^\s,]+/g)].map((m) => ({ id: m[0], column: listStart + m.index! + 1 }));
-  // Template directives before the comment do not count as content: they write nothing on that line of the template.
-  const before = line.slice(0, match.index).replace(/\{\{.*?\}\}/g, "");
-  return { ids, ...(match[2] ? { reason: match[2] } : {}), trailing: before.trim() !== "" };
+  const body = match[2]!;
+  const bodyStart = match.indices![2]![0];
+  const separator = body.search(/\s--(?:\s|$)/);
+  const list = separator === -1 ? body : body.slice(0, separator);
+  const reason = separator === -1 ? "" : body.slice(separator).replace(/^\s*--\s*/, "").trim();
+  const ids = [...list.matchAll(/[^\s,]+/g)].map((m) => ({ id: m[0], column: bodyStart + m.index! + 1 }));
+  const start = match.index + (line[match.index] === "#" || line[match.index] === "{" ? 0 : 1);
+  // Template directives before the directive do not count as content: they write nothing on that line of the template.
+  const before = line.slice(0, start).replace(/\{\{.*?\}\}/g, "");
+  return { ids, ...(reason !== "" ? { reason } : {}), trailing: before.trim() !== "", column: start + 1, colon: match[1] === ":" };
 }
 
 /** The rule ids an ignore annotation lists. */

@@ -1,4 +1,4 @@
 {{- define "suppressions.levels" -}}
 level: info
-level: debug
+$patch: merge
 {{- end }}

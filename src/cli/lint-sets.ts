@@ -1,0 +1,79 @@
+import type { ResolvedConfig } from "../engine/config.js";
+import { compareFindings, summarize, type Finding, type LintResult } from "../engine/finding.js";
+import { inputReports } from "../engine/input-notices.js";
+import { INVALID_INPUT, NOTICES } from "../engine/notices.js";
+import type { AnyRule } from "../engine/rule.js";
+import { runRules } from "../engine/run-rules.js";
+import { gradedSeverity } from "../engine/graded-severity.js";
+import type { SourceDocument } from "../load/types.js";
+import { Locator } from "../locate/locate.js";
+import type { TemplateMapOptions } from "../locate/template-map.js";
+import type { ManifestSet } from "../model/manifest-set.js";
+import { directiveSources } from "../suppress/directive-sources.js";
+import { applySuppressions } from "../suppress/suppress.js";
+
+export interface LintSetsOptions {
+  /** Diff-aware runs: the same inputs as they were at the base. */
+  base?: ManifestSet;
+  /** Where rendered Helm output maps to chart templates (and suppression comments there count). */
+  templates?: TemplateMapOptions;
+  /** Report suppression directives that suppressed nothing. */
+  reportUnusedSuppressions?: boolean;
+}
+
+/**
+ * The stages after reading, in one direction: rules (and the engine's input notices) → locate → suppress →
+ * dedupe and sort → summary. Nothing here reads input except the files findings are located in.
+ */
+export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: ResolvedConfig, options: LintSetsOptions = {}): LintResult {
+  const documents = (): Iterable<SourceDocument> => sets.flatMap((set) => [...set.documents()]);
+  const locator = new Locator(documents, options.templates ?? { cwd: process.cwd() });
+  const failures: string[] = [];
+  let findings: Finding[] = [];
+  for (const set of sets) {
+    const run = runRules(set, rules, config, options.base);
+    failures.push(...run.failures);
+    for (const report of [...inputReports(set), ...run.reports]) findings.push(locator.locate(report));
+  }
+
+  const objects = sets.flatMap((set) => set.objects);
+  const directiveProblems = applySuppressions(
+    findings,
+    directiveSources(documents(), objects, options.templates ?? { cwd: process.cwd() }),
+    objects,
+    {
+      known: [...rules.map((r) => r.meta.id), ...NOTICES.map((n) => n.meta.id)],
+      unsuppressible: [INVALID_INPUT.meta.id],
+      reportUnused: options.reportUnusedSuppressions ?? config.settings.reportUnusedSuppressions ?? false,
+      requireReason: config.settings.requireSuppressionReason ?? false,
+    },
+    (report) => locator.locate(report),
+  );
+  for (const problem of directiveProblems) {
+    const configured = config.severities.get(problem.ruleId);
+    if (configured === "off") continue;
+    problem.severity = gradedSeverity(problem.severity, undefined, configured);
+    findings.push(problem);
+  }
+
+  findings = dedupe(findings).sort(compareFindings);
+  const counts = {
+    files: sets.reduce((n, set) => n + set.files.length, 0),
+    objects: objects.length,
+    kustomizePatches: sets.reduce((n, set) => n + set.kustomizePatches.length, 0),
+  };
+  return { findings, failures, summary: summarize(findings, counts) };
+}
+
+/** One finding per rule, object and position: the same object reached through two inputs gives its findings once. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    // A finding without an object (a syntax error) is told apart by its document: two documents rendered from one template line are two.
+    const object = f.object ? `${f.object.apiVersion ?? ""}/${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : f.document ? `${f.document.file}#${f.document.index}` : "";
+    const key = `${f.ruleId}\0${object}\0${f.file}\0${f.line}\0${f.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
