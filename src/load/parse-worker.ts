@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { parseSourceDocument } from "./parse-document.js";
-import type { SourceDocument } from "./types.js";
+import type { LoadProblem, SourceDocument } from "./types.js";
 
 /** A batch of documents to parse off the main thread. */
 export interface ParseRequest {
@@ -12,7 +12,7 @@ export interface ParseRequest {
 /** Per document: its value (absent when it could not be parsed) and its problems, without the document back-reference. */
 export interface ParseReply {
   id: number;
-  results: Array<{ value?: unknown; problems: Array<{ kind: "invalid-input" | "unrendered-template"; line: number; column: number; message: string }> }>;
+  results: Array<{ value?: unknown; problems: Array<Pick<LoadProblem, "kind" | "line" | "column" | "message">> }>;
 }
 
 // Only the parsed values travel back: the main thread already has the documents' text, and copying

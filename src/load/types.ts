@@ -29,6 +29,20 @@ export interface SourceDocument {
   unit?: string;
   /** The Flux HelmRelease whose chart this document was rendered from (by gitops-lint, with its values). */
   helmRelease?: { namespace?: string; name: string };
+  /**
+   * The template file (absolute) a rendered document came from, when gitops-lint rendered it from a chart tree
+   * it assembled (dependencies taken from elsewhere in the repository): `helmSource` then names a path that
+   * is not under `chartDir`. Never printed.
+   */
+  templateFile?: string;
+  /** The namespace an applier puts this document's namespaced objects in when they name none (the Helm release namespace). */
+  defaultNamespace?: string;
+  /**
+   * Which objects are applied together for cross-object rules: the Flux root Kustomization that (transitively)
+   * builds the document, else the top-level kustomization or directory argument it came from; absent for
+   * files and stdin given one by one, which form one set together.
+   */
+  cluster?: string;
   /** Where `kustomize build` took the object from (its `config.kubernetes.io/origin`), when the document was built by gitops-lint. */
   origin?: DocumentOrigin;
 }
@@ -43,9 +57,25 @@ export interface DocumentOrigin {
   generator?: string;
 }
 
-/** Something wrong with the input itself, found while loading; becomes an `invalid-input` or `unrendered-template` finding. */
+/**
+ * What a problem with the input becomes: input that could not be read (`invalid-input`), a render that failed
+ * or left something out (`render-failed`, `render-incomplete`), a unit gitops-lint could not render
+ * (`not-rendered`), or a finding of the rule of that id (`unrendered-template`, `hook-annotation-invalid`,
+ * `postbuild-variable-unset`: rules that report what rendering saw).
+ */
+export type ProblemKind =
+  | "invalid-input"
+  | "render-failed"
+  | "render-incomplete"
+  | "not-rendered"
+  | "unrendered-template"
+  | "hook-annotation-invalid"
+  | "postbuild-variable-unset";
+
+/** Something wrong with the input itself, found while loading or rendering. */
 export interface LoadProblem {
-  kind: "invalid-input" | "unrendered-template";
+  /** The engine notice or rule that reports it (src/engine/input-notices.ts). */
+  kind: ProblemKind;
   file: string;
   line: number;
   column: number;
