@@ -6,8 +6,7 @@ import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, typ
 import { getPath } from "../src/util/json.js";
 import { describe, refOf, type K8sObject } from "../src/model/objects.js";
 import { podSpecOf } from "../src/model/pod-spec.js";
-import { notCheckedReport, ShellParseBudget } from "../src/model/shell/parse-budget.js";
-import { podWaitBudget } from "../src/model/shell/pod-wait-budget.js";
+import { podWaitBudget } from "../src/model/pod-wait-budget.js";
 
 const DEFAULT_BACKOFF_LIMIT = 6;
 /** Job controller: failed Pods are recreated after 10 s, 20 s, 40 s … capped at 6 min (restartPolicy: Never). */
@@ -59,8 +58,7 @@ export default defineRule({
     tags: ["helm", "hooks", "flux"],
     precision: "high",
   },
-  check({ set, settings, report }) {
-    const shell = new ShellParseBudget(settings.shellLimits);
+  check({ set, settings, shell, report }) {
     for (const object of set.ofKind("Job", "Pod")) {
       const hook = hookInfo(object);
       if (!hook || hook.events.length === 0) continue;
@@ -71,8 +69,7 @@ export default defineRule({
         .map((action) => ({ action, timeout: releaseTimeout(set, object, action, settings.releaseTimeoutSeconds) }))
         .filter((a) => !a.timeout.hooksDisabled);
       if (actions.length === 0) continue; // Helm does not run the hook for any of its actions
-      const { budget, skipped } = podWaitBudget(object, shell);
-      for (const { path, skip } of skipped) report({ object, path, ...notCheckedReport(what, skip, "its hook wait is not checked") });
+      const budget = podWaitBudget(object, shell);
       if (!budget) continue;
       const pod = podSpecOf(object)!;
       const jobDeadline = object.kind === "Job" ? positive(getPath(object.body, ["spec", "activeDeadlineSeconds"])) : undefined;

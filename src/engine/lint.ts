@@ -7,6 +7,7 @@ import type { ResolvedConfig } from "./config.js";
 import { compareFindings, summarize, type Finding, type LintResult } from "./finding.js";
 import type { AnyRule, Report } from "./rule.js";
 import { suppressionOf } from "../suppress/directives.js";
+import { ShellScripts } from "../shell/shell-scripts.js";
 
 export interface LintOptions {
   /** Diff-aware runs: the same inputs as they were at the base. */
@@ -23,6 +24,8 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig,
   const seen = new Set<string>();
   const ruleIds = rules.map((r) => r.meta.id);
   const { base } = options;
+  // One shell pass for every rule (and the base): each script is parsed once, under deterministic limits.
+  const shell = new ShellScripts(config.settings.shellLimits);
 
   for (const rule of rules) {
     const { id } = rule.meta;
@@ -45,7 +48,7 @@ export function lint(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig,
       findings.push(finding);
     };
     try {
-      rule.check({ set, options: ruleOptions, settings: config.settings, ruleIds, report, ...(base ? { base } : {}) });
+      rule.check({ set, options: ruleOptions, settings: config.settings, ruleIds, shell, report, ...(base ? { base } : {}) });
     } catch (error) {
       failures.push(`rule ${id} failed: ${(error as Error).message ?? String(error)} (a bug in gitops-lint; please report it with the input)`);
     }
