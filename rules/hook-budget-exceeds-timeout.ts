@@ -109,7 +109,7 @@ export default defineRule({
       let message: string;
       let fix: string;
       if (severity === "error" && !Number.isFinite(single)) {
-        message = `${what}: hook can wait forever (${budget.text}) ≥ ${against}; bound the loop or set activeDeadlineSeconds below ${firstTimeout} s`;
+        message = `${what}: hook can wait forever (${budget.text}) ≥ ${against}; bound the wait or set activeDeadlineSeconds below ${firstTimeout} s`;
         fix = REMEDIATION;
       } else if (severity === "error") {
         const wait = deadline ? `min(${deadline.field} ${deadline.value} s, ${budget.text}${Number.isFinite(budget.seconds) ? ` = ${budget.seconds} s` : ""}) = ${single} s` : `${budget.text} = ${single} s`;

@@ -25,7 +25,7 @@ export interface ContainerCommand {
   timeout?: { seconds: number; index: number };
   /** When that command is a shell given a script (`sh -c '…'`, `/bin/bash -ec`, `busybox sh -c`). */
   script?: ContainerScript;
-  /** Literal `env[].value`s of the container: a script sees them as variables. */
+  /** Literal `env[].value`s of the container, and what an `env NAME=VALUE` wrapper sets: a script sees them as variables. */
   env: Map<string, string>;
 }
 
@@ -57,6 +57,7 @@ export function containerCommand(view: ContainerView): ContainerCommand | undefi
   if (!unwrapped) return undefined;
   const shell = shellScriptAt(words, unwrapped.index);
   const script = shell ? { script: shell.script, verbatim: shell.script === written[shell.index], path: paths[shell.index]! } : undefined;
+  for (const [name, value] of unwrapped.env) env.set(name, value);
   return { words, paths, index: unwrapped.index, ...(unwrapped.timeout !== undefined ? { timeout: { seconds: unwrapped.timeout, index: unwrapped.timeoutIndex! } } : {}), ...(script ? { script } : {}), env };
 }
 

@@ -34,6 +34,8 @@ export interface Unwrapped {
   timeout?: number;
   /** Index of that duration's word. */
   timeoutIndex?: number;
+  /** Variables `env NAME=VALUE` sets for the command. */
+  env: Map<string, string>;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface Unwrapped {
 export function unwrapCommand(words: Words, from = 0): Unwrapped | undefined {
   let i = from;
   let timeout: { seconds: number; index: number } | undefined;
+  const env = new Map<string, string>();
   for (;;) {
     const name = words[i];
     if (name === undefined) return undefined;
@@ -58,8 +61,15 @@ export function unwrapCommand(words: Words, from = 0): Unwrapped | undefined {
       continue;
     }
     const wrapper = WRAPPERS[base];
-    if (!wrapper) return { index: i, ...(timeout ? { timeout: timeout.seconds, timeoutIndex: timeout.index } : {}) };
-    i = skipOptions(words, i + 1, wrapper.valueOptions, wrapper.assignments ?? false) + (wrapper.operands ?? 0);
+    if (!wrapper) return { index: i, env, ...(timeout ? { timeout: timeout.seconds, timeoutIndex: timeout.index } : {}) };
+    const start = i + 1;
+    i = skipOptions(words, start, wrapper.valueOptions, wrapper.assignments ?? false) + (wrapper.operands ?? 0);
+    if (wrapper.assignments) {
+      for (const word of words.slice(start, i)) {
+        const assignment = word === undefined ? undefined : /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+        if (assignment) env.set(assignment[1]!, assignment[2]!);
+      }
+    }
     if (i >= words.length) return undefined; // `exec` alone, `env` printing the environment: nothing runs
   }
 }

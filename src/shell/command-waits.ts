@@ -40,13 +40,14 @@ export const WAITING_COMMANDS = [
 /**
  * The wait of a command line: the command behind wrappers (`exec`, `env X=1`, `nice`, `dumb-init --`,
  * …), bounded by any `timeout N` among them (which is then also the wait when the command's own is
- * shorter or unknown). A shell given a script (`sh -c '…'`) waits what `script` says its script waits.
+ * shorter or unknown). A shell given a script (`sh -c '…'`) waits what `script` says its script waits,
+ * with the variables an `env NAME=VALUE` wrapper sets.
  */
-export function invocationWait(words: Words, at: At, script: (text: string) => Wait | undefined): Wait | undefined {
+export function invocationWait(words: Words, at: At, script: (text: string, env: Map<string, string>) => Wait | undefined): Wait | undefined {
   const unwrapped = unwrapCommand(words);
   if (!unwrapped) return undefined;
   const shell = shellScriptAt(words, unwrapped.index);
-  const inner = shell ? script(shell.script) : commandWait(words.slice(unwrapped.index), at);
+  const inner = shell ? script(shell.script, unwrapped.env) : commandWait(words.slice(unwrapped.index), at);
   return boundedBy(inner, unwrapped.timeout, at);
 }
 
@@ -54,7 +55,7 @@ export function invocationWait(words: Words, at: At, script: (text: string) => W
 export function boundedBy(inner: Wait | undefined, timeout: number | undefined, at: At): Wait | undefined {
   if (timeout === undefined) return inner;
   if (inner && inner.seconds < timeout) return inner;
-  return { seconds: timeout, text: `timeout ${fmt(timeout)} s`, ...at };
+  return { seconds: timeout, text: inner ? `timeout ${fmt(timeout)} s (cutting ${inner.text})` : `timeout ${fmt(timeout)} s`, ...at };
 }
 
 /**

@@ -156,17 +156,22 @@ class Walker {
     if (name === "let" || name === ":") this.forgetAssigned(cmd);
     const position = posOf(args[0]);
     const words = args.map((a) => wordValue(this.sh, a, this.vars));
-    const wait = invocationWait(words, position, (script) => this.nestedScript(script, position));
+    const wait = invocationWait(words, position, (script, env) => this.nestedScript(script, env, position));
     return wait ? [...waits, wait] : waits;
   }
 
   /** `sh -c '…'` inside the script: the inner script's wait, shown at the command that runs it. */
-  private nestedScript(script: string, at: At): Wait | undefined {
+  private nestedScript(script: string, env: Map<string, string>, at: At): Wait | undefined {
     const file = this.depth < MAX_DEPTH ? this.sh.parse(script) : undefined;
     if (!file) return undefined;
     this.depth++;
     try {
-      const parts = afterDeadlines(this.isolated(() => this.stmts(file.Stmts as ShNode[])));
+      const parts = afterDeadlines(
+        this.isolated(() => {
+          for (const [name, value] of env) this.vars.set(name, value);
+          return this.stmts(file.Stmts as ShNode[]);
+        }),
+      );
       const seconds = total(parts);
       return seconds > 0 ? { seconds, text: `sh -c (${sumText(parts)})`, ...at } : undefined;
     } finally {
