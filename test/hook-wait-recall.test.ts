@@ -22,6 +22,7 @@ describe("the command behind wrappers", () => {
     expect(unwrapped.timeout).toBe(60);
     expect(words[unwrapped.timeoutIndex!]).toBe("60");
     expect([...unwrapped.env]).toEqual([["X", "1"]]);
+    expect(unwrapCommand("timeout 60 timeout 900 sleep 400".split(" "))).toMatchObject({ index: 4, timeout: 60, timeoutIndex: 1 });
   });
 
   it("reads no command when a wrapper's word is unknown or nothing follows it", () => {
