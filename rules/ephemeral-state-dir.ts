@@ -7,8 +7,8 @@ import { asArray, getPath, isObject } from "../src/util/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
 import { describe } from "../src/model/objects.js";
 import { containersOf, isLongLived, podSpecOf, type ContainerView } from "../src/model/pod-spec.js";
-import { isSkipped, notCheckedReport, ShellParseBudget, type ShellParse, type ShellSkip } from "../src/model/shell/parse-budget.js";
-import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
+import type { ScriptRead } from "../src/shell/shell-scripts.js";
+import { shellScriptOf, simpleCommandsOf } from "../src/shell/simple-commands.js";
 import { resolvePathToStorage, type ResolvedPath } from "../src/model/volume-storage.js";
 
 export interface EphemeralStateDirOptions {
@@ -47,9 +47,8 @@ export default defineRule<EphemeralStateDirOptions>({
       "`/var/lib/application`). `TF_DATA_DIR` (providers, modules, backend settings; the local state file lives in " +
       "the working directory, not there) and `PULUMI_HOME` (plugins and credentials; stack state lives in the " +
       "backend) are not reported by default: losing them costs a re-init, not state. Add them with " +
-      "`stateEnvPatterns` if your setup keeps state there. A script that runs `tofu`/`terraform` but is longer than " +
-      "`limits.shellMaxScriptLength`, or comes after its file used up `limits.shellFileBudgetMs` of shell parsing, " +
-      "is not parsed: it gets an info finding saying why and which `.gitops-lint.yaml` setting to raise.\n\n" +
+      "`stateEnvPatterns` if your setup keeps state there. A script that runs `tofu`/`terraform` but does not parse or " +
+      "is over one of the `limits.shell*` limits is not read: `script-not-checked` says so.\n\n" +
       "Not reported: PVCs and StatefulSet `volumeClaimTemplates`, network file systems, `hostPath` (it survives Pod " +
       "replacement on the same node; a rescheduled Pod on another node still loses it), read-only sources " +
       "(ConfigMap, Secret, projected: writes fail at once, which is a different bug), `readOnly` mounts and a " +
@@ -93,8 +92,7 @@ export default defineRule<EphemeralStateDirOptions>({
     precision: "high",
   },
   defaultOptions: { stateEnvPatterns: [], ignoreEnv: [] },
-  check({ set, options, settings, report }) {
-    const shell = new ShellParseBudget(settings.shellLimits);
+  check({ set, options, shell, report }) {
     const stateGlobs = anyGlobRegExp([...BUILT_IN_STATE_ENV_PATTERNS, ...(options.stateEnvPatterns ?? [])]);
     const ignoreGlobs = anyGlobRegExp([...BUILT_IN_IGNORED_ENV, ...(options.ignoreEnv ?? [])]);
     for (const object of set.objects) {
@@ -119,12 +117,7 @@ export default defineRule<EphemeralStateDirOptions>({
         };
         const environment = containerEnvironmentOf(container.container);
         envSignals(container, environment, stateGlobs, ignoreGlobs).forEach(flag);
-        const commands = commandSignals(container, environment, (script) => shell.parse(object.source.file, script));
-        commands.signals.forEach(flag);
-        if (commands.skipped) {
-          const { at, skip } = commands.skipped;
-          report({ object, path: at, ...notCheckedReport(`${describe(object)} container "${container.name}"`, skip, "its tofu/terraform directories are not checked") });
-        }
+        commandSignals(container, environment, (script) => shell.read(script)).forEach(flag);
       }
     }
   },
@@ -208,28 +201,23 @@ function argvOf(container: ContainerView, environment: ContainerEnvironment): Wo
   return words;
 }
 
-/** Signals from the container's command line or `sh -c` script; `skipped` when a limit kept the script from being parsed. */
-function commandSignals(
-  container: ContainerView,
-  environment: ContainerEnvironment,
-  parse: (script: string) => ShellParse,
-): { signals: Signal[]; skipped?: { at: NodePath; skip: ShellSkip } } {
+/** Signals from the container's command line or `sh -c` script (read through the run's shell pass). */
+function commandSignals(container: ContainerView, environment: ContainerEnvironment, read: (script: string) => ScriptRead): Signal[] {
   const argv = argvOf(container, environment);
-  if (argv.length === 0) return { signals: [] };
+  if (argv.length === 0) return [];
   const workingDir = container.container.workingDir;
   const values = argv.map((w) => w.value);
   const direct = parseIacInvocation(values);
   if (direct) {
     const at = (index: number | undefined): NodePath => (index === undefined ? undefined : argv[index]?.at) ?? container.path;
-    return { signals: invocationSignals(direct, typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined, at, [...container.path, "workingDir"], "") };
+    return invocationSignals(direct, typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined, at, [...container.path, "workingDir"], "");
   }
   const shell = shellScriptOf(values);
   // The shell parser is slow (GopherJS) and most charts run scripts: parse only those that can run the CLI.
-  if (!shell || !mentionsIacCli(shell.script)) return { signals: [] };
+  if (!shell || !mentionsIacCli(shell.script)) return [];
   const scriptAt = argv[shell.index]?.at ?? container.path;
-  const parsed = parse(shell.script);
-  if (isSkipped(parsed)) return { signals: [], skipped: { at: scriptAt, skip: parsed } };
-  if (!parsed.ok) return { signals: [] }; // not shell the parser understands: no finding from a guess
+  const parsed = read(shell.script);
+  if (!parsed.ok) return []; // not read (syntax error or limit): script-not-checked says so, no finding from a guess
   const lookup = envLookup(environment);
   const commands = simpleCommandsOf(parsed.file, (name) => {
     const v = lookup(name);
@@ -248,7 +236,7 @@ function commandSignals(
     const invocation = parseIacInvocation(command.words);
     if (invocation) out.push(...invocationSignals(invocation, cwd, () => scriptAt, scriptAt, " in the script"));
   }
-  return { signals: out };
+  return out;
 }
 
 function invocationSignals(

@@ -6,8 +6,7 @@ import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, typ
 import { getPath } from "../src/util/json.js";
 import { describe, refOf, type K8sObject } from "../src/model/objects.js";
 import { podSpecOf } from "../src/model/pod-spec.js";
-import { notCheckedReport, ShellParseBudget } from "../src/model/shell/parse-budget.js";
-import { podWaitBudget } from "../src/model/shell/pod-wait-budget.js";
+import { podWaitBudget } from "../src/model/pod-wait-budget.js";
 
 const DEFAULT_BACKOFF_LIMIT = 6;
 /** Job controller: failed Pods are recreated after 10 s, 20 s, 40 s … capped at 6 min (restartPolicy: Never). */
@@ -30,37 +29,48 @@ export default defineRule({
       "else 5m). A hook whose wait loop can outlast that timeout fails the release exactly when the loop was " +
       "meant to save it: on a slow cluster the hook is still waiting when Helm gives up, helm-controller " +
       "remediates (uninstall or rollback) and the next attempt starts the same race. There is no shared slack " +
-      "between hooks: each hook gets the whole timeout, so the check is per hook, per action. The wait is read " +
-      "from the container's shell script with a real shell parser: bounded loops (`for i in $(seq 1 \"$N\")`, " +
-      "`{1..N}`, C-style loops, counters compared with a bound) times the worst case of one iteration (every " +
-      "`sleep` plus explicit command timeouts: `curl --max-time`, `kubectl wait --timeout`, `timeout N`, " +
-      "`wget -T`, `nc -w`), with variables from the script and the container's `env`. Polling loops without a " +
-      "bound (`until curl …; do sleep 5; done`) can wait forever unless `activeDeadlineSeconds` stops them. " +
+      "between hooks: each hook gets the whole timeout, so the check is per hook, per action.\n\n" +
+      "The wait is read from what the container runs, behind wrappers (`exec`, `env X=1`, `nice`, `stdbuf`, " +
+      "`dumb-init --`, `tini --`, `gosu`, `busybox`; `timeout N` both bounds the command and is its wait): an " +
+      "exec-form command (`[\"kubectl\", \"wait\", …, \"--timeout=20m\"]`, `[\"sleep\", \"400\"]`), or a shell script " +
+      "(`sh`/`bash`/`ash -c`, also nested `sh -c` inside it) read with a real shell parser. Bounded loops " +
+      "(`for i in $(seq 1 \"$N\")`, `{1..N}`, word lists, C-style loops, counters compared with a bound — also " +
+      "beside the awaited command, `until pg_isready || [ \"$n\" -ge 60 ]` — bash `$SECONDS` deadlines, " +
+      "`seq N | while read`) count their iterations times the worst case of one iteration: every `sleep` plus " +
+      "explicit command timeouts, `curl --max-time` (or `--connect-timeout`) per attempt with its `--retry` " +
+      "delays (`--retry-delay`, else curl's back-off from 1 s doubling to 10 min, capped by `--retry-max-time`), " +
+      "`wget -T` with `--tries`/`--waitretry`, `nc -w`, `kubectl`/`oc wait --timeout` (30 s by default, a week " +
+      "when negative, one check when 0), `rollout status --timeout` (0 never ends), and the wait tools " +
+      "`dockerize -timeout`, `wait-for-it`/`wait-for -t`, `wait4x --timeout` (their defaults when absent; 0 " +
+      "waits forever). Variables come from the script and the container's `env`. Polling loops without a bound " +
+      "(`until curl …; do sleep 5; done`) can wait forever unless `activeDeadlineSeconds` stops them. Commands " +
+      "without an explicit timeout count 0 s, so the computed wait is a lower bound. A script the shell pass " +
+      "could not read (a syntax error, or over a `limits.shell*` limit) counts no wait: `script-not-checked` " +
+      "reports it.\n\n" +
       "When one attempt fits but not even one retry does (`2 × wait + 10 s back-off ≥ timeout`, for a Job whose " +
-      "`backoffLimit` — 6 by default — allows a retry), the finding is a warning: Helm gives up before the Job's " +
-      "retries can help. The message shows one failed attempt plus one retry; the finding's remediation shows " +
-      "the full retry budget: back-offs of 10 s doubling up to 6 min between Pods, or the kubelet's 10 s … 5 min " +
-      "restart back-off for `restartPolicy: OnFailure` (whose restarts count against `backoffLimit` too). " +
-      "Counting every retry in the trigger would flag any retried Job with a sleep, as the back-offs alone " +
-      "(630 s for backoffLimit 6) exceed 5m. Commands without an explicit timeout count " +
-      "0 s, so the computed wait is a lower bound. Scripts that do not parse are skipped silently. Scripts over " +
-      "`limits.shellMaxScriptLength` characters (64 Ki by default), and scripts of an input file whose " +
-      "shell-parsing time `limits.shellFileBudgetMs` (2000 ms by default) is spent, are not parsed either: each " +
-      "such script gets an info finding that says why it was not checked and which setting of " +
-      "`.gitops-lint.yaml` raises the limit.",
+      "`backoffLimit` — 6 by default — allows a retry), the finding is a warning, a lower grade of the same " +
+      "finding: Helm gives up before the Job's retries can help. The message shows one failed attempt plus one " +
+      "retry; the finding's remediation shows the full retry budget: back-offs of 10 s doubling up to 6 min " +
+      "between Pods, or the kubelet's 10 s … 5 min restart back-off for `restartPolicy: OnFailure` (whose " +
+      "restarts count against `backoffLimit` too). Counting every retry in the trigger would flag any retried " +
+      "Job with a sleep, as the back-offs alone (630 s for backoffLimit 6) exceed 5m.\n\n" +
+      "The timeout comes from the HelmRelease that delivers the hook's chart. With several HelmReleases of the " +
+      "same chart, the hook's release name (label `app.kubernetes.io/instance` or `release`) picks the one " +
+      "whose Helm release has that name (`spec.releaseName`, else `[targetNamespace-]name`), then the hook's " +
+      "namespace the one installing there; when it stays ambiguous, the shortest of their timeouts applies " +
+      "and the message says so. Without a HelmRelease: `--release-timeout`, else Helm's 5m.",
     remediation: REMEDIATION,
     defaultSeverity: "error",
     example: {
       bad:
         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait-for-db\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: wait\n          image: curlimages/curl\n          command: [\"sh\", \"-c\"]\n          args:\n            - |\n              for i in $(seq 1 120); do\n                curl -sf --max-time 5 http://db:8080/health && exit 0\n                sleep 5\n              done\n              exit 1\n",
       good:
-        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait-for-db\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: wait\n          image: curlimages/curl\n          command: [\"sh\", \"-c\"]\n          args:\n            - |\n              for i in $(seq 1 24); do\n                curl -sf --max-time 5 http://db:8080/health && exit 0\n                sleep 5\n              done\n              exit 1\n",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait-for-db\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: wait\n          image: curlimages/curl\n          command: [\"sh\", \"-c\"]\n          args:\n            - |\n              for i in $(seq 1 12); do\n                curl -sf --max-time 5 http://db:8080/health && exit 0\n                sleep 5\n              done\n              exit 1\n",
     },
     tags: ["helm", "hooks", "flux"],
     precision: "high",
   },
-  check({ set, settings, report }) {
-    const shell = new ShellParseBudget(settings.shellLimits);
+  check({ set, settings, shell, report }) {
     for (const object of set.ofKind("Job", "Pod")) {
       const hook = hookInfo(object);
       if (!hook || hook.events.length === 0) continue;
@@ -71,8 +81,7 @@ export default defineRule({
         .map((action) => ({ action, timeout: releaseTimeout(set, object, action, settings.releaseTimeoutSeconds) }))
         .filter((a) => !a.timeout.hooksDisabled);
       if (actions.length === 0) continue; // Helm does not run the hook for any of its actions
-      const { budget, skipped } = podWaitBudget(object, shell);
-      for (const { path, skip } of skipped) report({ object, path, ...notCheckedReport(what, skip, "its hook wait is not checked") });
+      const budget = podWaitBudget(object, shell);
       if (!budget) continue;
       const pod = podSpecOf(object)!;
       const jobDeadline = object.kind === "Job" ? positive(getPath(object.body, ["spec", "activeDeadlineSeconds"])) : undefined;
@@ -112,7 +121,7 @@ export default defineRule({
       let message: string;
       let fix: string;
       if (severity === "error" && !Number.isFinite(single)) {
-        message = `${what}: hook can wait forever (${budget.text}) ≥ ${against}; bound the loop or set activeDeadlineSeconds below ${firstTimeout} s`;
+        message = `${what}: hook can wait forever (${budget.text}) ≥ ${against}; bound the wait or set activeDeadlineSeconds below ${firstTimeout} s`;
         fix = REMEDIATION;
       } else if (severity === "error") {
         const wait = deadline ? `min(${deadline.field} ${deadline.value} s, ${budget.text}${Number.isFinite(budget.seconds) ? ` = ${budget.seconds} s` : ""}) = ${single} s` : `${budget.text} = ${single} s`;

@@ -13,6 +13,7 @@ import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
 import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
 import rwoVolumeRollingUpdate from "./rwo-volume-rolling-update.js";
+import scriptNotChecked from "./script-not-checked.js";
 import strategyFlipWithoutForce from "./strategy-flip-without-force.js";
 import unrenderedTemplate from "./unrendered-template.js";
 
@@ -33,6 +34,7 @@ export const rules: AnyRule[] = [
   rwoVolumeRollingUpdate,
   livenessEqualsReadiness,
   unrenderedTemplate,
+  scriptNotChecked,
 ];
 
 /** What has an id users see: the rules, then the engine's notices (src/engine/notices.ts), for docs, SARIF, `explain` and config. */

@@ -3,7 +3,6 @@ import { describe } from "../src/model/objects.js";
 import { probeFailureBudgetOf, type ProbeFailureBudget } from "../src/model/probe-failure-budget.js";
 import { isProcessLevelCheck, probeHandlerOf, type ProbeHandler } from "../src/model/probe-handlers.js";
 import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
-import { ShellParseBudget } from "../src/model/shell/parse-budget.js";
 
 export default defineRule({
   meta: {
@@ -31,8 +30,8 @@ export default defineRule({
       "container with only one of the two probes, a startup probe equal to the readiness probe (startup probes " +
       "stop after the first success), timing fields that are not integers (templated), and Jobs, CronJobs and " +
       "bare Pods (no rollout behind a Service; only Deployments, StatefulSets, DaemonSets and Argo Rollouts are " +
-      "checked). A `sh -c` script that is not parsed (it does not parse, or is over `limits.shellMaxScriptLength` " +
-      "/ past its file's `limits.shellFileBudgetMs`) is not recognised as a `pgrep`/`pidof` check: the probes are " +
+      "checked). A `sh -c` script that is not parsed (it does not parse, or is over one of the `limits.shell*` " +
+      "limits) is not recognised as a `pgrep`/`pidof` check: the probes are " +
       "compared as written.",
     remediation:
       "Give liveness a check that does not depend on other services (its own path such as `/livez`, a lighter " +
@@ -54,8 +53,7 @@ export default defineRule({
     tags: ["probes", "availability"],
     precision: "medium",
   },
-  check({ set, settings, report }) {
-    const shell = new ShellParseBudget(settings.shellLimits);
+  check({ set, shell, report }) {
     for (const object of set.objects) {
       if (!isLongLived(object)) continue;
       const pod = podSpecOf(object);
@@ -68,7 +66,7 @@ export default defineRule({
         const livenessBudget = probeFailureBudgetOf(livenessProbe);
         const readinessBudget = probeFailureBudgetOf(readinessProbe);
         if (!livenessBudget || !readinessBudget) continue;
-        if (isProcessLevelCheck(liveness, (script) => shell.parse(object.source.file, script))) continue;
+        if (isProcessLevelCheck(liveness, (script) => shell.read(script))) continue;
         const subject = `${describe(object)} container "${container.name}": liveness and readiness probes run the same check (${liveness.shown})`;
         // Kubernetes' "Configure Liveness, Readiness and Startup Probes" recommends the same endpoint with the longer
         // liveness budget: the Pod leaves the Service first. That only delays the restart when the check depends on

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { containerScript } from "../src/model/shell/container-script.js";
-import { mayWait } from "../src/model/shell/may-wait.js";
-import { shellParser } from "../src/model/shell/parser.js";
-import { waitBudget } from "../src/model/shell/wait-budget.js";
+import { containerCommand } from "../src/model/container-script.js";
+import { mayWait } from "../src/shell/may-wait.js";
+import { shellParser } from "../src/shell/parser.js";
+import { waitBudget } from "../src/shell/wait-budget.js";
 import { lintJson } from "./support/cli.js";
 
 function budget(script: string, env: Record<string, string> = {}): { seconds: number; text: string } {
@@ -90,7 +90,7 @@ ${args}`;
 
 describe("the kubelet's $(VAR) expansion of command and args", () => {
   const script = (text: string) =>
-    containerScript({ container: { command: ["sh", "-c", text], env: [{ name: "RETRIES", value: "100" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] }, path: [], name: "c", init: false })!;
+    containerCommand({ container: { command: ["sh", "-c", text], env: [{ name: "RETRIES", value: "100" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] }, path: [], name: "c", init: false })!.script!;
 
   it("replaces defined env vars and $$, and leaves everything else to the shell", () => {
     expect(script("n=$(RETRIES); for i in $(seq 1 $n); do echo $$; done").script).toBe("n=100; for i in $(seq 1 $n); do echo $; done");

@@ -6,8 +6,8 @@ import { containerEnvironmentOf, expandKubernetesVars, type EnvValue } from "../
 import type { K8sObject } from "../src/model/objects.js";
 import { probeFailureBudgetOf } from "../src/model/probe-failure-budget.js";
 import { probeHandlerOf } from "../src/model/probe-handlers.js";
-import { shellParser } from "../src/model/shell/parser.js";
-import { shellScriptOf, simpleCommandsOf } from "../src/model/shell-simple-commands.js";
+import { shellParser } from "../src/shell/parser.js";
+import { shellScriptOf, simpleCommandsOf } from "../src/shell/simple-commands.js";
 import { isPathSegmentPrefix, normalizeAbsolutePath } from "../src/model/volume-storage.js";
 
 const known = (value: string): EnvValue => ({ known: true, value });

@@ -9,6 +9,7 @@ import type { SourceDocument } from "../load/types.js";
 import { Locator } from "../locate/locate.js";
 import type { TemplateMapOptions } from "../locate/template-map.js";
 import type { ManifestSet } from "../model/manifest-set.js";
+import { ShellScripts } from "../shell/shell-scripts.js";
 import { directiveSources } from "../suppress/directive-sources.js";
 import { applySuppressions } from "../suppress/suppress.js";
 
@@ -30,8 +31,10 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   const locator = new Locator(documents, options.templates ?? { cwd: process.cwd() });
   const failures: string[] = [];
   let findings: Finding[] = [];
+  // One shell pass for every set and rule: each script is parsed once, under deterministic limits.
+  const shell = new ShellScripts(config.settings.shellLimits);
   for (const set of sets) {
-    const run = runRules(set, rules, config, options.base);
+    const run = runRules(set, rules, config, options.base, shell);
     failures.push(...run.failures);
     for (const report of [...inputReports(set), ...run.reports]) findings.push(locator.locate(report));
   }

@@ -6,7 +6,7 @@ import { PositionResolver } from "../load/positions.js";
 import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
 import { parseDuration } from "../util/duration.js";
-import { DEFAULT_SHELL_LIMITS } from "../model/shell/parse-budget.js";
+import { DEFAULT_SHELL_LIMITS, type ShellLimits } from "../shell/shell-scripts.js";
 import { isObject } from "../util/json.js";
 import { NOTICES, noticeConfigError } from "./notices.js";
 import type { Described, RunSettings } from "./rule.js";
@@ -72,8 +72,9 @@ export function configSchema(rules: Described[]): Record<string, unknown> {
           maxFileSize: { type: ["integer", "string"], description: "bytes per input file, or a size such as 64MB or 512MiB (default 256MiB)" },
           maxDocuments: { type: "integer", minimum: 1, description: `documents per input file (default ${DEFAULT_LIMITS.maxDocuments})` },
           maxAliasNodes: { type: "integer", minimum: 1, description: `nodes a document may have with its YAML aliases expanded (default ${DEFAULT_LIMITS.maxAliasNodes})` },
-          shellMaxScriptLength: { type: "integer", minimum: 1, description: `characters of a shell script the shell checks parse (default ${DEFAULT_SHELL_LIMITS.maxScriptLength})` },
-          shellFileBudgetMs: { type: "integer", minimum: 1, description: `milliseconds of shell parsing per input file (default ${DEFAULT_SHELL_LIMITS.fileBudgetMs})` },
+          shellMaxScriptLength: { type: "integer", minimum: 1, description: `characters of a container script the shell checks parse (default ${DEFAULT_SHELL_LIMITS.maxScriptLength})` },
+          shellMaxNodes: { type: "integer", minimum: 1, description: `syntax tree nodes of a script the shell checks analyse (default ${DEFAULT_SHELL_LIMITS.maxNodes})` },
+          shellMaxLoopNesting: { type: "integer", minimum: 1, description: `loops nested in a script the shell checks analyse (default ${DEFAULT_SHELL_LIMITS.maxLoopNesting})` },
         },
       },
     },
@@ -138,13 +139,8 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
     settings.releaseTimeoutSeconds = seconds;
   }
   const limits = limitsOf(value.limits, at);
-  const shell = isObject(value.limits) ? value.limits : {};
-  if (typeof shell.shellMaxScriptLength === "number" || typeof shell.shellFileBudgetMs === "number") {
-    settings.shellLimits = {
-      maxScriptLength: typeof shell.shellMaxScriptLength === "number" ? shell.shellMaxScriptLength : DEFAULT_SHELL_LIMITS.maxScriptLength,
-      fileBudgetMs: typeof shell.shellFileBudgetMs === "number" ? shell.shellFileBudgetMs : DEFAULT_SHELL_LIMITS.fileBudgetMs,
-    };
-  }
+  const shellLimits = shellLimitsOf(value.limits);
+  if (shellLimits) settings.shellLimits = shellLimits;
   return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}) };
 }
 
@@ -161,6 +157,18 @@ export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: D
     if (refused) throw new UsageError(`--rule: ${refused}`);
     config.severities.set(id!, severity);
   }
+}
+
+/** `limits.shellMaxScriptLength` / `shellMaxNodes` / `shellMaxLoopNesting` over the defaults; undefined when none is set. */
+function shellLimitsOf(value: unknown): ShellLimits | undefined {
+  if (!isObject(value)) return undefined;
+  const setting = (key: string, fallback: number): number => (typeof value[key] === "number" ? value[key] : fallback);
+  if (!["shellMaxScriptLength", "shellMaxNodes", "shellMaxLoopNesting"].some((key) => key in value)) return undefined;
+  return {
+    maxScriptLength: setting("shellMaxScriptLength", DEFAULT_SHELL_LIMITS.maxScriptLength),
+    maxNodes: setting("shellMaxNodes", DEFAULT_SHELL_LIMITS.maxNodes),
+    maxLoopNesting: setting("shellMaxLoopNesting", DEFAULT_SHELL_LIMITS.maxLoopNesting),
+  };
 }
 
 function limitsOf(value: unknown, at: (p: NodePath) => { file: string; line: number; column: number }): LoadLimits | undefined {

@@ -1,7 +1,7 @@
 import type { NodePath, SourceDocument } from "../load/types.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import type { K8sObject, ObjectRef } from "../model/objects.js";
-import type { ShellLimits } from "../model/shell/parse-budget.js";
+import type { ShellLimits, ShellScripts } from "../shell/shell-scripts.js";
 import type { Severity } from "./severity.js";
 
 /** Everything the docs, `explain`, SARIF rule descriptors and config validation need to know about a rule. */
@@ -60,7 +60,7 @@ export interface RunSettings {
   reportUnusedSuppressions?: boolean;
   /** A suppression directive without ` -- reason` is invalid (config `requireSuppressionReason`). */
   requireSuppressionReason?: boolean;
-  /** Config `limits.shellMaxScriptLength` / `limits.shellFileBudgetMs`; pass to `new ShellParseBudget(...)`. */
+  /** Config `limits.shellMaxScriptLength` / `shellMaxNodes` / `shellMaxLoopNesting`: the limits of the run's shell pass. */
   shellLimits?: ShellLimits;
 }
 
@@ -76,6 +76,12 @@ export interface RuleContext<Options> {
   base?: ManifestSet;
   /** The id of every rule the run was given, for checking references to rules (in suppressions). */
   ruleIds: readonly string[];
+  /**
+   * The run's shell pass: `shell.read(script)` gives a container script's syntax tree, parsed once per run
+   * whichever rule asks first, or why it cannot be analysed (the parser's error, or a limit). Rules never
+   * parse scripts themselves; `script-not-checked` reports the scripts the checks could not read.
+   */
+  shell: ShellScripts;
   report(finding: Report): void;
 }
 

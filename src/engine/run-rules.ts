@@ -1,4 +1,5 @@
 import type { ManifestSet } from "../model/manifest-set.js";
+import { ShellScripts } from "../shell/shell-scripts.js";
 import type { ResolvedConfig } from "./config.js";
 import { gradedSeverity } from "./graded-severity.js";
 import type { AnyRule, Report } from "./rule.js";
@@ -20,7 +21,7 @@ export interface RuleRun {
 }
 
 /** Runs every enabled rule over one set. Positions, suppression and output are later stages (src/locate, src/suppress, src/report). */
-export function runRules(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig, base?: ManifestSet): RuleRun {
+export function runRules(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig, base?: ManifestSet, shell = new ShellScripts(config.settings.shellLimits)): RuleRun {
   const reports: RuleReport[] = [];
   const failures: string[] = [];
   const ruleIds = rules.map((r) => r.meta.id);
@@ -33,7 +34,7 @@ export function runRules(set: ManifestSet, rules: AnyRule[], config: ResolvedCon
       reports.push({ ...r, ruleId: id, severity: gradedSeverity(defaultSeverity, r.severity, configured), remediation: r.remediation ?? rule.meta.remediation });
     };
     try {
-      rule.check({ set, options, settings: config.settings, ruleIds, report, ...(base ? { base } : {}) });
+      rule.check({ set, options, settings: config.settings, ruleIds, shell, report, ...(base ? { base } : {}) });
     } catch (error) {
       failures.push(`rule ${id} failed: ${(error as Error).message ?? String(error)} (a bug in gitops-lint; please report it with the input)`);
     }

@@ -52,25 +52,69 @@ export function isHelmRelease(object: K8sObject): boolean {
   return object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
 }
 
+/** The HelmReleases that can deliver an object, and how they were told apart from the others of its chart. */
+export interface ReleaseMatch {
+  releases: K8sObject[];
+  /** `release name "a" (label app.kubernetes.io/instance)`, `namespace "b"`: what narrowed the chart's HelmReleases down; empty when nothing had to. */
+  by: string[];
+}
+
 /**
- * The HelmRelease in the set that delivers the chart the object was rendered from: its
+ * The HelmReleases in the set that deliver the chart the object was rendered from: its
  * `spec.chart.spec.chart` (a name, or a path such as `./charts/platform`: the last segment counts),
  * or for `spec.chartRef` the chart of the referenced HelmChart, or the last path segment of the
- * referenced OCIRepository's URL, when those are in the set too. When several match, the one
- * targeting the object's namespace wins.
+ * referenced OCIRepository's URL, when those are in the set too. When several deliver that chart, the
+ * object's release name (label `app.kubernetes.io/instance`, the older `release` label, or annotation
+ * `meta.helm.sh/release-name`) picks those whose Helm release has that name (`spec.releaseName`, else
+ * helm-controller's `[targetNamespace-]name`), then its namespace those that install into it. More
+ * than one left: the object's HelmRelease cannot be told.
  */
-export function helmReleaseFor(set: ManifestSet, object: K8sObject): K8sObject | undefined {
+export function helmReleasesFor(set: ManifestSet, object: K8sObject): ReleaseMatch | undefined {
   // Rendered by gitops-lint for a HelmRelease: that release, not whichever uses a chart of the same name.
   const renderedFor = object.source.helmRelease;
   if (renderedFor) {
     const hr = set.find("HelmRelease", renderedFor.name, renderedFor.namespace !== undefined ? { namespace: renderedFor.namespace } : {});
-    if (hr) return hr;
+    if (hr) return { releases: [hr], by: [] };
   }
   const chart = releaseChartOf(object);
   if (!chart) return undefined;
-  const matches = set.derived(releasesByChart).get(chart) ?? [];
-  if (matches.length <= 1) return matches[0];
-  return matches.find((hr) => targetNamespace(hr) === object.namespace) ?? matches[0];
+  let releases = set.derived(releasesByChart).get(chart) ?? [];
+  if (releases.length === 0) return undefined;
+  const by: string[] = [];
+  const release = releaseNameLabel(object);
+  if (releases.length > 1 && release) {
+    const named = releases.filter((hr) => helmReleaseName(hr) === release.name);
+    if (named.length > 0 && named.length < releases.length) {
+      releases = named;
+      by.push(`release name "${release.name}" (${release.from})`);
+    }
+  }
+  if (releases.length > 1 && object.namespace !== undefined) {
+    const inNamespace = releases.filter((hr) => targetNamespace(hr) === object.namespace);
+    if (inNamespace.length > 0 && inNamespace.length < releases.length) {
+      releases = inNamespace;
+      by.push(`namespace "${object.namespace}"`);
+    }
+  }
+  return { releases, by };
+}
+
+/** The Helm release name an object was rendered for, as charts label it. */
+function releaseNameLabel(object: K8sObject): { name: string; from: string } | undefined {
+  for (const label of ["app.kubernetes.io/instance", "release"]) {
+    const name = object.labels[label];
+    if (name) return { name, from: `label ${label}` };
+  }
+  const annotated = object.annotations["meta.helm.sh/release-name"];
+  return annotated ? { name: annotated, from: "annotation meta.helm.sh/release-name" } : undefined;
+}
+
+/** helm-controller: `spec.releaseName`, defaulting to `[spec.targetNamespace-]metadata.name` (api/v2 helmrelease_types.go GetReleaseName). */
+function helmReleaseName(hr: K8sObject): string {
+  const name = getPath(hr.body, ["spec", "releaseName"]);
+  if (typeof name === "string" && name !== "") return name;
+  const target = getPath(hr.body, ["spec", "targetNamespace"]);
+  return typeof target === "string" && target !== "" ? `${target}-${hr.name}` : hr.name;
 }
 
 /** The HelmReleases in the set by the name of the chart they deliver. */
@@ -115,22 +159,41 @@ function lastSegment(path: string): string {
   return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }
 
-/** The timeout Helm gives each hook of `action` for this object. */
+/**
+ * The timeout Helm gives each hook of `action` for this object. When the object's HelmRelease cannot be
+ * told among several of its chart, the shortest of their timeouts applies (of those that run the hook),
+ * and `source` says so.
+ */
 export function releaseTimeout(set: ManifestSet, object: K8sObject, action: HelmAction, fallbackSeconds: number | undefined): ReleaseTimeout {
-  const hr = helmReleaseFor(set, object);
-  if (hr) {
-    const own = durationAt(hr, ["spec", action, "timeout"]);
-    const spec = durationAt(hr, ["spec", "timeout"]);
-    const [seconds, setting] = own !== undefined ? [own, "own" as const] : spec !== undefined ? [spec, "spec.timeout" as const] : [HELM_DEFAULT_TIMEOUT, "default" as const];
-    const name = `${hr.namespace ? `${hr.namespace}/` : ""}${hr.name}`;
-    const hooksDisabled =
-      action === "test" ? getPath(hr.body, ["spec", "test", "enable"]) !== true : getPath(hr.body, ["spec", action, "disableHooks"]) === true;
-    return { seconds, action, setting, source: `HelmRelease ${name}`, helmRelease: hr, hooksDisabled };
+  const match = helmReleasesFor(set, object);
+  if (match) {
+    const timeouts = match.releases.map((hr) => timeoutOf(hr, action));
+    const running = timeouts.filter((t) => !t.hooksDisabled);
+    const shortest = (running.length > 0 ? running : timeouts).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const others = match.releases.filter((hr) => hr !== shortest.helmRelease).map(nameOf);
+    const how = match.by.length > 0 ? `, matched by ${match.by.join(" and ")}` : "";
+    const ambiguity =
+      others.length > 0
+        ? `; which of ${match.releases.length} HelmReleases of chart "${releaseChartOf(object) ?? ""}" delivers this hook is not known (also ${others.join(", ")}), so the shortest timeout applies`
+        : "";
+    return { ...shortest, source: `${shortest.source}${how}${ambiguity}` };
   }
   if (fallbackSeconds !== undefined) {
     return { seconds: fallbackSeconds, action, setting: "release", source: "--release-timeout", hooksDisabled: false };
   }
   return { seconds: HELM_DEFAULT_TIMEOUT, action, setting: "release", source: "Helm's default", hooksDisabled: false };
+}
+
+function timeoutOf(hr: K8sObject, action: HelmAction): ReleaseTimeout {
+  const own = durationAt(hr, ["spec", action, "timeout"]);
+  const spec = durationAt(hr, ["spec", "timeout"]);
+  const [seconds, setting] = own !== undefined ? [own, "own" as const] : spec !== undefined ? [spec, "spec.timeout" as const] : [HELM_DEFAULT_TIMEOUT, "default" as const];
+  const hooksDisabled = action === "test" ? getPath(hr.body, ["spec", "test", "enable"]) !== true : getPath(hr.body, ["spec", action, "disableHooks"]) === true;
+  return { seconds, action, setting, source: `HelmRelease ${nameOf(hr)}`, helmRelease: hr, hooksDisabled };
+}
+
+function nameOf(hr: K8sObject): string {
+  return `${hr.namespace ? `${hr.namespace}/` : ""}${hr.name}`;
 }
 
 /**

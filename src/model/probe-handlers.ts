@@ -1,7 +1,7 @@
 import path from "node:path";
 import { asArray, isObject, type JsonObject } from "../util/json.js";
-import type { ShellParse } from "./shell/parse-budget.js";
-import { shellScriptOf, simpleCommandsOf } from "./shell-simple-commands.js";
+import type { ScriptRead } from "../shell/shell-scripts.js";
+import { shellScriptOf, simpleCommandsOf } from "../shell/simple-commands.js";
 
 /** A probe's handler reduced to what the kubelet actually checks, with API defaults applied; timing fields excluded. */
 export interface ProbeHandler {
@@ -19,10 +19,10 @@ const PROCESS_PRESENCE_COMMANDS = new Set(["pgrep", "pidof"]);
 /**
  * True for checks that can only fail when the process is gone or the port is closed, never because a
  * dependency is down: `tcpSocket`, and exec probes that only run `pgrep`/`pidof` (directly or as the only
- * commands of a `sh -c` script, parsed with `parse`, e.g. a ShellParseBudget's). A script that is not parsed,
+ * commands of a `sh -c` script, read with `read`, the run's shell pass). A script that is not parsed,
  * because it does not parse or because of a limit, is not recognised as a presence check.
  */
-export function isProcessLevelCheck(handler: ProbeHandler, parse: (script: string) => ShellParse): boolean {
+export function isProcessLevelCheck(handler: ProbeHandler, read: (script: string) => ScriptRead): boolean {
   if (handler.type === "tcpSocket") return true;
   if (handler.type !== "exec" || !handler.command) return false;
   const isPresence = (word: string | undefined): boolean => word !== undefined && PROCESS_PRESENCE_COMMANDS.has(path.posix.basename(word));
@@ -30,7 +30,7 @@ export function isProcessLevelCheck(handler: ProbeHandler, parse: (script: strin
   const shell = shellScriptOf(handler.command);
   // Only pay for loading the shell parser when the script can be a presence check at all.
   if (!shell || ![...PROCESS_PRESENCE_COMMANDS].some((c) => shell.script.includes(c))) return false;
-  const parsed = parse(shell.script);
+  const parsed = read(shell.script);
   if (!parsed.ok) return false;
   const commands = simpleCommandsOf(parsed.file, () => undefined);
   return commands.length > 0 && commands.every((c) => isPresence(c.words[0]));

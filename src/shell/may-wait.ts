@@ -1,6 +1,6 @@
 import { WAITING_COMMANDS } from "./command-waits.js";
 
-const WAITING_WORD = new RegExp(`(?:^|[^A-Za-z0-9_.-])(?:${WAITING_COMMANDS.join("|")})(?![A-Za-z0-9_.-])`);
+const WAITING_WORD = new RegExp(`(?:^|[^A-Za-z0-9_.-])(?:${WAITING_COMMANDS.join("|")})(?:\\.sh)?(?![A-Za-z0-9_.-])`);
 
 /**
  * Whether a script can run a command whose wait the hook rule reads. Walking mvdan-sh's AST costs tens

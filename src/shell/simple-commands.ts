@@ -1,21 +1,9 @@
-import path from "node:path";
-import { shellParser, type ShellParser, type ShNode } from "./shell/parser.js";
-
-const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
+import { shellScriptAt } from "./command-line.js";
+import { shellParser, type ShellParser, type ShNode } from "./parser.js";
 
 /** The script of `sh -c "<script>"` (also `bash -ec`, `/bin/sh -c`), with its index in `words`. */
 export function shellScriptOf(words: ReadonlyArray<string | undefined>): { script: string; index: number } | undefined {
-  const first = words[0];
-  if (first === undefined || !SHELLS.has(path.posix.basename(first))) return undefined;
-  for (let i = 1; i < words.length; i++) {
-    const word = words[i];
-    if (word === undefined || !word.startsWith("-")) return undefined;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(word)) {
-      const script = words[i + 1];
-      return script === undefined ? undefined : { script, index: i + 1 };
-    }
-  }
-  return undefined;
+  return shellScriptAt(words, 0);
 }
 
 /** One simple command of a shell script: its words after quote removal; `undefined` where a word is not static. */
@@ -28,7 +16,7 @@ interface ShellNode {
 }
 
 /**
- * The simple commands of a parsed script (`ShellParseBudget.parse(...).file`), in source order. Words are
+ * The simple commands of a parsed script (`ShellScripts.read(...).file`), in source order. Words are
  * evaluated statically: literals and quotes, and plain `$NAME`/`${NAME}` from assignments earlier in the
  * script or from `lookup` (the container's environment). Anything else (command substitution, `${x:-y}`,
  * globs are kept literal) makes the word `undefined`.

@@ -50,8 +50,8 @@ let loaded: ShellParser | undefined;
 
 /**
  * Loads the parser on first use (about 150 ms); runs without shell scripts (most pre-commit runs) never pay
- * for it. This is the only module that loads `mvdan-sh`; rules parse scripts through a ShellParseBudget
- * (./parse-budget.ts), which applies the configured size and time limits.
+ * for it. This is the only module that loads `mvdan-sh`; rules read scripts through the run's ShellScripts
+ * (./shell-scripts.ts), which parses each script once and applies the configured limits.
  */
 export function shellParser(): ShellParser {
   if (loaded) return loaded;

@@ -1,4 +1,4 @@
-import { commandWait, type Wait } from "./command-waits.js";
+import { fmt, invocationWait, type At, type Wait } from "./command-waits.js";
 import type { ShellParser, ShNode } from "./parser.js";
 import { loopIterations } from "./loop-bounds.js";
 import { UNKNOWN_VALUE, wordValue, type Variables } from "./words.js";
@@ -23,8 +23,23 @@ const MAX_DEPTH = 12;
 
 export function waitBudget(sh: ShellParser, file: ShNode, env: Variables): WaitBudget {
   const walker = new Walker(sh, new Map(env));
-  const parts = walker.stmts(file.Stmts as ShNode[]);
+  const parts = afterDeadlines(walker.stmts(file.Stmts as ShNode[]));
   return { seconds: total(parts), parts };
+}
+
+/**
+ * A `$SECONDS` deadline loop ends at a time since the shell started, so what ran before it is part of its
+ * wait, not added to it: it counts only the rest of the deadline.
+ */
+function afterDeadlines(parts: Wait[]): Wait[] {
+  let before = 0;
+  const out: Wait[] = [];
+  for (const part of parts) {
+    const seconds = part.deadline !== undefined ? Math.max(part.deadline - before, 0) : part.seconds;
+    before += seconds;
+    if (seconds > 0) out.push(seconds === part.seconds ? part : { ...part, seconds });
+  }
+  return out;
 }
 
 export function total(parts: Wait[]): number {
@@ -62,10 +77,21 @@ class Walker {
     if (this.depth > MAX_DEPTH) return [];
     this.depth++;
     try {
-      return this.command(stmt.Cmd);
+      const feeder = this.sh.syntax.NodeType(stmt.Cmd) === "WhileClause" ? this.processSubstitutionInput(stmt) : undefined;
+      return feeder ? this.loop(stmt.Cmd, feeder) : this.command(stmt.Cmd);
     } finally {
       this.depth--;
     }
+  }
+
+  /** The single statement of `< <(cmd)` feeding a loop's standard input. */
+  private processSubstitutionInput(stmt: ShNode): ShNode | undefined {
+    const { syntax } = this.sh;
+    for (const redirect of (stmt.Redirs as ShNode[]) ?? []) {
+      const parts = (redirect?.Word?.Parts as ShNode[]) ?? [];
+      if (parts.length === 1 && syntax.NodeType(parts[0]) === "ProcSubst" && parts[0].Stmts?.length === 1) return parts[0].Stmts[0];
+    }
+    return undefined;
   }
 
   private command(cmd: ShNode): Wait[] {
@@ -88,6 +114,8 @@ class Walker {
       case "Subshell":
         return this.isolated(() => this.stmts(cmd.Stmts));
       case "BinaryCmd": {
+        // `seq 1 30 | while read i; do …; done`: the loop runs once per line the left side prints.
+        if (cmd.Op === ops.pipe && cmd.Y?.Cmd && syntax.NodeType(cmd.Y.Cmd) === "WhileClause") return slower(this.stmt(cmd.X), this.isolated(() => this.loop(cmd.Y.Cmd, cmd.X)));
         if (cmd.Op === ops.pipe) return slower(this.stmt(cmd.X), this.stmt(cmd.Y));
         return [...this.stmt(cmd.X), ...this.stmt(cmd.Y)];
       }
@@ -127,8 +155,28 @@ class Walker {
     if (body) return [...waits, ...this.callFunction(body, args.slice(1))];
     if (name === "let" || name === ":") this.forgetAssigned(cmd);
     const position = posOf(args[0]);
-    const wait = commandWait(args.map((a) => wordValue(this.sh, a, this.vars)), position);
+    const words = args.map((a) => wordValue(this.sh, a, this.vars));
+    const wait = invocationWait(words, position, (script, env) => this.nestedScript(script, env, position));
     return wait ? [...waits, wait] : waits;
+  }
+
+  /** `sh -c '…'` inside the script: the inner script's wait, shown at the command that runs it. */
+  private nestedScript(script: string, env: Map<string, string>, at: At): Wait | undefined {
+    const file = this.depth < MAX_DEPTH ? this.sh.parse(script) : undefined;
+    if (!file) return undefined;
+    this.depth++;
+    try {
+      const parts = afterDeadlines(
+        this.isolated(() => {
+          for (const [name, value] of env) this.vars.set(name, value);
+          return this.stmts(file.Stmts as ShNode[]);
+        }),
+      );
+      const seconds = total(parts);
+      return seconds > 0 ? { seconds, text: `sh -c (${sumText(parts)})`, ...at } : undefined;
+    } finally {
+      this.depth--;
+    }
   }
 
   /** A function body runs with its own `$1 … $9` (unset beyond the arguments given). */
@@ -153,7 +201,9 @@ class Walker {
     const name = assign.Name?.Value as string | undefined;
     if (!name) return;
     if (assign.Naked) return; // `export X` keeps the value
-    const value = assign.Value && !assign.Append && !assign.Index && !assign.Array ? wordValue(this.sh, assign.Value, this.vars) : undefined;
+    // `end=$((SECONDS + 300))`: deadlines count from the shell's start (see afterDeadlines), where SECONDS is 0.
+    const vars = this.vars.has("SECONDS") ? this.vars : new Map(this.vars).set("SECONDS", "0");
+    const value = assign.Value && !assign.Append && !assign.Index && !assign.Array ? wordValue(this.sh, assign.Value, vars) : undefined;
     if (value === undefined) this.vars.delete(name);
     else this.vars.set(name, value);
   }
@@ -196,18 +246,24 @@ class Walker {
     return [...cond, ...slower(then, otherwise)];
   }
 
-  private loop(cmd: ShNode): Wait[] {
+  private loop(cmd: ShNode, feeder?: ShNode): Wait[] {
     const outer = this.vars;
-    const bound = loopIterations(this.sh, cmd, outer);
+    const bound = loopIterations(this.sh, cmd, outer, feeder);
     this.vars = new Map(outer);
     for (const name of bound.loopVariables) this.vars.delete(name);
     const cond = this.sh.syntax.NodeType(cmd) === "WhileClause" ? this.stmts(cmd.Cond) : [];
     const body = [...cond, ...this.stmts(cmd.Do)];
     this.vars = outer;
     this.forgetAssigned(cmd);
+    const position = posOf(cmd);
+    if (bound.kind === "deadline") {
+      // Runs until the clock passes the deadline, however little one iteration waits.
+      return [{ seconds: bound.seconds, deadline: bound.seconds, text: `${bound.describe} (${fmt(bound.seconds)} s after the shell started)`, ...position }];
+    }
+    // A deadline inside the body ends the first iteration at the latest: the others do not wait for it again.
+    if (body.some((part) => part.deadline !== undefined)) return body;
     const perIteration = total(body);
     if (perIteration <= 0) return [];
-    const position = posOf(cmd);
     const text = body.length === 1 ? body[0]!.text : `(${sumText(body)})`;
     if (bound.kind === "unbounded") {
       return [{ seconds: Infinity, text: `${bound.describe} with no exit bound, ${text} per iteration`, ...position }];

@@ -4,6 +4,8 @@ import { arithValue, toInteger, variableOf, wordValue, type Variables } from "./
 export type LoopBound =
   | { kind: "bounded"; iterations: number; loopVariables: string[] }
   | { kind: "unbounded"; describe: string; loopVariables: string[] }
+  /** A bash `$SECONDS` deadline: the loop ends `seconds` after the shell started (or `SECONDS` was last set). */
+  | { kind: "deadline"; seconds: number; describe: string; loopVariables: string[] }
   | { kind: "unknown"; loopVariables: string[] };
 
 const MAX_SIMULATED = 1_000_000;
@@ -18,14 +20,40 @@ interface Counter {
  * How many times a loop runs in the worst case, read from its syntax:
  * `for i in $(seq 1 "$N")`, `for i in {1..N}`, `for i in a b c`, `for ((i=0; i<N; i++))`,
  * `while [ "$i" -lt N ]` / `until [ $i -ge N ]` / `(( i < N ))` with the counter stepped in the body,
- * and loops whose body exits once a counter passes a bound (`[ $i -ge 30 ] && exit 1`).
- * `while true` / `until curl …` with no such counter and no other exit than success are unbounded.
+ * a counter tested beside the awaited command (`until pg_isready || [ "$n" -ge 60 ]`), loops whose body
+ * exits once a counter passes a bound (`[ $i -ge 30 ] && exit 1`), bash `$SECONDS` deadlines
+ * (`while [ "$SECONDS" -lt 900 ]`), and `while read` loops fed by `seq` (`seq 1 30 | while read i`,
+ * `done < <(seq 30)`: `feeder` is the command that feeds them). `while true` / `until curl …` with no
+ * such counter and no other exit than success are unbounded.
  */
-export function loopIterations(sh: ShellParser, loop: ShNode, vars: Variables): LoopBound {
+export function loopIterations(sh: ShellParser, loop: ShNode, vars: Variables, feeder?: ShNode): LoopBound {
   const type = sh.syntax.NodeType(loop);
   if (type === "ForClause") return forIterations(sh, loop, vars);
-  if (type === "WhileClause") return whileIterations(sh, loop, vars);
+  if (type === "WhileClause") return whileIterations(sh, loop, vars, feeder);
   return { kind: "unknown", loopVariables: [] };
+}
+
+/** bash sets `$SECONDS` to the seconds since the shell started: a counter the clock steps. */
+const CLOCK = "SECONDS";
+
+/**
+ * The counter that ends a loop from its condition: the condition itself, or one operand of the
+ * condition's `||` for `until` (the loop ends when either holds) or of its `&&` for `while` (it goes on
+ * only while both hold). The other combinations end only when the awaited command agrees: not a bound.
+ */
+function conditionBound(sh: ShellParser, stmt: ShNode, until: boolean, vars: Variables): Counter | undefined {
+  if (!stmt?.Cmd) return undefined;
+  const cmd = stmt.Cmd;
+  if (!stmt.Negated && sh.syntax.NodeType(cmd) === "BinaryCmd" && cmd.Op === (until ? sh.ops.or : sh.ops.and)) {
+    return conditionBound(sh, cmd.X, until, vars) ?? conditionBound(sh, cmd.Y, until, vars);
+  }
+  return conditionCounter(sh, stmt, vars);
+}
+
+/** The first second at which the clock ends the loop: `stops(t)` true. */
+function deadline(stops: (t: number) => boolean, describe: string): LoopBound {
+  const seconds = simulate(0, 1, (t) => !stops(t));
+  return seconds === undefined ? { kind: "unknown", loopVariables: [] } : { kind: "deadline", seconds, describe, loopVariables: [] };
 }
 
 function forIterations(sh: ShellParser, loop: ShNode, vars: Variables): LoopBound {
@@ -59,11 +87,16 @@ function forIterations(sh: ShellParser, loop: ShNode, vars: Variables): LoopBoun
   return { kind: "unknown", loopVariables: [] };
 }
 
-function whileIterations(sh: ShellParser, loop: ShNode, vars: Variables): LoopBound {
+function whileIterations(sh: ShellParser, loop: ShNode, vars: Variables, feeder: ShNode | undefined): LoopBound {
   const until = Boolean(loop.Until);
   const cond = (loop.Cond as ShNode[]) ?? [];
   const last = cond[cond.length - 1];
-  const counter = last ? conditionCounter(sh, last, vars) : undefined;
+  const fed = readLoopIterations(sh, last, feeder, vars);
+  if (fed) return fed;
+  const counter = last ? conditionBound(sh, last, until, vars) : undefined;
+  if (counter?.variable === CLOCK) {
+    return deadline((t) => compare(counter.op, t, counter.bound) === until, `\`${until ? "until" : "while"} [ $SECONDS -${counter.op} ${counter.bound} ]\` loop`);
+  }
   if (counter) {
     const step = bodyStep(sh, loop.Do, counter.variable, vars);
     const start = toInteger(vars.get(counter.variable) ?? "0");
@@ -73,6 +106,9 @@ function whileIterations(sh: ShellParser, loop: ShNode, vars: Variables): LoopBo
   }
   // A counter checked inside the body: `i=$((i+1)); [ "$i" -ge 30 ] && exit 1`.
   const guard = bodyGuard(sh, loop.Do, vars);
+  if (guard?.variable === CLOCK) {
+    return deadline((t) => compare(guard.op, t, guard.bound) === guard.exitsWhen, `loop leaving once [ $SECONDS -${guard.op} ${guard.bound} ] is ${guard.exitsWhen}`);
+  }
   if (guard) {
     const step = bodyStep(sh, loop.Do, guard.variable, vars);
     const start = toInteger(vars.get(guard.variable) ?? "0");
@@ -125,8 +161,13 @@ function itemCount(sh: ShellParser, word: ShNode, vars: Variables): number | und
 
 function seqCount(sh: ShellParser, subst: ShNode, vars: Variables): number | undefined {
   const stmts = subst.Stmts as ShNode[];
-  if (stmts.length !== 1 || sh.syntax.NodeType(stmts[0].Cmd) !== "CallExpr") return undefined;
-  const args = (stmts[0].Cmd.Args as ShNode[]).map((a) => wordValue(sh, a, vars));
+  return stmts.length === 1 ? seqCallCount(sh, stmts[0], vars) : undefined;
+}
+
+/** Lines `seq` prints, for a statement that is a plain `seq …` call. */
+function seqCallCount(sh: ShellParser, stmt: ShNode, vars: Variables): number | undefined {
+  if (!stmt?.Cmd || sh.syntax.NodeType(stmt.Cmd) !== "CallExpr") return undefined;
+  const args = (stmt.Cmd.Args as ShNode[]).map((a) => wordValue(sh, a, vars));
   if (args[0] !== "seq") return undefined;
   const numbers: number[] = [];
   for (let i = 1; i < args.length; i++) {
@@ -145,6 +186,18 @@ function seqCount(sh: ShellParser, subst: ShNode, vars: Variables): number | und
   if (first === undefined || step === undefined || last === undefined || step === 0) return undefined;
   const n = Math.floor((last - first) / step) + 1;
   return n > 0 ? n : 0;
+}
+
+/**
+ * `seq 1 30 | while read i` and `while read i; … done < <(seq 30)`: one iteration per line `seq` prints
+ * (`read` fails at the end of its input).
+ */
+function readLoopIterations(sh: ShellParser, cond: ShNode, feeder: ShNode | undefined, vars: Variables): LoopBound | undefined {
+  if (!feeder || !cond?.Cmd || sh.syntax.NodeType(cond.Cmd) !== "CallExpr" || wordValue(sh, cond.Cmd.Args?.[0], new Map()) !== "read") return undefined;
+  const lines = seqCallCount(sh, feeder, vars);
+  if (lines === undefined) return undefined;
+  const names = (cond.Cmd.Args as ShNode[]).slice(1).map((a) => wordValue(sh, a, new Map())).filter((v): v is string => v !== undefined && !v.startsWith("-"));
+  return { kind: "bounded", iterations: lines, loopVariables: names };
 }
 
 /** `[ "$i" -lt N ]`, `test $i -le N`, `[[ $i -lt N ]]`, `(( i < N ))` (either operand order). */
