@@ -151,10 +151,16 @@ describe("--base REV", () => {
     }
   });
 
-  it("refuses stdin with --base alone: stdin has no history", async () => {
-    const result = await runCli(["-", "--base", "HEAD"], { cwd: repo, stdin: deployment("api", { strategy: "Recreate" }) });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--base-file");
+  it("lints stdin with --base alone as without a base, and says that stdin has no history", async () => {
+    const stdin = deployment("api", { strategy: "Recreate" });
+    const withBase = await lintJson(["-", "--base", "HEAD"], { cwd: repo, stdin });
+    const without = await lintJson(["-"], { cwd: repo, stdin });
+    const at = (f: JsonFinding): unknown[] => [f.ruleId, f.severity, f.file, f.line, f.column];
+    expect(withBase.findings.filter((f) => f.ruleId !== "base-unavailable").map(at)).toEqual(without.findings.map(at));
+    const notice = withBase.findings.filter((f) => f.ruleId === "base-unavailable");
+    expect(notice).toHaveLength(1);
+    expect(notice[0]).toMatchObject({ severity: "warning", file: "<stdin>", line: 1, column: 1 });
+    expect(notice[0]!.message).toContain("<stdin> has no git history: give its previous render with --base-file FILE");
   });
 });
 

@@ -1,21 +1,27 @@
 import type { ResolvedConfig } from "../engine/config.js";
 import { compareFindings, summarize, type Finding, type LintResult } from "../engine/finding.js";
 import { inputReports } from "../engine/input-notices.js";
-import { INVALID_INPUT, NOTICES } from "../engine/notices.js";
+import { BASE_UNAVAILABLE, INVALID_INPUT, NOTICES } from "../engine/notices.js";
 import type { AnyRule } from "../engine/rule.js";
 import { runRules } from "../engine/run-rules.js";
 import { gradedSeverity } from "../engine/graded-severity.js";
 import type { SourceDocument } from "../load/types.js";
 import { Locator } from "../locate/locate.js";
 import type { TemplateMapOptions } from "../locate/template-map.js";
-import type { ManifestSet } from "../model/manifest-set.js";
+import { ManifestSet } from "../model/manifest-set.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
 import { directiveSources } from "../suppress/directive-sources.js";
 import { applySuppressions } from "../suppress/suppress.js";
 
 export interface LintSetsOptions {
-  /** Diff-aware runs: the same inputs as they were at the base. */
-  base?: ManifestSet;
+  /** Diff-aware runs: the same inputs as they were at the base, by set key (ManifestSet.key). */
+  bases?: Map<string, ManifestSet>;
+  /** Diff-aware runs: a base for every set (`--base-file`), with the set's own base from `bases`. */
+  baseEverywhere?: ManifestSet;
+  /** Why (part of) the base could not be read: one base-unavailable finding each. */
+  baseUnavailable?: string[];
+  /** Notes for the summary (how rendering found what it rendered). */
+  notes?: string[];
   /** Where rendered Helm output maps to chart templates (and suppression comments there count). */
   templates?: TemplateMapOptions;
   /** Report suppression directives that suppressed nothing. */
@@ -34,9 +40,17 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   // One shell pass for every set and rule: each script is parsed once, under deterministic limits.
   const shell = new ShellScripts(config.settings.shellLimits);
   for (const set of sets) {
-    const run = runRules(set, rules, config, options.base, shell);
+    const run = runRules(set, rules, config, baseOf(set.key, options), shell);
     failures.push(...run.failures);
-    for (const report of [...inputReports(set), ...run.reports]) findings.push(locator.locate(report));
+    for (const report of [...inputReports(set, config), ...run.reports]) findings.push(locator.locate(report));
+  }
+  const unavailable = config.severities.get(BASE_UNAVAILABLE.meta.id);
+  const firstFile = sets.flatMap((s) => s.files)[0] ?? "<input>";
+  if (unavailable !== "off") {
+    for (const reason of options.baseUnavailable ?? []) {
+      const { id, defaultSeverity, remediation } = BASE_UNAVAILABLE.meta;
+      findings.push(locator.locate({ ruleId: id, severity: gradedSeverity(defaultSeverity, undefined, unavailable), remediation, file: firstFile, line: 1, column: 1, message: `the base revision is not compared: ${reason}` }));
+    }
   }
 
   const objects = sets.flatMap((set) => set.objects);
@@ -61,11 +75,24 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
 
   findings = dedupe(findings).sort(compareFindings);
   const counts = {
-    files: sets.reduce((n, set) => n + set.files.length, 0),
+    files: new Set(sets.flatMap((set) => set.files)).size,
     objects: objects.length,
     kustomizePatches: sets.reduce((n, set) => n + set.kustomizePatches.length, 0),
+    // Units not rendered are counted whatever their findings' severity: a run never hides what it did not see.
+    notRendered: sets.reduce((n, set) => n + set.problems.filter((p) => p.kind === "not-rendered" || p.kind === "render-failed").length, 0),
   };
-  return { findings, failures, summary: summarize(findings, counts) };
+  return { findings, failures, summary: summarize(findings, counts), notes: options.notes ?? [] };
+}
+
+/** The base of one set: its own at the base revision, and the `--base-file` objects; undefined without a base. */
+function baseOf(key: string, options: LintSetsOptions): ManifestSet | undefined {
+  if (!options.bases && !options.baseEverywhere) return undefined;
+  const own = options.bases?.get(key);
+  if (!options.baseEverywhere) return own ?? new ManifestSet(key);
+  if (!own) return options.baseEverywhere;
+  const both = new ManifestSet(key);
+  for (const read of [...own.reads, ...options.baseEverywhere.reads]) both.add(read);
+  return both;
 }
 
 /** One finding per rule, object and position: the same object reached through two inputs gives its findings once. */

@@ -4,6 +4,7 @@ import { catalogue, rules } from "../../rules/index.js";
 import { applyRuleFlags, findConfigFile, loadConfig, UsageError, type ResolvedConfig } from "../engine/config.js";
 import type { LintResult } from "../engine/finding.js";
 import { lintSets } from "./lint-sets.js";
+import { ManifestSet } from "../model/manifest-set.js";
 import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
 import type { RenderOptions } from "../render/context.js";
 import { parseDuration } from "../util/duration.js";
@@ -19,21 +20,35 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
   const config = await resolveConfig(flags, io.cwd);
   const limits = limitsFrom(config, flags);
   const stdin = paths.includes("-") ? await readStdin(io, limits.maxFileSize, flags.allowEmpty === true) : undefined;
-  const set = await readInputs(paths, {
-    cwd: io.cwd,
-    stdinName: flags.stdinFilename,
-    readStdin: async () => stdin ?? Buffer.alloc(0),
-    limits,
-    env: io.env,
-    render: renderOptionsOf(flags, io.cwd),
-  });
+  const render = { ...renderOptionsOf(flags, io.cwd), ...(config.charts ? { charts: config.charts } : {}) };
+  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render };
+  const head = await readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) });
   const diff =
     flags.base !== undefined || flags.baseFile !== undefined
-      ? await readBase({ cwd: io.cwd, revision: flags.base, baseFile: flags.baseFile, files: set.files, stdinName: paths.includes("-") ? flags.stdinFilename : undefined })
+      ? await readBase({
+          cwd: io.cwd,
+          env: io.env,
+          paths,
+          read,
+          ...(flags.base !== undefined ? { revision: flags.base } : {}),
+          ...(flags.baseFile !== undefined ? { baseFile: flags.baseFile } : {}),
+          ...(paths.includes("-") ? { stdinName: flags.stdinFilename } : {}),
+        })
       : undefined;
   if (diff) config.settings.baseName = diff.name;
-  return lintSets([set], rules, config, {
-    ...(diff ? { base: diff.base } : {}),
+  // Stdin has no history: without --base-file its base is itself, so it is linted exactly as without a base.
+  if (diff?.sets && !diff.everywhere && paths.includes("-")) {
+    for (const set of head.sets) {
+      const stdin = set.reads.filter((r) => r.file === flags.stdinFilename);
+      if (stdin.length === 0) continue;
+      const base = diff.sets.get(set.key) ?? new ManifestSet(set.key);
+      for (const read of stdin) base.add(read);
+      diff.sets.set(set.key, base);
+    }
+  }
+  return lintSets(head.sets, rules, config, {
+    ...(diff ? { baseUnavailable: diff.unavailable, ...(diff.sets ? { bases: diff.sets } : {}), ...(diff.everywhere ? { baseEverywhere: diff.everywhere } : {}) } : {}),
+    notes: head.notes,
     templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
     ...(flags.reportUnusedSuppressions ? { reportUnusedSuppressions: true } : {}),
   });

@@ -1,7 +1,7 @@
 import { collectInputs } from "../load/inputs.js";
 import type { LoadLimits } from "../load/limits.js";
 import { loadMany } from "../load/load-many.js";
-import { ManifestSet } from "../model/manifest-set.js";
+import { ManifestSet, type ReadFile } from "../model/manifest-set.js";
 import { defaultRenderOptions, RenderContext, type RenderOptions } from "../render/context.js";
 import { renderInputs, type RawInput } from "../render/index.js";
 
@@ -15,27 +15,63 @@ export interface ReadOptions {
   limits?: LoadLimits;
 }
 
-/** Command-line arguments → one ManifestSet of everything that could be read, with a problem for everything that could not. */
-export async function readInputs(args: string[], options: ReadOptions): Promise<ManifestSet> {
+/** What a run read: one ManifestSet per set of objects applied together, and notes for the summary. */
+export interface ReadResult {
+  sets: ManifestSet[];
+  /** How rendering found what it rendered (HelmReleases rendered from the repository's charts). */
+  notes: string[];
+}
+
+/**
+ * Command-line arguments → the objects the cluster gets, with a problem for everything that could not be read or
+ * rendered, split into sets (SourceDocument.cluster): each Flux root's tree, each top-level kustomization, each
+ * directory argument, and the files and stdin given one by one together.
+ */
+export async function readInputs(args: string[], options: ReadOptions): Promise<ReadResult> {
   const { files, problems, units } = await collectInputs(args, { cwd: options.cwd, stdinName: options.stdinName });
-  const set = new ManifestSet();
-  set.addProblems(problems);
   const loaded = await loadMany(files, { readStdin: options.readStdin, ...(options.limits ? { limits: options.limits } : {}) });
-  set.addProblems(loaded.problems);
   const inputOf = new Map(files.map((f) => [f.name, f]));
   const raw: RawInput[] = [];
+  const patches: ReadFile[] = [];
   for (const file of loaded.files) {
     const input = inputOf.get(file.file);
-    if (input?.kustomizePatch) {
-      set.addKustomizePatch(file);
-      continue;
-    }
-    set.add(file);
-    if (input?.absolutePath !== undefined) raw.push({ absolutePath: input.absolutePath, loaded: file });
+    if (input?.kustomizePatch) patches.push(file);
+    else raw.push({ loaded: file, ...(input?.absolutePath !== undefined ? { absolutePath: input.absolutePath } : {}), ...(input?.cluster !== undefined ? { cluster: input.cluster } : {}) });
   }
   // Charts, kustomizations, and what Flux objects in the input apply (src/render/).
-  await renderInputs(set, units, raw, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions()));
-  return set;
+  const rendered = await renderInputs(raw, units, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions()));
+  const sets = intoSets(rendered.files);
+  const loose = sets.get("") ?? new ManifestSet();
+  sets.set("", loose);
+  loose.addProblems([...problems, ...loaded.problems]);
+  for (const patch of patches) loose.addKustomizePatch(patch);
+  return { sets: [...sets.values()].filter((s) => s === loose || s.objects.length > 0 || s.problems.length > 0 || s.files.length > 0), notes: rendered.notes };
+}
+
+/** Files into sets by their documents' cluster; problems go with their document or object, else with the file's first set. */
+function intoSets(files: ReadFile[]): Map<string, ManifestSet> {
+  const sets = new Map<string, ManifestSet>();
+  const setOf = (cluster: string | undefined): ManifestSet => {
+    let set = sets.get(cluster ?? "");
+    if (!set) sets.set(cluster ?? "", (set = new ManifestSet(cluster ?? "")));
+    return set;
+  };
+  for (const file of files) {
+    const byCluster = new Map<string, ReadFile>();
+    const part = (cluster: string | undefined): ReadFile => {
+      let read = byCluster.get(cluster ?? "");
+      if (!read) byCluster.set(cluster ?? "", (read = { file: file.file, documents: [], problems: [] }));
+      return read;
+    };
+    for (const document of file.documents) part(document.source.cluster).documents.push(document);
+    for (const problem of file.problems) {
+      const cluster = "object" in problem ? problem.object.source.cluster : problem.document?.cluster ?? file.documents[0]?.source.cluster;
+      part(cluster).problems.push(problem);
+    }
+    if (byCluster.size === 0) part(undefined);
+    for (const [cluster, read] of byCluster) setOf(cluster).add(read);
+  }
+  return sets;
 }
 
 /** Reads a stream to its end, or until it has more than `maxBytes` (the caller then reports it as too big). */

@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   settings: RunSettings;
   /** Input limits (config `limits`, then --max-file-size / --max-documents); defaults when absent. */
   limits?: LoadLimits;
+  /** Config `charts`: chart references (URL or name) → directories of the repository, for HelmReleases whose chart a name cannot decide. */
+  charts?: Record<string, string>;
 }
 
 /** A config or command-line mistake: exit code 2, with the position when there is one. */
@@ -62,6 +64,13 @@ export function configSchema(rules: Described[]): Record<string, unknown> {
     properties: {
       rules: { type: "object", additionalProperties: false, properties: ruleEntries },
       releaseTimeout: { type: "string", description: "Helm release timeout when no HelmRelease in the input sets one (Go duration, e.g. 10m)" },
+      charts: {
+        type: "object",
+        additionalProperties: { type: "string" },
+        description:
+          "chart reference → directory of the repository (relative to the repository root) that HelmReleases' charts are rendered from: " +
+          "an OCI chart URL (oci://ghcr.io/org/chart), a HelmRepository URL with the chart name (https://charts.example.com/podinfo), or a chart name",
+      },
       reportUnusedSuppressions: { type: "boolean", description: "report suppression directives that suppressed nothing (like --report-unused-suppressions)" },
       requireSuppressionReason: { type: "boolean", description: "a suppression directive without ` -- reason` suppresses nothing and is reported" },
       limits: {
@@ -141,7 +150,8 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   const limits = limitsOf(value.limits, at);
   const shellLimits = shellLimitsOf(value.limits);
   if (shellLimits) settings.shellLimits = shellLimits;
-  return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}) };
+  const charts = isObject(value.charts) ? (value.charts as Record<string, string>) : undefined;
+  return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}), ...(charts ? { charts } : {}) };
 }
 
 /** `--rule id=severity`, applied over the config. */

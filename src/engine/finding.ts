@@ -49,6 +49,8 @@ export interface Summary {
   objects: number;
   /** Files skipped because a kustomization lists them as patches (see ManifestSet.kustomizePatches). */
   kustomizePatches: number;
+  /** Charts, HelmReleases and Kustomizations that were not rendered (failed, or their content is not in the repository). */
+  notRendered: number;
   /** Active warnings and infos `--quiet` left out of the output (absent without --quiet). */
   hidden?: { warnings: number; infos: number };
 }
@@ -56,6 +58,8 @@ export interface Summary {
 export interface LintResult {
   findings: Finding[];
   summary: Summary;
+  /** How rendering found what it rendered (HelmReleases rendered from the repository's charts): shown with the summary. */
+  notes: string[];
   /** Internal failures (a rule that threw): reported on stderr, and the exit code becomes 2. */
   failures: string[];
 }
@@ -65,7 +69,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /** What was read, for the summary line: files, objects, and kustomize patch files skipped. */
-export type InputCounts = Pick<Summary, "files" | "objects" | "kustomizePatches">;
+export type InputCounts = Pick<Summary, "files" | "objects" | "kustomizePatches" | "notRendered">;
 
 /** Counts of the findings as given: active ones by severity, and the suppressed. */
 export function summarize(findings: Finding[], counts: InputCounts): Summary {
@@ -78,5 +82,6 @@ export function summarize(findings: Finding[], counts: InputCounts): Summary {
     files: counts.files,
     objects: counts.objects,
     kustomizePatches: counts.kustomizePatches,
+    notRendered: counts.notRendered,
   };
 }

@@ -1,15 +1,27 @@
 import type { ManifestSet } from "../model/manifest-set.js";
 import { describe } from "../model/objects.js";
-import { INVALID_INPUT } from "./notices.js";
+import type { ResolvedConfig } from "./config.js";
+import { gradedSeverity } from "./graded-severity.js";
+import { INVALID_INPUT, NOT_RENDERED, RENDER_FAILED, RENDER_INCOMPLETE, type Notice } from "./notices.js";
 import type { RuleReport } from "./run-rules.js";
 
-/** What could not be read into the set, as invalid-input reports: always errors, never suppressed (notices.ts). */
-export function inputReports(set: ManifestSet): RuleReport[] {
-  const { id, remediation } = INVALID_INPUT.meta;
+const BY_KIND: Record<string, Notice> = { "invalid-input": INVALID_INPUT, "render-failed": RENDER_FAILED, "render-incomplete": RENDER_INCOMPLETE, "not-rendered": NOT_RENDERED };
+
+/**
+ * What could not be read or rendered into the set, as reports of the engine's notices (notices.ts):
+ * invalid-input always an error and never suppressed; the render notices at their configured severity.
+ * Problems of a rule's kind (unrendered-template, …) are that rule's to report.
+ */
+export function inputReports(set: ManifestSet, config: ResolvedConfig): RuleReport[] {
   const reports: RuleReport[] = [];
   for (const problem of set.problems) {
-    if (problem.kind !== "invalid-input") continue;
-    const base = { ruleId: id, severity: "error" as const, remediation, fatal: true };
+    const notice = BY_KIND[problem.kind];
+    if (!notice) continue;
+    const { id, remediation, defaultSeverity } = notice.meta;
+    const configured = config.severities.get(id);
+    if (configured === "off") continue;
+    const fatal = notice.configurable === "never";
+    const base = { ruleId: id, severity: fatal ? ("error" as const) : gradedSeverity(defaultSeverity, undefined, configured), remediation, ...(fatal ? { fatal: true } : {}) };
     if ("object" in problem) {
       reports.push({ ...base, object: problem.object, path: problem.path, message: problem.message });
       continue;

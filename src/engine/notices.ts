@@ -82,7 +82,99 @@ export const UNUSED_SUPPRESSION: Notice = {
   },
 };
 
-export const NOTICES: Notice[] = [INVALID_SUPPRESSION, UNUSED_SUPPRESSION, INVALID_INPUT];
+export const RENDER_FAILED: Notice = {
+  configurable: "severity",
+  meta: {
+    id: "render-failed",
+    description:
+      "A chart, kustomization or Flux unit that fails to render or build: `helm template` or `kustomize build` fails, a Flux Kustomization's " +
+      "`spec.path` or a HelmRelease's chart path does not exist, a values file is missing, post-build substitution cannot parse.",
+    rationale:
+      "What fails to render for gitops-lint fails for Flux, Helm or Argo CD the same way: the release or Kustomization is never applied " +
+      "(Flux: `kustomization path not found`, `failed to build the chart`), and nothing in it was linted. The severity can be lowered " +
+      "(for a chart that only renders with registry access), never turned off: the summary always counts what was not rendered.",
+    remediation: "Fix the path or the template the message names; for charts with dependencies, run `helm dependency build` or pass --dependency-update.",
+    defaultSeverity: "error",
+    example: {
+      bad:
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n" +
+        "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./apps/prodution\n  prune: true\n",
+      good:
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n" +
+        "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./apps/production\n  prune: true\n",
+    },
+    tags: ["input", "helm", "kustomize", "flux"],
+    precision: "very-high",
+  },
+};
+
+export const RENDER_INCOMPLETE: Notice = {
+  configurable: "yes",
+  meta: {
+    id: "render-incomplete",
+    description: "A chart rendered without some of its dependencies: they are neither vendored in `charts/` nor charts of this repository.",
+    rationale:
+      "Rendering nothing because one dependency is missing would leave the chart's own templates unchecked. gitops-lint renders the chart " +
+      "without the dependencies it cannot find (a copy whose Chart.yaml leaves them out) and says which were left out: their objects were not linted.",
+    remediation:
+      "Run `helm dependency build <chart>` (or pass --dependency-update with registry access) to lint the dependencies too, or map them to directories with `charts:` in .gitops-lint.yaml.",
+    defaultSeverity: "info",
+    example: {
+      bad: "# A chart whose Chart.yaml declares a dependency from a registry that is not vendored:\n# dependencies: [{name: postgresql, version: 15.x, repository: oci://registry-1.docker.io/bitnamicharts}]\n",
+      good: "# The same chart after `helm dependency build`: charts/postgresql-15.5.0.tgz is vendored.\n",
+    },
+    tags: ["input", "helm"],
+    precision: "very-high",
+  },
+};
+
+export const NOT_RENDERED: Notice = {
+  configurable: "yes",
+  meta: {
+    id: "not-rendered",
+    description:
+      "A Flux HelmRelease or Kustomization whose content is not in this repository (a chart from a registry the repository does not publish, an " +
+      "OCIRepository or Bucket source, another Git repository): it was not rendered, so its objects were not linted.",
+    rationale:
+      "A linter that skips what it cannot see passes silently over it. Each unit gitops-lint could not render is reported, with the reason, " +
+      "and counted in the summary (`notRendered`), so a green run says exactly what it covered.",
+    remediation:
+      "Map the chart to its directory with `charts:` in .gitops-lint.yaml, lint its render separately (`helm template … | gitops-lint - helmrelease.yaml`), " +
+      "or turn this notice off when those units are linted elsewhere (the summary still counts them).",
+    defaultSeverity: "info",
+    example: {
+      bad:
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  interval: 10m\n  chart:\n    spec:\n" +
+        "      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n",
+      good:
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  interval: 10m\n  chart:\n    spec:\n" +
+        "      chart: ./charts/podinfo\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n",
+    },
+    tags: ["input", "flux"],
+    precision: "very-high",
+  },
+};
+
+export const BASE_UNAVAILABLE: Notice = {
+  configurable: "yes",
+  meta: {
+    id: "base-unavailable",
+    description: "`--base` could not read the previous revision (or part of it): changes against it were not checked.",
+    rationale:
+      "Findings that need the previous revision (a strategy flip, an immutable field changed) cannot be found without it. Rather than " +
+      "failing the run or passing silently, the head is linted as without `--base`, and this says why the comparison is missing.",
+    remediation: "Make the revision available (a full clone: actions/checkout with fetch-depth: 0, GitLab GIT_DEPTH: 0), or give the previous render with --base-file.",
+    defaultSeverity: "warning",
+    example: {
+      bad: "# Linting stdin with --base REV: stdin has no git history.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      good: "# The same with --base-file previous-render.yaml.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+    },
+    tags: ["input", "diff"],
+    precision: "very-high",
+  },
+};
+
+export const NOTICES: Notice[] = [RENDER_FAILED, RENDER_INCOMPLETE, NOT_RENDERED, BASE_UNAVAILABLE, INVALID_SUPPRESSION, UNUSED_SUPPRESSION, INVALID_INPUT];
 
 /** Why a configured severity for a notice is refused, or undefined when it is allowed. */
 export function noticeConfigError(notice: Notice, severity: SeverityLevel): string | undefined {

@@ -14,6 +14,8 @@ export interface RenderUnit {
   marker: string;
   /** Named on the command line itself (rather than found inside a directory being walked). */
   explicit: boolean;
+  /** The set it is linted in (SourceDocument.cluster): the directory argument it was found in. */
+  cluster?: string;
 }
 
 export interface ExpandedDirectory {

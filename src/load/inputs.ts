@@ -15,6 +15,8 @@ export interface InputFile {
   absolutePath?: string;
   /** Listed as a patch by a kustomization (see kustomize-patches.ts): read for its syntax, not linted as manifests. */
   kustomizePatch?: boolean;
+  /** The set it is linted in (SourceDocument.cluster): the directory argument it was found in; absent for files and stdin named one by one. */
+  cluster?: string;
 }
 
 export interface CollectedInputs {
@@ -30,10 +32,10 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
   const problems: LoadProblem[] = [];
   const units: RenderUnit[] = [];
   const seen = new Set<string>();
-  const add = (absolutePath: string): void => {
+  const add = (absolutePath: string, cluster?: string): void => {
     if (seen.has(absolutePath)) return;
     seen.add(absolutePath);
-    files.push({ name: displayName(options.cwd, absolutePath), absolutePath });
+    files.push({ name: displayName(options.cwd, absolutePath), absolutePath, ...(cluster !== undefined ? { cluster } : {}) });
   };
   const missing = (arg: string, message: string): void => {
     problems.push({ kind: "invalid-input", file: toPosix(arg), line: 1, column: 1, message });
@@ -58,15 +60,17 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
           missing(arg, `nothing to lint in ${toPosix(arg)}: no manifests (*.yaml, *.yml, *.json), charts or kustomizations were found${only}`);
         }
         const walked = new Set(expanded.files);
+        // What one directory argument holds is linted as one set, apart from other directories' (other clusters').
+        const cluster = `dir:${toPosix(arg)}`;
         for (const entry of expanded.files) {
           const kind = entryKind(entry, walked);
-          if (kind === "file") add(entry);
+          if (kind === "file") add(entry, cluster);
           else if (kind !== "directory" && kind !== "duplicate") missing(displayName(options.cwd, entry), kind.problem);
         }
         for (const unit of expanded.units) {
           if (seen.has(`unit:${unit.dir}`)) continue;
           seen.add(`unit:${unit.dir}`);
-          units.push(unit);
+          units.push(unit.explicit ? unit : { ...unit, cluster });
         }
       } else {
         add(absolute);

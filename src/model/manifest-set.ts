@@ -21,7 +21,11 @@ export interface ReadFile {
 
 /** Everything linted in one run: cross-object rules see all of it together. */
 export class ManifestSet {
+  /** Which set of the run this is (SourceDocument.cluster; "" for files and stdin given one by one). */
+  readonly key: string;
   readonly objects: K8sObject[] = [];
+  /** What was added, as it was added (for merging sets). */
+  readonly reads: ReadFile[] = [];
   readonly problems: InputProblem[] = [];
   readonly files: string[] = [];
   /** Files that a kustomization lists as patches: partial objects, merged at build time, so not linted as manifests. */
@@ -32,8 +36,13 @@ export class ManifestSet {
   private readonly byDocumentIndex = new Map<SourceDocument, K8sObject[]>();
   private readonly derivedFacts = new Map<(set: ManifestSet) => unknown, unknown>();
 
+  constructor(key = "") {
+    this.key = key;
+  }
+
   add(loaded: ReadFile): void {
     this.derivedFacts.clear();
+    this.reads.push(loaded);
     this.files.push(loaded.file);
     this.problems.push(...loaded.problems);
     for (const document of loaded.documents) {

@@ -21,6 +21,10 @@ export interface RenderOptions {
   apiVersions: string[];
   /** `--repo-root DIR`: what Flux `spec.path` and HelmRelease chart paths are relative to. */
   repoRoot?: string;
+  /** `--dependency-update`: Helm fetches chart dependencies (registry access) instead of gitops-lint leaving out those it cannot find. */
+  dependencyUpdate?: boolean;
+  /** Config `charts`: a chart reference (`oci://…/chart`, `<HelmRepository URL>/<chart>`, or a chart name) → a directory of the repository. */
+  charts?: Record<string, string>;
 }
 
 export function defaultRenderOptions(): RenderOptions {
@@ -35,6 +39,8 @@ export class RenderContext {
   private tempCount = 0;
 
   readonly cwd: string;
+  /** Renders run at once: each is a process of its own (helm, kustomize), bounded by the cores. */
+  readonly concurrency = Math.max(2, os.availableParallelism());
 
   constructor(
     cwd: string,

@@ -1,81 +1,193 @@
-import type { K8sObject } from "../model/objects.js";
-import { asArray, getPath, isObject } from "../util/json.js";
-import type { ManifestSet } from "../model/manifest-set.js";
 import jsYaml from "js-yaml";
+import type { NodePath } from "../load/types.js";
+import type { K8sObject } from "../model/objects.js";
+import { asArray, getPath, isObject, type JsonObject } from "../util/json.js";
+import { mergeMaps } from "./chart-tree.js";
 import { unitName } from "./flux-kustomization.js";
 
-/** How helm-controller would render a HelmRelease whose chart is a path in a GitRepository. */
-export interface HelmReleaseChart {
-  unit: string;
-  /** `spec.chart.spec.chart`: a path relative to the repository root. */
-  chartPath: string;
-  /** `spec.chart.spec.valuesFiles` (and the deprecated `valuesFile`), relative to the repository root. */
-  valuesFiles: string[];
-  /** Values from `spec.valuesFrom` found in the input, then `spec.values`, in the order Flux merges them. */
-  inlineValues: unknown[];
-  /** `valuesFrom` entries gitops-lint could not resolve (not in the input, or with targetPath). */
-  unresolvedValuesFrom: string[];
-  releaseName: string;
-  namespace?: string;
-}
+export { isHelmRelease } from "../model/helm-release.js";
 
-export function isHelmRelease(object: K8sObject): boolean {
-  return object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
-}
+/** Where a HelmRelease's chart comes from, as far as gitops-lint can follow it. */
+export type ChartReference =
+  /** A path inside a GitRepository (relative to its root). */
+  | { kind: "git"; path: string; sourceName: string; sourceNamespace?: string; at: NodePath }
+  /** A chart from a registry (HelmRepository, OCIRepository, HelmChart): rendered from the repository's chart of that name when it has one. */
+  | { kind: "registry"; name: string; version?: string; source: string; url?: string; at: NodePath }
+  /** A source gitops-lint cannot follow, and why. */
+  | { kind: "unsupported"; reason: string; at: NodePath };
 
-export function helmReleaseChart(object: K8sObject, set: ManifestSet): HelmReleaseChart | undefined {
-  if (!isHelmRelease(object)) return undefined;
-  const chartSpec = getPath(object.body, ["spec", "chart", "spec"]);
-  if (!isObject(chartSpec) || typeof chartSpec.chart !== "string") return undefined;
-  const sourceRef = chartSpec.sourceRef;
-  if (!isObject(sourceRef) || sourceRef.kind !== "GitRepository") return undefined;
-
-  const spec = isObject(object.body.spec) ? object.body.spec : {};
-  const targetNamespace = typeof spec.targetNamespace === "string" && spec.targetNamespace !== "" ? spec.targetNamespace : undefined;
-  // helm-controller: spec.releaseName, else [<targetNamespace>-]<name>.
-  const releaseName = typeof spec.releaseName === "string" && spec.releaseName !== "" ? spec.releaseName : targetNamespace ? `${targetNamespace}-${object.name}` : object.name;
-  const namespace = targetNamespace ?? object.namespace;
-
-  const valuesFiles = [
-    ...(typeof chartSpec.valuesFile === "string" ? [chartSpec.valuesFile] : []),
-    ...asArray(chartSpec.valuesFiles).filter((v): v is string => typeof v === "string"),
-  ];
-  const inlineValues: unknown[] = [];
-  const unresolvedValuesFrom: string[] = [];
-  for (const ref of asArray(spec.valuesFrom)) {
-    if (!isObject(ref) || typeof ref.kind !== "string" || typeof ref.name !== "string") continue;
-    const label = `${ref.kind}/${ref.name}`;
-    const values = typeof ref.targetPath === "string" ? undefined : valuesFromObject(set, ref.kind, ref.name, typeof ref.valuesKey === "string" ? ref.valuesKey : "values.yaml", object.namespace);
-    if (values === undefined) unresolvedValuesFrom.push(label);
-    else inlineValues.push(values);
+/**
+ * The chart a HelmRelease installs: `spec.chart.spec` (chart + sourceRef GitRepository / HelmRepository /
+ * Bucket) or `spec.chartRef` (an OCIRepository, or a HelmChart object), resolving the source objects the
+ * input holds for their URLs and versions.
+ */
+export function chartReference(release: K8sObject, find: (kind: string, name: string, namespace: string | undefined) => K8sObject | undefined): ChartReference {
+  const spec = isObject(release.body.spec) ? release.body.spec : {};
+  const namespaceOf = (ref: JsonObject): string | undefined => (typeof ref.namespace === "string" ? ref.namespace : release.namespace);
+  if (isObject(spec.chartRef)) {
+    const ref = spec.chartRef;
+    const at = [...release.basePath, "spec", "chartRef"];
+    if (typeof ref.name !== "string") return { kind: "unsupported", reason: "spec.chartRef has no name", at };
+    if (ref.kind === "OCIRepository") {
+      const source = find("OCIRepository", ref.name, namespaceOf(ref));
+      const url = source ? getPath(source.body, ["spec", "url"]) : undefined;
+      const tag = source ? getPath(source.body, ["spec", "ref", "tag"]) : undefined;
+      const semverRange = source ? getPath(source.body, ["spec", "ref", "semver"]) : undefined;
+      if (typeof url !== "string") return { kind: "unsupported", reason: `its OCIRepository ${ref.name} is not in the input, so the chart's name is unknown`, at };
+      const name = url.replace(/\/+$/, "").split("/").pop()!;
+      const version = typeof semverRange === "string" ? semverRange : typeof tag === "string" ? tag : undefined;
+      return { kind: "registry", name, ...(version !== undefined ? { version } : {}), source: `OCIRepository ${namespaceOf(ref) ? `${namespaceOf(ref)}/` : ""}${ref.name}`, url, at };
+    }
+    if (ref.kind === "HelmChart") {
+      const chart = find("HelmChart", ref.name, namespaceOf(ref));
+      if (!chart) return { kind: "unsupported", reason: `its HelmChart ${ref.name} is not in the input`, at };
+      return chartSpecReference(chart.body.spec, chart, find, [...release.basePath, "spec", "chartRef"]);
+    }
+    return { kind: "unsupported", reason: `spec.chartRef.kind ${String(ref.kind)} is not a chart source gitops-lint knows`, at };
   }
-  if (isObject(spec.values)) inlineValues.push(spec.values);
+  return chartSpecReference(getPath(release.body, ["spec", "chart", "spec"]), release, find, [...release.basePath, "spec", "chart", "spec", "chart"]);
+}
 
+function chartSpecReference(chartSpec: unknown, owner: K8sObject, find: (kind: string, name: string, namespace: string | undefined) => K8sObject | undefined, at: NodePath): ChartReference {
+  if (!isObject(chartSpec) || typeof chartSpec.chart !== "string") return { kind: "unsupported", reason: "it names no chart (spec.chart.spec.chart)", at };
+  const sourceRef = isObject(chartSpec.sourceRef) ? chartSpec.sourceRef : {};
+  const sourceName = typeof sourceRef.name === "string" ? sourceRef.name : "";
+  const sourceNamespace = typeof sourceRef.namespace === "string" ? sourceRef.namespace : owner.namespace;
+  const version = typeof chartSpec.version === "string" ? chartSpec.version : undefined;
+  if (sourceRef.kind === "GitRepository") return { kind: "git", path: chartSpec.chart, sourceName, ...(sourceNamespace !== undefined ? { sourceNamespace } : {}), at };
+  if (sourceRef.kind === "HelmRepository") {
+    const repository = find("HelmRepository", sourceName, sourceNamespace);
+    const url = repository ? getPath(repository.body, ["spec", "url"]) : undefined;
+    return {
+      kind: "registry",
+      name: chartSpec.chart,
+      ...(version !== undefined ? { version } : {}),
+      source: `HelmRepository ${sourceNamespace ? `${sourceNamespace}/` : ""}${sourceName}`,
+      ...(typeof url === "string" ? { url } : {}),
+      at,
+    };
+  }
+  return { kind: "unsupported", reason: `its chart source is a ${String(sourceRef.kind ?? "missing sourceRef")}, which is not in this repository`, at };
+}
+
+/** `spec.chart.spec.valuesFiles` (and the deprecated `valuesFile`), relative to the source root. */
+export function valuesFilesOf(release: K8sObject): { files: string[]; ignoreMissing: boolean } {
+  const chartSpec = getPath(release.body, ["spec", "chart", "spec"]);
+  if (!isObject(chartSpec)) return { files: [], ignoreMissing: false };
   return {
-    unit: unitName("HelmRelease", object),
-    chartPath: chartSpec.chart,
-    valuesFiles,
-    inlineValues,
-    unresolvedValuesFrom,
-    releaseName,
-    ...(namespace !== undefined ? { namespace } : {}),
+    files: [...(typeof chartSpec.valuesFile === "string" ? [chartSpec.valuesFile] : []), ...asArray(chartSpec.valuesFiles).filter((v): v is string => typeof v === "string")],
+    ignoreMissing: chartSpec.ignoreMissingValuesFiles === true,
   };
 }
 
-/** A values document kept in a ConfigMap or Secret of the input (valuesFrom reads it from the HelmRelease's namespace). */
-function valuesFromObject(set: ManifestSet, kind: string, name: string, key: string, namespace: string | undefined): unknown {
-  if (kind !== "ConfigMap" && kind !== "Secret") return undefined;
-  const object = set.find(kind, name, namespace !== undefined ? { namespace } : undefined);
-  if (!object) return undefined;
-  let text: string | undefined;
-  const data = getPath(object.body, ["data", key]);
+/** The release name helm-controller uses (`GetReleaseName`, shortened by `release.ShortenName` past 53 characters). */
+export function releaseNameOf(release: K8sObject): string {
+  const spec = isObject(release.body.spec) ? release.body.spec : {};
+  const target = typeof spec.targetNamespace === "string" && spec.targetNamespace !== "" ? spec.targetNamespace : undefined;
+  const name = typeof spec.releaseName === "string" && spec.releaseName !== "" ? spec.releaseName : target ? `${target}-${release.name}` : release.name;
+  if (name.length <= 53) return name;
+  // node:crypto only when a name is that long: loading it costs start-up time on every run.
+  const sha256 = process.getBuiltinModule("node:crypto").createHash("sha256").update(name).digest("hex");
+  return `${name.slice(0, 40)}-${sha256.slice(0, 12)}`;
+}
+
+/** The namespace the release installs into (`GetReleaseNamespace`): targetNamespace, else the HelmRelease's own. */
+export function releaseNamespaceOf(release: K8sObject): string | undefined {
+  const target = getPath(release.body, ["spec", "targetNamespace"]);
+  return typeof target === "string" && target !== "" ? target : release.namespace;
+}
+
+export interface ReleaseValues {
+  values: JsonObject;
+  /** `valuesFrom` references gitops-lint could not read, and why: their values are missing from the render. */
+  unresolved: string[];
+}
+
+/**
+ * The values helm-controller passes (fluxcd/pkg chartutil `ChartValuesFromReferences`): each `valuesFrom`
+ * ConfigMap/Secret key in order — merged, or set at its `targetPath` — then `spec.values` over them.
+ * ConfigMaps and Secrets are looked up in the input; what is missing there may exist in the cluster, so it is
+ * reported as unresolved rather than as an error.
+ */
+export function releaseValues(release: K8sObject, find: (kind: string, name: string) => K8sObject | undefined): ReleaseValues {
+  const spec = isObject(release.body.spec) ? release.body.spec : {};
+  const inline = isObject(spec.values) ? spec.values : {};
+  let result: JsonObject = {};
+  const unresolved: string[] = [];
+  for (const ref of asArray(spec.valuesFrom)) {
+    if (!isObject(ref) || typeof ref.kind !== "string" || typeof ref.name !== "string") continue;
+    const key = typeof ref.valuesKey === "string" && ref.valuesKey !== "" ? ref.valuesKey : "values.yaml";
+    const label = `${ref.kind}/${ref.name}${key !== "values.yaml" ? ` key ${key}` : ""}`;
+    const object = ref.kind === "ConfigMap" || ref.kind === "Secret" ? find(ref.kind, ref.name) : undefined;
+    if (!object) {
+      if (ref.optional !== true) unresolved.push(`${label} (not in the input)`);
+      continue;
+    }
+    const text = keyOf(object, key);
+    if (text === undefined) {
+      if (ref.optional !== true) unresolved.push(isObject(object.body.sops) ? `${label} (SOPS-encrypted)` : `${label} (no such key)`);
+      continue;
+    }
+    if (typeof ref.targetPath === "string" && ref.targetPath !== "") {
+      result = mergeMaps(result, inline);
+      setAtPath(result, ref.targetPath, ref.literal === true ? text : typedValue(text));
+      continue;
+    }
+    const parsed = safeLoad(text);
+    if (isObject(parsed)) result = mergeMaps(result, parsed);
+  }
+  return { values: mergeMaps(result, inline), unresolved };
+}
+
+function keyOf(object: K8sObject, key: string): string | undefined {
+  if (isObject(object.body.sops)) return undefined;
   const stringData = getPath(object.body, ["stringData", key]);
-  if (typeof stringData === "string") text = stringData;
-  else if (typeof data === "string") text = kind === "Secret" ? Buffer.from(data, "base64").toString("utf8") : data;
-  if (text === undefined) return undefined;
+  if (object.kind === "Secret" && typeof stringData === "string") return stringData;
+  const data = getPath(object.body, ["data", key]);
+  if (typeof data !== "string") return undefined;
+  return object.kind === "Secret" ? Buffer.from(data, "base64").toString("utf8") : data;
+}
+
+/** Helm's `--set` typing of a value (strvals): quoted stays a string; true/false, null and integers are typed. */
+function typedValue(text: string): unknown {
+  if (/^(['"]).*\1$/s.test(text)) return text.slice(1, -1);
+  if (text === "true" || text === "false") return text === "true";
+  if (text === "null") return null;
+  if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return text;
+}
+
+/** Sets a value at a `--set`-style path (`a.b\.c[0].d`), creating maps and lists on the way. */
+function setAtPath(root: JsonObject, targetPath: string, value: unknown): void {
+  const steps: Array<string | number> = [];
+  for (const match of targetPath.matchAll(/((?:\\.|[^.[\]\\])+)|\[(\d+)\]/g)) steps.push(match[2] !== undefined ? Number(match[2]) : match[1]!.replace(/\\(.)/g, "$1"));
+  let node: Record<string | number, unknown> = root;
+  steps.forEach((step, i) => {
+    if (i === steps.length - 1) {
+      node[step] = value;
+      return;
+    }
+    const nextIsIndex = typeof steps[i + 1] === "number";
+    if (!isObject(node[step]) && !Array.isArray(node[step])) node[step] = nextIsIndex ? [] : {};
+    node = node[step] as Record<string | number, unknown>;
+  });
+}
+
+/** `spec.postRenderers[].kustomize` (patches, images; the deprecated strategic-merge and JSON 6902 lists too). */
+export function postRenderersOf(release: K8sObject): JsonObject[] {
+  return asArray(getPath(release.body, ["spec", "postRenderers"]))
+    .filter(isObject)
+    .map((p) => p.kustomize)
+    .filter(isObject);
+}
+
+export function releaseUnit(release: K8sObject): string {
+  return unitName("HelmRelease", release);
+}
+
+function safeLoad(text: string): unknown {
   try {
-    const value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
-    return isObject(value) ? value : undefined;
+    return jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
   } catch {
     return undefined;
   }

@@ -1,9 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { loadFile } from "../load/load-file.js";
 import type { NodePath } from "../load/types.js";
+import { templateFileFor } from "../locate/chart-template-files.js";
 import type { InputProblem, ReadFile } from "../model/manifest-set.js";
 import type { K8sObject } from "../model/objects.js";
+import { isObject, type JsonObject } from "../util/json.js";
+import type { ChartIndex } from "./chart-index.js";
+import { assembleChart, type ChartAssembly } from "./chart-tree.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { isInside } from "../load/discover.js";
 import { runTool, type RunResult, type Tool } from "./tools.js";
@@ -13,38 +17,64 @@ export interface ChartRender {
   chartDir: string;
   releaseName?: string;
   namespace?: string;
-  /** Absolute values files, in order (later ones win). */
+  /** Absolute values files given to Helm, in order (later ones win). */
   valuesFiles: string[];
-  /** Values given inline (a HelmRelease's `spec.values`), merged after the files. */
-  inlineValues: unknown[];
+  /** Values given inline (a HelmRelease's merged values), after the files. */
+  inlineValues: JsonObject[];
+  /** Flux `spec.chart.spec.valuesFiles`: they replace the chart's values.yaml (source-controller). */
+  chartValuesFiles?: string[];
   set: string[];
   setString: string[];
   /** Set on every rendered document. */
   unit?: string;
+  cluster?: string;
   helmRelease?: { namespace?: string; name: string };
-  /** Where a problem about this render is reported (the chart's Chart.yaml, or the HelmRelease). */
+  /** Where a problem about this render is reported: the chart's Chart.yaml, or a key of the HelmRelease. */
   reportAt: { file: string; line: number; column: number } | { object: K8sObject; path: NodePath };
   /** How messages name the render, e.g. `the Helm chart charts/platform`. */
   what: string;
+  /** HelmRelease `spec.postRenderers[].kustomize`, applied to the output in order. */
+  postRenderers?: JsonObject[];
+}
+
+/** What rendering did besides producing documents: for the summary and the findings about rendering. */
+export interface ChartOutcome {
+  read: ReadFile;
+  assembly?: ChartAssembly;
+  /** The chart rendered nothing at all (it failed). */
+  failed: boolean;
 }
 
 const MISSING_DEPENDENCIES = /missing in charts\/ directory:\s*(.+)$/m;
+// Helm 4 logs `level=INFO msg="skipping unknown hooks" hookTypes=pre-instal`, Helm 3 `info: skipping unknown hook: "pre-instal"`.
+const UNKNOWN_HOOKS = /skipping unknown hooks?(?::\s*"?|"\s*hookTypes=)"?([^"\n]+?)"?\s*$/gm;
 
 /**
- * `helm template` of a chart directory, run without a shell. The output keeps Helm's `# Source:`
- * comments; every document is marked with the chart directory so findings can be mapped to templates.
+ * `helm template` of a chart, run without a shell. The chart is first assembled from what the repository holds
+ * (chart-tree.ts): dependencies it cannot find are left out, so its own templates are still linted. The output
+ * keeps Helm's `# Source:` comments; every document is marked with the chart directory (and, for templates of
+ * dependencies taken from elsewhere in the repository, the template file) so findings map to template lines.
  */
-export async function renderChart(ctx: RenderContext, render: ChartRender): Promise<ReadFile> {
+export async function renderChart(ctx: RenderContext, index: ChartIndex, render: ChartRender): Promise<ChartOutcome> {
   const chartDisplay = ctx.display(render.chartDir);
   const name = `${chartDisplay} (helm template${render.helmRelease ? ` for HelmRelease ${render.helmRelease.namespace ? `${render.helmRelease.namespace}/` : ""}${render.helmRelease.name}` : ""})`;
-  const fail = (message: string): ReadFile => ({ file: name, documents: [], problems: [problem(render, message)] });
+  const fail = (message: string, at?: { file: string; line: number; column: number }): ChartOutcome => ({
+    read: { file: name, documents: [], problems: [problem(render, "render-failed", message, at)] },
+    failed: true,
+  });
 
   const lookup = ctx.helm();
   if ("missing" in lookup) return fail(`cannot render ${render.what}: ${lookup.missing}; its templates were not linted`);
 
+  const assembly = assembleChart(render.chartDir, {
+    index,
+    tempDir: () => ctx.tempSubdir("chart"),
+    ...(render.chartValuesFiles ? { valuesFiles: render.chartValuesFiles } : {}),
+    ...(ctx.options.dependencyUpdate ? { dependencyUpdate: true } : {}),
+  });
   const args = ["template"];
   if (render.releaseName !== undefined) args.push(render.releaseName);
-  args.push(render.chartDir);
+  args.push(assembly.dir);
   if (render.namespace !== undefined) args.push("--namespace", render.namespace);
   for (const file of render.valuesFiles) args.push("--values", file);
   render.inlineValues.forEach((values, i) => args.push("--values", ctx.tempFile(`values-${i}.json`, JSON.stringify(values))));
@@ -52,6 +82,7 @@ export async function renderChart(ctx: RenderContext, render: ChartRender): Prom
   for (const s of render.setString) args.push("--set-string", s);
   if (ctx.options.kubeVersion !== undefined) args.push("--kube-version", ctx.options.kubeVersion);
   for (const v of ctx.options.apiVersions) args.push("--api-versions", v);
+  if (ctx.options.dependencyUpdate) args.push("--dependency-update");
 
   const result = await runHelm(ctx, lookup.tool, args);
   if (result.code !== 0) {
@@ -62,19 +93,163 @@ export async function renderChart(ctx: RenderContext, render: ChartRender): Prom
           `run \`helm dependency build ${chartDisplay}\` and lint again`,
       );
     }
-    const message = `\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr))}`;
-    const at = render.helmRelease ? undefined : templateErrorPosition(ctx, render.chartDir, result.stderr);
-    return { file: name, documents: [], problems: [{ ...problem(render, message), ...(at ?? {}) }] };
+    const message = `\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr.replace(UNKNOWN_HOOKS, "")))}`;
+    return fail(message, "object" in render.reportAt ? undefined : templateErrorPosition(ctx, render.chartDir, result.stderr));
   }
 
-  const loaded = loadFile(name, Buffer.from(result.stdout));
-  const chartDir = chartDisplay;
-  for (const document of loaded.documents) {
-    document.source.chartDir = chartDir;
-    if (render.unit !== undefined) document.source.unit = render.unit;
-    if (render.helmRelease) document.source.helmRelease = render.helmRelease;
+  let stream = result.stdout;
+  const problems: InputProblem[] = [...leftOutProblems(ctx, render, assembly), ...unknownHookProblems(ctx, render, result.stderr)];
+  if (render.postRenderers && render.postRenderers.length > 0) {
+    const post = await postRender(ctx, stream, render.postRenderers);
+    if ("error" in post) problems.push(problem(render, "render-failed", `the post-renderers of ${render.what} failed: ${post.error}; the chart's output is linted without them`));
+    else stream = post.stream;
   }
-  return loaded;
+  const loaded = loadFile(name, Buffer.from(stream));
+  const sources = new Map<string, string | undefined>();
+  for (const document of loaded.documents) {
+    document.source.chartDir = chartDisplay;
+    if (render.unit !== undefined) document.source.unit = render.unit;
+    if (render.cluster !== undefined) document.source.cluster = render.cluster;
+    if (render.helmRelease) document.source.helmRelease = render.helmRelease;
+    document.source.defaultNamespace = render.namespace ?? "default";
+    // A template of a dependency taken from elsewhere in the repository lives there, not under the chart.
+    if (assembly.dir !== render.chartDir && document.source.helmSource) {
+      const helmSource = document.source.helmSource;
+      if (!sources.has(helmSource)) sources.set(helmSource, assembledTemplate(helmSource, assembly.dir, render.chartDir));
+      const templateFile = sources.get(helmSource);
+      if (templateFile) document.source.templateFile = templateFile;
+    }
+  }
+  return { read: { ...loaded, problems: [...problems, ...loaded.problems] }, assembly, failed: false };
+}
+
+/** The real template file behind a `# Source:` path of an assembled chart tree, when it is not the chart's own. */
+function assembledTemplate(helmSource: string, assembledDir: string, chartDir: string): string | undefined {
+  const inTree = templateFileFor(helmSource, assembledDir);
+  if (!inTree) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(inTree);
+  } catch {
+    return undefined;
+  }
+  return isInside(real, chartDir) ? undefined : real; // the chart's own templates map through chartDir as usual
+}
+
+/** One finding naming the dependencies left out of a render, and how to render them. */
+function leftOutProblems(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): InputProblem[] {
+  if (assembly.leftOut.length === 0) return [];
+  const names = assembly.leftOut.map((d) => `${d.name}${d.version ? ` ${d.version}` : ""}${d.repository ? ` (${d.repository})` : ""}${d.declaredIn !== render.chartDir ? ` of ${ctx.display(d.declaredIn)}` : ""}`);
+  const dirs = [...new Set(assembly.leftOut.map((d) => ctx.display(d.declaredIn)))];
+  return [
+    problem(
+      render,
+      "render-incomplete",
+      `${render.what} was rendered without its dependencies ${names.join(", ")}: they are not vendored in charts/ and not in this repository, so their templates were not linted; ` +
+        `run \`helm dependency build ${dirs.join(" && helm dependency build ")}\` (or pass --dependency-update with registry access) to lint them too`,
+    ),
+  ];
+}
+
+/**
+ * Helm drops an object whose `helm.sh/hook` names an unknown event, saying so only in its log: reported as
+ * hook-annotation-invalid, at the template line that writes that value when the chart has one.
+ */
+function unknownHookProblems(ctx: RenderContext, render: ChartRender, stderr: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const match of stderr.matchAll(UNKNOWN_HOOKS)) {
+    const value = match[1]!.trim();
+    const at = hookLine(render.chartDir, value);
+    const message =
+      `helm.sh/hook "${value}" names an event Helm does not know: Helm skips the whole object (its log says "skipping unknown hooks"), so it is never installed ` +
+      `and gitops-lint could not lint it either; use only pre-install, post-install, pre-upgrade, post-upgrade, pre-rollback, post-rollback, pre-delete, post-delete or test`;
+    problems.push(at ? { kind: "hook-annotation-invalid", file: ctx.display(at.file), line: at.line, column: at.column, message } : problem(render, "hook-annotation-invalid", message));
+  }
+  return problems;
+}
+
+/** The template line of a chart that writes `helm.sh/hook: <value>` literally. */
+function hookLine(chartDir: string, value: string): { file: string; line: number; column: number } | undefined {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(["']?)helm\\.sh/hook\\1\\s*:\\s*["']?${escaped}["']?\\s*(?:#.*)?$`);
+  for (const file of templateFiles(chartDir)) {
+    const lines = readText(file).split(/\r?\n/);
+    const index = lines.findIndex((l) => pattern.test(l));
+    if (index !== -1) return { file, line: index + 1, column: lines[index]!.search(/\S/) + 1 };
+  }
+  return undefined;
+}
+
+function templateFiles(chartDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(full);
+    }
+  };
+  walk(path.join(chartDir, "templates"));
+  return out.sort();
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * HelmRelease `spec.postRenderers[].kustomize` as helm-controller applies them: each a kustomization over the
+ * previous output, with its patches and images. Run with the kustomize tool gitops-lint builds with.
+ */
+async function postRender(ctx: RenderContext, stream: string, renderers: JsonObject[]): Promise<{ stream: string } | { error: string }> {
+  const lookup = ctx.kustomize();
+  if ("missing" in lookup) return { error: lookup.missing };
+  let current = stream;
+  for (const renderer of renderers) {
+    const dir = ctx.tempSubdir("post-render");
+    writeFileSync(path.join(dir, "resources.yaml"), current);
+    const kustomization: JsonObject = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["resources.yaml"] };
+    for (const key of ["patches", "images", "patchesStrategicMerge", "patchesJson6902"]) {
+      if (Array.isArray(renderer[key])) kustomization[key] = renderer[key];
+    }
+    writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify(kustomization));
+    const result = await runTool(lookup.tool, [dir], { cwd: dir, env: ctx.childEnv() });
+    if (result.code !== 0) return { error: ctx.clean(errorSummary(result.stderr)) };
+    current = withSources(current, result.stdout);
+  }
+  return { stream: current };
+}
+
+/**
+ * Kustomize drops comments: the `# Source:` lines of the rendered documents are put back on the post-rendered
+ * ones (matched by kind, namespace and name), so findings still map to template lines.
+ */
+function withSources(before: string, after: string): string {
+  const sourceOf = new Map<string, string>();
+  for (const document of loadFile("", Buffer.from(before)).documents) {
+    if (document.source.helmSource && isObject(document.value)) sourceOf.set(identity(document.value), document.source.helmSource);
+  }
+  return loadFile("", Buffer.from(after))
+    .documents.map((d) => {
+      const source = isObject(d.value) ? sourceOf.get(identity(d.value)) : undefined;
+      return `---\n${source ? `# Source: ${source}\n` : ""}${d.source.text.replace(/^---[ \t]*\n/, "")}`;
+    })
+    .join("");
+}
+
+function identity(value: JsonObject): string {
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  return `${String(value.kind)}/${String(metadata.namespace ?? "")}/${String(metadata.name ?? "")}`;
 }
 
 // Helm needs no network for a local chart whose dependencies are vendored.
@@ -82,8 +257,8 @@ function runHelm(ctx: RenderContext, tool: Tool, args: string[]): Promise<RunRes
   return runTool(tool, args, { cwd: ctx.cwd, env: ctx.childEnv() });
 }
 
-function problem(render: ChartRender, message: string): InputProblem {
-  return { kind: "invalid-input", ...render.reportAt, message };
+function problem(render: ChartRender, kind: InputProblem["kind"], message: string, at?: { file: string; line: number; column: number }): InputProblem {
+  return { kind, ...(at ?? render.reportAt), message } as InputProblem;
 }
 
 // Helm names the failing template as <chart>/templates/x.yaml (subcharts: <chart>/charts/<sub>/templates/x.yaml):
@@ -91,11 +266,7 @@ function problem(render: ChartRender, message: string): InputProblem {
 // `parse error at (c/templates/x.yaml:3)`, `YAML parse error on c/templates/x.yaml` (no template line).
 const TEMPLATE_IN_ERROR = /(?:at \(|template: )([^\s:()]+\/templates\/[^\s:()]+):(\d+)(?::(\d+))?|YAML parse error on ([^\s:()]+\/templates\/[^\s:()]+)/;
 
-/**
- * The template file and line a Helm error names, when that file is in the chart directory. Only for
- * charts given on the command line: a HelmRelease's render failure is reported at the HelmRelease,
- * whose values caused it.
- */
+/** The template file and line a Helm error names, when that file is in the chart directory (charts given on the command line). */
 function templateErrorPosition(ctx: RenderContext, chartDir: string, stderr: string): { file: string; line: number; column: number } | undefined {
   const match = TEMPLATE_IN_ERROR.exec(stderr);
   if (!match) return undefined;

@@ -1,83 +1,113 @@
-import { existsSync, promises as fs } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { loadFile } from "../load/load-file.js";
-import type { LoadedFile, NodePath, SourceDocument } from "../load/types.js";
-import type { InputProblem, ManifestSet, ObjectProblem, ReadFile } from "../model/manifest-set.js";
+import { chartNameOf } from "../load/chart-yaml.js";
+import { isInside, type RenderUnit } from "../load/discover.js";
 import { isDirectory } from "../load/fs-checks.js";
 import { gitWorkTreeOf } from "../load/git-work-tree.js";
-import { chartNameOf } from "../load/chart-yaml.js";
-import { describe, type K8sObject } from "../model/objects.js";
+import { loadFile } from "../load/load-file.js";
+import type { LoadedFile, NodePath, ParsedDocument } from "../load/types.js";
+import type { InputProblem, ReadFile } from "../model/manifest-set.js";
+import { describe, objectsOf, type K8sObject } from "../model/objects.js";
+import { ChartIndex } from "./chart-index.js";
 import type { RenderContext } from "./context.js";
-import { expandDirectory, isInside, type RenderUnit } from "../load/discover.js";
-import { helmReleaseChart, isHelmRelease } from "./flux-helmrelease.js";
-import { fluxKustomizationSource, isFluxKustomization } from "./flux-kustomization.js";
+import { chartReference, isHelmRelease, postRenderersOf, releaseNameOf, releaseNamespaceOf, releaseUnit, releaseValues, valuesFilesOf } from "./flux-helmrelease.js";
+import { composeFluxKustomization, fluxKustomizationPath, isFluxKustomization, unitName } from "./flux-kustomization.js";
+import { applyPostBuild, postBuildVariables } from "./flux-postbuild.js";
+import { kustomizationSource, otherRepository, type ObjectLookup } from "./flux-sources.js";
 import { chartYamlOf, renderChart } from "./helm-chart.js";
-import { buildKustomization } from "./kustomize.js";
+import { buildKustomization, runKustomize, takeOrigins } from "./kustomize.js";
+import { MirrorTree } from "./mirror.js";
 
-/** A plain file already read into the set, by absolute path. */
+/** A plain file already read, by absolute path, and the set it belongs to (see SourceDocument.cluster). */
 export interface RawInput {
-  absolutePath: string;
+  /** Absent for stdin. */
+  absolutePath?: string;
   loaded: LoadedFile;
+  cluster?: string;
+}
+
+/** What rendering produced: the inputs as the cluster gets them, and notes for the summary. */
+export interface Rendered {
+  files: ReadFile[];
+  /** One line per HelmRelease rendered from a chart the repository publishes (matched by name and version). */
+  notes: string[];
 }
 
 /** Flux objects nest (a Kustomization applies HelmReleases and more Kustomizations); this bounds the depth. */
-const MAX_FLUX_ROUNDS = 10;
+const MAX_FLUX_ROUNDS = 20;
 
 /**
- * Renders what the command line named and what the input's Flux objects apply, into the same set:
- *  1. chart and kustomization directories found on the command line (charts given by name with the
- *     command line's values; charts only found while walking a directory wait for step 3);
- *  2. Flux Kustomizations whose `spec.path` is in this repository: that directory is built as Flux
- *     builds it and every object in it is marked with the Kustomization as its apply unit (objects
- *     already read are marked, not read again); Flux HelmReleases whose chart is a path in this
- *     repository: rendered with the release's own values, name and namespace, as their own unit;
- *     repeated for the Flux objects that this brings in;
+ * Renders what the command line named and what the input's Flux objects apply, the way the cluster gets it:
+ *  1. chart and kustomization directories found on the command line (charts found while walking a directory
+ *     wait for step 3: a HelmRelease may render them with its own values);
+ *  2. Flux Kustomizations, roots first, each built as kustomize-controller builds it (flux-kustomization.ts,
+ *     flux-postbuild.ts) from its source (flux-sources.ts); the built objects replace the same files read raw,
+ *     and carry the Kustomization as their apply unit and its root as their cluster; then the HelmReleases,
+ *     each rendered from its chart (a Git path, or the repository's chart of the registry chart's name and
+ *     version) with the values, name, namespace and post-renderers helm-controller would use; repeated for
+ *     the Flux objects that brings in;
  *  3. charts found by walking that no HelmRelease rendered, with the command line's values.
+ * Everything that is not rendered is said, with the reason (`not-rendered`, `render-failed`, `render-incomplete`).
  */
-export async function renderInputs(set: ManifestSet, units: RenderUnit[], raw: RawInput[], ctx: RenderContext): Promise<void> {
-  const run = new RenderRun(set, ctx);
+export async function renderInputs(raw: RawInput[], units: RenderUnit[], ctx: RenderContext): Promise<Rendered> {
+  const run = new RenderRun(ctx);
   try {
-    for (const input of raw) run.record(input.absolutePath, input.loaded.documents.map((d) => d.source));
+    for (const input of raw) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
     const walkedCharts = units.filter((u) => u.kind === "helm-chart" && !u.explicit);
-    await run.renderUnits(units.filter((u) => !walkedCharts.includes(u)), undefined);
+    await run.renderUnits(units.filter((u) => !walkedCharts.includes(u)));
     await run.followFlux();
-    await run.renderUnits([...walkedCharts, ...run.deferredCharts].filter((u) => !run.chartsRenderedByRelease.has(u.dir)), undefined);
+    await run.renderUnits([...walkedCharts, ...run.deferredCharts].filter((u) => !run.chartsRenderedByRelease.has(u.dir)));
+    return { files: run.files(), notes: run.notes };
   } finally {
     ctx.dispose();
   }
 }
 
+interface Entry {
+  read: ReadFile;
+  /** The file it was read from, for a raw file. */
+  raw?: string;
+  /** Built by a Flux Kustomization or rendered for a HelmRelease (not raw, not a plain kustomize build). */
+  flux?: boolean;
+}
+
 class RenderRun {
   readonly chartsRenderedByRelease = new Set<string>();
   readonly deferredCharts: RenderUnit[] = [];
-  private readonly byLocation = new Map<string, SourceDocument[]>();
-  private readonly locationOf = new WeakMap<SourceDocument, string>();
-  private readonly doneUnits = new Set<string>();
+  readonly notes: string[] = [];
+  private readonly entries: Entry[] = [];
+  private readonly done = new Set<string>();
+  private readonly indexes = new Map<string, ChartIndex>();
+  private readonly renderedUnits = new Set<string>();
+  /** The objects read so far, by kind; rebuilt after entries change (Flux lookups ask often, and sets are large). */
+  private objectIndex: Map<string, Array<{ object: K8sObject; entry: Entry }>> | undefined;
 
-  constructor(
-    private readonly set: ManifestSet,
-    private readonly ctx: RenderContext,
-  ) {}
+  constructor(private readonly ctx: RenderContext) {}
 
-  /** Remembers where documents were read from (a file, or a rendered directory), to mark apply units later. */
-  record(location: string, documents: SourceDocument[]): void {
-    const list = this.byLocation.get(location) ?? [];
-    list.push(...documents);
-    this.byLocation.set(location, list);
-    for (const document of documents) this.locationOf.set(document, location);
+  add(read: ReadFile, options: { raw?: string; flux?: boolean; cluster?: string } = {}): void {
+    if (options.cluster !== undefined) for (const d of read.documents) d.source.cluster ??= options.cluster;
+    this.entries.push({ read, ...(options.raw !== undefined ? { raw: options.raw } : {}), ...(options.flux ? { flux: true } : {}) });
+    this.objectIndex = undefined;
   }
 
-  /** Renders units concurrently (they are separate processes) and adds them in order, so output is deterministic. */
-  async renderUnits(units: RenderUnit[], unit: string | undefined): Promise<void> {
-    const fresh = units.filter((u, i) => !this.byLocation.has(u.dir) && units.findIndex((v) => v.dir === u.dir) === i);
-    const results = await mapLimit(fresh, 4, (u) => this.renderUnit(u, unit));
-    fresh.forEach((u, i) => this.addLoaded(u.dir, results[i]!));
+  files(): ReadFile[] {
+    return this.entries.map((e) => e.read);
   }
 
-  private renderUnit(unit: RenderUnit, applyUnit: string | undefined): Promise<ReadFile> {
-    if (unit.kind === "kustomize") return buildKustomization(this.ctx, unit.dir, unit.marker, applyUnit);
+  /** Chart and kustomization directories of the command line (and charts no release rendered), concurrently, added in order. */
+  async renderUnits(units: RenderUnit[]): Promise<void> {
+    const fresh = units.filter((u, i) => !this.renderedUnits.has(u.dir) && units.findIndex((v) => v.dir === u.dir) === i);
+    for (const unit of fresh) this.renderedUnits.add(unit.dir);
+    const results = await mapLimit(fresh, this.ctx.concurrency, (u) => this.renderUnit(u));
+    results.forEach((read) => this.add(read));
+  }
+
+  private async renderUnit(unit: RenderUnit): Promise<ReadFile> {
+    // A kustomization is a set of its own (a cluster's tree); a chart goes with the files around it.
+    const cluster = unit.kind === "kustomize" ? `kustomize:${this.ctx.display(unit.dir)}` : unit.cluster;
+    if (unit.kind === "kustomize") return buildKustomization(this.ctx, unit.dir, unit.marker, cluster);
     const o = this.ctx.options;
-    return renderChart(this.ctx, {
+    const outcome = await renderChart(this.ctx, this.chartIndex(this.repoRootOf(unit.dir)), {
       chartDir: unit.dir,
       ...(o.releaseName !== undefined ? { releaseName: o.releaseName } : {}),
       ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
@@ -85,143 +115,278 @@ class RenderRun {
       inlineValues: [],
       set: o.set,
       setString: o.setString,
-      ...(applyUnit !== undefined ? { unit: applyUnit } : {}),
+      ...(cluster !== undefined ? { cluster } : {}),
       reportAt: chartYamlOf(this.ctx, unit.dir),
       what: `the Helm chart ${this.ctx.display(unit.dir)}`,
     });
-  }
-
-  private addLoaded(location: string, loaded: ReadFile): void {
-    this.set.add(loaded);
-    this.record(location, loaded.documents.map((d) => d.source));
+    return outcome.read;
   }
 
   async followFlux(): Promise<void> {
     for (let round = 0; round < MAX_FLUX_ROUNDS; round++) {
-      const kustomizations = this.set.objects.filter((o) => isFluxKustomization(o) && this.claim(o));
-      const releases = this.set.objects.filter((o) => isHelmRelease(o) && this.claim(o));
-      if (kustomizations.length === 0 && releases.length === 0) return;
-      // Deeper paths first: a nested apply unit keeps its own objects.
-      const sources = kustomizations
-        .map((object) => ({ object, source: fluxKustomizationSource(object) }))
-        .filter((k) => k.source !== undefined)
-        .sort((a, b) => path.normalize(b.source!.path).length - path.normalize(a.source!.path).length);
-      await this.applyKustomizations(sources.map(({ object, source }) => ({ object, path: source!.path, unit: source!.unit })));
-      const rendered = await mapLimit(releases, 4, (object) => this.renderRelease(object));
-      rendered.forEach((r) => {
-        if (r) this.addLoaded(`${r.chartDir}\0${r.unit}`, r.loaded);
+      const kustomizations = this.ofKind("Kustomization").filter(({ object }) => isFluxKustomization(object) && !this.done.has(this.key(object)));
+      // A Kustomization read raw that another one builds comes again, built, with its unit and cluster: roots first.
+      const pending = kustomizations.filter(({ entry }) => !entry.flux);
+      const covered = (k: K8sObject): boolean =>
+        pending.some(({ object: other }) => other !== k && this.covers(other, k.source.origin?.absolutePath ?? this.fileOf(k)));
+      const ready = kustomizations.filter(({ object, entry }) => entry.flux || !covered(object));
+      const chosen = ready.length > 0 ? ready : kustomizations;
+      for (const { object } of chosen) this.done.add(this.key(object));
+      const builds = await mapLimit(chosen, this.ctx.concurrency, ({ object, entry }) => this.buildKustomization(object, entry));
+      // A root builds itself too (its path holds its own file): that copy, in the root's new cluster, is the same Kustomization.
+      for (const build of builds) this.done.add(this.key(build.object, build.cluster));
+      builds.forEach((build) => this.apply(build));
+      // HelmReleases wait until no Kustomization is left to build: a build may replace the copy read so far.
+      if (chosen.length > 0) continue;
+
+      const releases = this.ofKind("HelmRelease").filter(({ object }) => isHelmRelease(object) && !this.done.has(this.key(object)));
+      for (const { object } of releases) this.done.add(this.key(object));
+      const rendered = await mapLimit(releases, this.ctx.concurrency, ({ object }) => this.renderRelease(object));
+      rendered.forEach((read) => {
+        if (read) this.add(read, { flux: true });
+      });
+      if (releases.length === 0) return;
+    }
+  }
+
+  /** Every object read so far, with the entry it came from. */
+  private objects(): Array<{ object: K8sObject; entry: Entry }> {
+    return [...this.index().values()].flat();
+  }
+
+  private ofKind(kind: string): Array<{ object: K8sObject; entry: Entry }> {
+    return this.index().get(kind) ?? [];
+  }
+
+  private index(): Map<string, Array<{ object: K8sObject; entry: Entry }>> {
+    if (!this.objectIndex) {
+      this.objectIndex = new Map();
+      for (const entry of this.entries) {
+        for (const document of entry.read.documents) {
+          for (const object of objectsOf(document)) {
+            const list = this.objectIndex.get(object.kind) ?? [];
+            list.push({ object, entry });
+            this.objectIndex.set(object.kind, list);
+          }
+        }
+      }
+    }
+    return this.objectIndex;
+  }
+
+  private lookup(near?: K8sObject): ObjectLookup {
+    const all = (kind: string): K8sObject[] => {
+      const found = this.ofKind(kind).map((o) => o.object);
+      // Objects of the same cluster first: two clusters of one repository have same-named sources.
+      return near ? [...found.filter((o) => o.source.cluster === near.source.cluster), ...found.filter((o) => o.source.cluster !== near.source.cluster)] : found;
+    };
+    return {
+      all,
+      find: (kind, name, namespace) => all(kind).find((o) => o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace)),
+    };
+  }
+
+  /** Identity of a Flux object within its cluster: the same Kustomization read raw and then built is one. */
+  private key(object: K8sObject, cluster = object.source.cluster): string {
+    return `${object.kind}\0${object.apiVersion.split("/")[0]}\0${object.namespace ?? ""}\0${object.name}\0${cluster ?? ""}`;
+  }
+
+  private fileOf(object: K8sObject): string | undefined {
+    return this.ofKind(object.kind).find((o) => o.object.source === object.source)?.entry.raw;
+  }
+
+  /** Whether a Kustomization's path (in this repository) holds `file`. */
+  private covers(kustomization: K8sObject, file: string | undefined): boolean {
+    if (file === undefined) return false;
+    const root = this.repoRootOf(kustomization.source.origin?.absolutePath ?? this.fileOf(kustomization) ?? this.ctx.cwd);
+    return isInside(file, path.resolve(root, fluxKustomizationPath(kustomization)));
+  }
+
+  private async buildKustomization(object: K8sObject, entry: Entry): Promise<FluxBuild> {
+    const unit = unitName("Kustomization", object);
+    const cluster = entry.flux ? object.source.cluster : `flux:${unit}@${object.source.origin?.file ?? object.source.file}`;
+    const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: [...object.basePath, ...keyPath] });
+    const skip = (message: string, keyPath: NodePath = ["spec", "sourceRef"]): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "not-rendered", ...at(keyPath), message }] });
+    const fail = (message: string, keyPath: NodePath): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "render-failed", ...at(keyPath), message }] });
+
+    const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
+    const source = kustomizationSource(object, repoRoot, this.lookup(object), () => new MirrorTree(this.ctx.tempSubdir("flux")));
+    if ("skip" in source) return skip(`${describe(object)} was not built: ${source.skip}; its objects were not linted`);
+    const specPath = fluxKustomizationPath(object);
+    const dir = path.resolve(source.tree.root, specPath);
+    if (!isInside(dir, source.tree.root) || !isDirectory(dir)) {
+      return fail(`${describe(object)}: kustomization path not found: ${specPath} is not a directory of ${source.describe}; Flux fails the Kustomization with the same error`, ["spec", "path"]);
+    }
+    const composed = composeFluxKustomization(object, dir, source.ignored);
+    if (composed.missingComponents.length > 0) {
+      return fail(`${describe(object)}: component ${composed.missingComponents.join(", ")} does not exist below ${specPath}; Flux fails the Kustomization (set spec.ignoreMissingComponents to skip it)`, ["spec", "components"]);
+    }
+    const relativeDir = path.relative(source.tree.root, dir);
+    source.tree.writeFile(path.join(relativeDir, composed.fileName), JSON.stringify(composed.content));
+    const built = await runKustomize(this.ctx, source.tree.materialize(relativeDir));
+    if ("error" in built) return fail(`${describe(object)} fails to build: ${built.error}`, ["spec", "path"]);
+
+    let stream = built.stdout;
+    const problems: InputProblem[] = [];
+    const variables = postBuildVariables(object, (kind, name) => this.lookup(object).find(kind, name, object.namespace));
+    const substitution = variables ? applyPostBuild(stream, variables) : undefined;
+    if (variables && variables.invalidNames.length > 0) {
+      problems.push({ kind: "render-failed", ...at(["spec", "postBuild"]), message: `${describe(object)}: variable name ${variables.invalidNames.map((n) => `"${n}"`).join(", ")} is invalid (Flux requires ^[_[:alpha:]][_[:alpha:][:digit:]]*$) and fails the Kustomization` });
+    }
+    if (substitution) stream = substitution.stream;
+
+    const name = `${this.ctx.display(path.resolve(repoRoot, specPath))} (kustomize build for ${unit})`;
+    const loaded = loadFile(name, Buffer.from(stream));
+    takeOrigins(this.ctx, loaded.documents, path.join(source.tree.root, relativeDir), (p) => source.tree.original(p));
+    for (const document of loaded.documents) {
+      document.source.unit = unit;
+      if (cluster !== undefined) document.source.cluster = cluster;
+    }
+    for (const error of substitution?.errors ?? []) {
+      const target = objectAt(loaded.documents, error.document);
+      problems.push(target ? { kind: "render-failed", object: target, path: target.basePath, message: `${unit}: ${error.message}; Flux fails the Kustomization` } : { kind: "render-failed", ...at(["spec", "postBuild"]), message: `${unit}: ${error.message}` });
+    }
+    for (const unset of substitution?.unset ?? []) {
+      const target = objectAt(loaded.documents, unset.document);
+      if (!target) continue;
+      problems.push({
+        kind: "postbuild-variable-unset",
+        object: target,
+        path: [...target.basePath, ...unset.path],
+        message:
+          `\${${unset.name}} has no value in the post-build variables of ${unit} and no default: kustomize-controller ≥ v1.9 (Flux 2.9) fails the whole Kustomization ` +
+          `with 'variable not set (strict mode): "${unset.name}"' (older versions write an empty string)`,
       });
     }
+    return { object, unit, cluster, read: { ...loaded, problems: [...problems, ...loaded.problems] }, problems: [] };
   }
 
-  /** True the first time an apply unit (Flux object) is seen. */
-  private claim(object: K8sObject): boolean {
-    const key = `${object.kind}\0${object.apiVersion.split("/")[0]}\0${object.namespace ?? ""}\0${object.name}`;
-    if (this.doneUnits.has(key)) return false;
-    this.doneUnits.add(key);
-    return true;
-  }
-
-  /**
-   * Builds each Kustomization's path (concurrently: separate processes), then adds and marks the
-   * results in order, deeper paths first, so the outcome does not depend on timing.
-   */
-  private async applyKustomizations(sources: Array<{ object: K8sObject; path: string; unit: string }>): Promise<void> {
-    const plans = await mapLimit(sources, 4, async ({ object, path: specPath, unit }) => {
-      const root = this.repoRoot(object);
-      const dir = path.resolve(root, specPath);
-      if (!isInside(dir, root) || !isDirectory(dir)) return undefined; // another repository's path, or not there: nothing to build
-      const expanded = expandDirectory(dir, true);
-      const files = await Promise.all(
-        expanded.files.map(async (file) => ({ file, loaded: this.byLocation.has(file) ? undefined : await readRaw(this.ctx, file) })),
-      );
-      const units = await mapLimit(expanded.units, 4, async (u) => ({
-        unit: u,
-        loaded: this.byLocation.has(u.dir) || u.kind === "helm-chart" ? undefined : await this.renderUnit(u, unit),
-      }));
-      return { unit, files, units };
-    });
-    for (const plan of plans) {
-      if (!plan) continue;
-      for (const { file, loaded } of plan.files) {
-        if (loaded && !this.byLocation.has(file)) this.addLoaded(file, loaded);
-        this.mark(file, plan.unit);
+  /** Adds a build; the files it built stop counting as read raw (or built plainly): the built objects stand for them. */
+  private apply(build: FluxBuild): void {
+    if (build.read) {
+      const origins = new Set(build.read.documents.flatMap((d) => (d.source.origin ? [d.source.origin.absolutePath] : [])));
+      for (const entry of this.entries) {
+        if (entry.flux) continue;
+        const kept = entry.read.documents.filter((d) => !origins.has(d.source.origin?.absolutePath ?? entry.raw ?? ""));
+        if (kept.length !== entry.read.documents.length) entry.read = { ...entry.read, documents: kept };
       }
-      for (const { unit: u, loaded } of plan.units) {
-        if (u.kind === "helm-chart" && !this.byLocation.has(u.dir)) this.deferredCharts.push(u);
-        if (loaded && !this.byLocation.has(u.dir)) this.addLoaded(u.dir, loaded);
-        this.mark(u.dir, plan.unit);
-      }
+      this.objectIndex = undefined;
+      this.add(build.read, { flux: true });
     }
+    if (build.problems.length > 0) this.add({ file: build.object.source.file, documents: [], problems: build.problems });
   }
 
-  private mark(location: string, unit: string): void {
-    for (const document of this.byLocation.get(location) ?? []) document.unit ??= unit;
-  }
+  private async renderRelease(object: K8sObject): Promise<ReadFile | undefined> {
+    const unit = releaseUnit(object);
+    const lookup = this.lookup(object);
+    const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: keyPath });
+    const notRendered = (message: string, keyPath: NodePath): ReadFile => ({ file: object.source.file, documents: [], problems: [{ kind: "not-rendered", ...at(keyPath), message }] });
+    const failed = (message: string, keyPath: NodePath): ReadFile => ({ file: object.source.file, documents: [], problems: [{ kind: "render-failed", ...at(keyPath), message }] });
 
-  private async renderRelease(object: K8sObject): Promise<{ chartDir: string; unit: string; loaded: ReadFile } | undefined> {
-    const chart = helmReleaseChart(object, this.set);
-    if (!chart) return undefined;
-    const root = this.repoRoot(object);
-    const chartDir = path.resolve(root, chart.chartPath);
-    if (!isInside(chartDir, root) || !existsSync(path.join(chartDir, "Chart.yaml"))) return undefined; // a chart of another repository
+    const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
+    const reference = chartReference(object, lookup.find);
+    let chartDir: string;
+    let how = "";
+    if (reference.kind === "unsupported") return notRendered(`${describe(object)} was not rendered: ${reference.reason}; its chart's objects were not linted`, reference.at);
+    if (reference.kind === "git") {
+      const other = otherRepository(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), repoRoot);
+      if (other) return notRendered(`${describe(object)} was not rendered: its chart comes from ${other}, not this repository; its chart's objects were not linted`, reference.at);
+      chartDir = path.resolve(repoRoot, reference.path);
+      if (!isInside(chartDir, repoRoot) || !existsSync(path.join(chartDir, "Chart.yaml"))) {
+        return failed(`${describe(object)}: chart path not found: ${reference.path} holds no Chart.yaml in the repository; Flux fails to build the chart`, reference.at);
+      }
+    } else {
+      const configured = this.configuredChart(reference, repoRoot);
+      const found = configured ?? this.chartIndex(repoRoot).find(reference.name, reference.version);
+      if (!found) {
+        const versions = this.chartIndex(repoRoot).versionsOf(reference.name);
+        const why = versions.length > 0 ? `the repository has ${reference.name} ${versions.join(", ")}, none in ${reference.version}` : `no chart named ${reference.name} is in this repository`;
+        return notRendered(
+          `${describe(object)} was not rendered: its chart ${reference.name}${reference.version ? ` ${reference.version}` : ""} comes from ${reference.source}${reference.url ? ` (${reference.url})` : ""} and ${why}; ` +
+            `map it to a directory with \`charts:\` in .gitops-lint.yaml, or lint its render (\`helm template … | gitops-lint - ${object.source.origin?.file ?? object.source.file}\`)`,
+          reference.at,
+        );
+      }
+      chartDir = found.dir;
+      how = configured ? `the chart mapped in .gitops-lint.yaml \`charts:\`` : `the repository's chart ${found.name} ${found.version}, matching ${reference.name}${reference.version ? ` ${reference.version}` : ""} from ${reference.source}`;
+      this.notes.push(`${unit}: rendered from ${this.ctx.display(chartDir)} (${how})`);
+    }
     // `helm template … | gitops-lint - hr.yaml`: the user rendered this chart already; do not lint it twice.
     const chartName = chartNameOf(chartDir);
-    if (chartName !== undefined && this.set.objects.some((o) => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined)) return undefined;
+    if (chartName !== undefined && this.objects().some(({ object: o }) => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined)) return undefined;
     this.chartsRenderedByRelease.add(chartDir);
-    const ref = { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name };
 
-    const valuesFiles: string[] = [];
     const problems: InputProblem[] = [];
-    for (const [i, file] of chart.valuesFiles.entries()) {
-      const absolute = path.resolve(root, file);
-      if (isInside(absolute, root) && existsSync(absolute)) valuesFiles.push(absolute);
-      else {
-        problems.push(problemAt(object, ["spec", "chart", "spec", "valuesFiles", i],
-          `${describe(object)} lists the values file "${file}", which is not in the repository (${this.ctx.display(root)}); Flux fails to build the chart; fix the path`));
+    const valuesFiles = valuesFilesOf(object);
+    const chartValuesFiles: string[] = [];
+    valuesFiles.files.forEach((file, i) => {
+      // Relative to the source's root: the repository for a Git chart, the chart for a registry chart.
+      const absolute = path.resolve(reference.kind === "git" ? repoRoot : chartDir, file);
+      if (existsSync(absolute)) chartValuesFiles.push(absolute);
+      else if (!valuesFiles.ignoreMissing) {
+        problems.push({ kind: "render-failed", ...at([...object.basePath, "spec", "chart", "spec", "valuesFiles", i]), message: `${describe(object)} lists the values file "${file}", which does not exist; Flux fails to build the chart (set ignoreMissingValuesFiles to skip it)` });
       }
-    }
-    const unresolved = chart.unresolvedValuesFrom.length > 0
-      ? ` (valuesFrom ${chart.unresolvedValuesFrom.join(", ")} is not in the input and was not applied)`
-      : "";
-    const loaded = await renderChart(this.ctx, {
+    });
+    const values = releaseValues(object, (kind, name) => lookup.find(kind, name, object.namespace));
+    const unresolved = values.unresolved.length > 0 ? ` (valuesFrom ${values.unresolved.join(", ")} could not be read, so the render lacks those values)` : "";
+    const namespace = releaseNamespaceOf(object);
+    const outcome = await renderChart(this.ctx, this.chartIndex(repoRoot), {
       chartDir,
-      releaseName: chart.releaseName,
-      ...(chart.namespace !== undefined ? { namespace: chart.namespace } : {}),
-      valuesFiles,
-      inlineValues: chart.inlineValues,
+      releaseName: releaseNameOf(object),
+      ...(namespace !== undefined ? { namespace } : {}),
+      valuesFiles: [],
+      inlineValues: [values.values],
+      ...(chartValuesFiles.length > 0 ? { chartValuesFiles } : {}),
       set: [],
       setString: [],
-      unit: chart.unit,
-      helmRelease: ref,
-      reportAt: { object, path: [...object.basePath, "spec", "chart", "spec", "chart"] },
+      unit,
+      ...(object.source.cluster !== undefined ? { cluster: object.source.cluster } : {}),
+      helmRelease: { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name },
+      reportAt: at(reference.at),
       what: `the chart ${this.ctx.display(chartDir)} of ${describe(object)}${unresolved}`,
+      postRenderers: postRenderersOf(object),
     });
-    loaded.problems.unshift(...problems);
-    return { chartDir, unit: chart.unit, loaded };
+    return { ...outcome.read, problems: [...problems, ...outcome.read.problems] };
   }
 
-  /** `--repo-root`, else the Git work tree the object's file is in, else the working directory. */
-  private repoRoot(object: K8sObject): string {
+  /** A chart mapped by config `charts:`, by the chart's URL (`oci://…`, `<HelmRepository URL>/<chart>`) or its name. */
+  private configuredChart(reference: { name: string; url?: string }, repoRoot: string): { dir: string; name: string; version: string } | undefined {
+    const charts = this.ctx.options.charts;
+    if (!charts) return undefined;
+    const url = reference.url?.replace(/\/+$/, "");
+    const keys = [url, url && !url.endsWith(`/${reference.name}`) ? `${url}/${reference.name}` : undefined, reference.name].filter((k): k is string => k !== undefined);
+    const dir = keys.map((k) => charts[k]).find((d) => d !== undefined);
+    if (dir === undefined) return undefined;
+    const absolute = path.resolve(repoRoot, dir);
+    return { dir: absolute, name: chartNameOf(absolute) ?? reference.name, version: "" };
+  }
+
+  private chartIndex(repoRoot: string): ChartIndex {
+    let index = this.indexes.get(repoRoot);
+    if (!index) this.indexes.set(repoRoot, (index = new ChartIndex(repoRoot)));
+    return index;
+  }
+
+  /** `--repo-root`, else the Git work tree the path is in, else the working directory. */
+  private repoRootOf(from: string): string {
     if (this.ctx.options.repoRoot !== undefined) return path.resolve(this.ctx.cwd, this.ctx.options.repoRoot);
-    const from = object.source.origin?.absolutePath ?? this.locationOf.get(object.source) ?? this.ctx.cwd;
     return gitWorkTreeOf(from) ?? this.ctx.cwd;
   }
 }
 
-async function readRaw(ctx: RenderContext, file: string): Promise<LoadedFile> {
-  const name = ctx.display(file);
-  try {
-    return loadFile(name, await fs.readFile(file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { file: name, documents: [], problems: [{ kind: "invalid-input", file: name, line: 1, column: 1, message: `cannot read ${name}: ${code ?? (error as Error).message}` }] };
-  }
+/** A Flux Kustomization's build: what it built (absent when it was not built), and the problems about it. */
+interface FluxBuild {
+  object: K8sObject;
+  unit: string;
+  cluster: string | undefined;
+  read?: ReadFile;
+  problems: InputProblem[];
 }
 
-/** A problem at a key of an object: located like a finding, in the file the user edits (the kustomize source when there is one). */
-function problemAt(object: K8sObject, keyPath: NodePath, message: string): ObjectProblem {
-  return { kind: "invalid-input", object, path: [...object.basePath, ...keyPath], message };
+/** The object of the `index`th document of a build's output. */
+function objectAt(documents: ParsedDocument[], index: number): K8sObject | undefined {
+  const document = documents.find((d) => d.source.index === index);
+  return document ? objectsOf(document)[0] : undefined;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

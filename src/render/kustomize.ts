@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import jsYaml from "js-yaml";
 import { loadFile } from "../load/load-file.js";
-import type { DocumentOrigin } from "../load/types.js";
+import type { DocumentOrigin, ParsedDocument } from "../load/types.js";
 import type { ReadFile } from "../model/manifest-set.js";
 import { isObject } from "../util/json.js";
 import { errorSummary, type RenderContext } from "./context.js";
@@ -18,10 +18,10 @@ export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
  * is off, as in Flux's kustomize-controller, so a kustomization that reaches outside its directory
  * builds here as it does there. Origin annotations are taken off the objects before rules see them.
  */
-export async function buildKustomization(ctx: RenderContext, dir: string, kustomizationFile: string, unit?: string): Promise<ReadFile> {
+export async function buildKustomization(ctx: RenderContext, dir: string, kustomizationFile: string, cluster?: string): Promise<ReadFile> {
   const dirDisplay = ctx.display(dir);
   const name = `${dirDisplay} (kustomize build)`;
-  const reportAt = { kind: "invalid-input" as const, file: ctx.display(kustomizationFile), line: 1, column: 1 };
+  const reportAt = { kind: "render-failed" as const, file: ctx.display(kustomizationFile), line: 1, column: 1 };
   const fail = (message: string): ReadFile => ({ file: name, documents: [], problems: [{ ...reportAt, message }] });
 
   const lookup = ctx.kustomize();
@@ -36,16 +36,33 @@ export async function buildKustomization(ctx: RenderContext, dir: string, kustom
   }
 
   const loaded = loadFile(name, Buffer.from(result.stdout));
-  for (const document of loaded.documents) {
-    const origin = takeOrigin(ctx, wrapper, document.value);
-    if (origin) document.source.origin = origin;
-    if (unit !== undefined) document.source.unit = unit;
-  }
+  takeOrigins(ctx, loaded.documents, wrapper, (p) => p);
+  for (const document of loaded.documents) if (cluster !== undefined) document.source.cluster = cluster;
   return loaded;
 }
 
+/** Runs kustomize on a directory holding a kustomization gitops-lint wrote, load restrictions off as in Flux. */
+export async function runKustomize(ctx: RenderContext, dir: string): Promise<{ stdout: string } | { error: string }> {
+  const lookup = ctx.kustomize();
+  if ("missing" in lookup) return { error: lookup.missing };
+  const result = await runTool(lookup.tool, [dir, "--load-restrictor", "LoadRestrictionsNone"], { cwd: dir, env: ctx.childEnv() });
+  if (result.code !== 0) return { error: `\`${lookup.tool.label}\` failed: ${cleanKustomizeError(ctx, dir, errorSummary(result.stderr))}` };
+  return { stdout: result.stdout };
+}
+
+/**
+ * Moves each built document's origin annotation into `source.origin` (paths in the annotation are relative to
+ * `baseDir`; `original` maps a path of gitops-lint's own temporary tree to the user's file).
+ */
+export function takeOrigins(ctx: RenderContext, documents: ParsedDocument[], baseDir: string, original: (absolutePath: string) => string): void {
+  for (const document of documents) {
+    const origin = takeOrigin(ctx, baseDir, document.value, original);
+    if (origin) document.source.origin = origin;
+  }
+}
+
 /** Reads and removes the origin annotation (and an annotations map left empty by that). */
-function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown): DocumentOrigin | undefined {
+function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown, original: (absolutePath: string) => string): DocumentOrigin | undefined {
   if (!isObject(value) || !isObject(value.metadata) || !isObject(value.metadata.annotations)) return undefined;
   const annotations = value.metadata.annotations;
   const raw = annotations[ORIGIN_ANNOTATION];
@@ -61,7 +78,8 @@ function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown): Docume
   if (!isObject(parsed) || typeof parsed.repo === "string") return undefined; // remote resource: no local file
   const relative = typeof parsed.path === "string" ? parsed.path : typeof parsed.configuredIn === "string" ? parsed.configuredIn : undefined;
   if (relative === undefined) return undefined;
-  const absolutePath = path.resolve(wrapper, relative);
+  const absolutePath = original(path.resolve(wrapper, relative));
+  if (ctx.isTemp(absolutePath)) return undefined; // a file gitops-lint wrote (Flux's generated kustomization)
   const generator = typeof parsed.path === "string" ? undefined : isObject(parsed.configuredBy) && typeof parsed.configuredBy.kind === "string" ? parsed.configuredBy.kind : "generator";
   return { file: ctx.display(absolutePath), absolutePath, ...(generator !== undefined ? { generator } : {}) };
 }

@@ -17,8 +17,9 @@ export function formatJson(result: LintResult): string {
     remediation: f.remediation,
     suppressed: f.suppressed,
     ...(f.suppressionReason !== undefined ? { suppressionReason: f.suppressionReason } : {}),
+    ...(f.fatal ? { fatal: true } : {}),
   }));
-  const { errors, warnings, infos, suppressed, files, objects, kustomizePatches, hidden } = result.summary;
-  const summary = { errors, warnings, infos, suppressed, files, objects, kustomizePatches, ...(hidden ? { hidden } : {}) };
-  return JSON.stringify({ version: 1, findings, summary }, null, 2) + "\n";
+  const { errors, warnings, infos, suppressed, files, objects, kustomizePatches, notRendered, hidden } = result.summary;
+  const summary = { errors, warnings, infos, suppressed, files, objects, kustomizePatches, notRendered, ...(hidden ? { hidden } : {}) };
+  return JSON.stringify({ version: 1, findings, summary, ...(result.notes.length > 0 ? { notes: result.notes } : {}) }, null, 2) + "\n";
 }

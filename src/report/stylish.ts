@@ -20,7 +20,8 @@ export function formatStylish(result: LintResult, paint: Paint): string {
   const { summary } = result;
   const problems = summary.errors + summary.warnings + summary.infos;
   const patches = summary.kustomizePatches ? `, ${summary.kustomizePatches} kustomize patch file${summary.kustomizePatches === 1 ? "" : "s"} skipped` : "";
-  const scope = `${summary.objects} object${summary.objects === 1 ? "" : "s"} in ${summary.files} file${summary.files === 1 ? "" : "s"}${patches}`;
+  const notRendered = summary.notRendered ? `, ${summary.notRendered} not rendered` : "";
+  const scope = `${summary.objects} object${summary.objects === 1 ? "" : "s"} in ${summary.files} file${summary.files === 1 ? "" : "s"}${patches}${notRendered}`;
   const suppressed = summary.suppressed ? `, ${summary.suppressed} suppressed` : "";
   const hidden = hiddenByQuiet(summary);
   const errors = `${summary.errors} error${summary.errors === 1 ? "" : "s"}`;
@@ -29,10 +30,14 @@ export function formatStylish(result: LintResult, paint: Paint): string {
     // --quiet: only errors are shown, so only errors are counted as shown.
     line = summary.errors
       ? paint.bold(paint.red(`✖ ${errors} (${hidden}${suppressed}) — ${scope}`))
-      : paint.green(`✔ no errors, ${hidden}${suppressed} (${scope})`);
+      : summary.notRendered
+        ? paint.yellow(`no errors, ${hidden}${suppressed}, but not everything was linted (${scope})`)
+        : paint.green(`✔ no errors, ${hidden}${suppressed} (${scope})`);
   } else {
     line =
-      problems === 0
+      problems === 0 && summary.notRendered
+        ? paint.yellow(`no problems${suppressed} in what was linted, but not everything was (${scope})`)
+        : problems === 0
         ? paint.green(`✔ no problems${suppressed} (${scope})`)
         : paint.bold(
             (summary.errors ? paint.red : paint.yellow)(
@@ -41,5 +46,6 @@ export function formatStylish(result: LintResult, paint: Paint): string {
             ),
           );
   }
-  return [...blocks, line].join("\n\n") + "\n";
+  const notes = result.notes.length > 0 ? [paint.dim(result.notes.map((n) => `note: ${n}`).join("\n"))] : [];
+  return [...blocks, ...notes, line].join("\n\n") + "\n";
 }
