@@ -77,7 +77,7 @@ export default defineRule({
             // Only a name nothing else makes Reloader watch can be the one this entry was meant for.
             const unwatched = (k: ConfigKind, n: string): boolean => {
               const rendered = renderedConfig(set, k, n, workload);
-              return !reloaderCoverage(workload, k, n, rendered.ordinary ?? rendered.unordered ?? rendered.hook, { autoReloadAll });
+              return !reloaderCoverage(workload, k, n, rendered.available ?? rendered.unordered ?? rendered.hook, { autoReloadAll });
             };
             const other: ConfigKind = kind === "ConfigMap" ? "Secret" : "ConfigMap";
             // Only the exact name counts here: a pattern that happens to match the other type may well mean objects read through the API.

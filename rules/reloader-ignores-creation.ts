@@ -1,6 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { describe } from "../src/model/objects.js";
-import { lateOptionalEnvRefs, type LateOptionalEnvRef } from "../src/model/optional-env-refs.js";
+import { lateOptionalRefs, type LateOptionalRef } from "../src/model/late-optional-refs.js";
 import { reloaderInstances } from "../src/model/reloader.js";
 
 /** The workload of the examples: it counts on Reloader to restart it once sovereign-fqdn appears. */
@@ -42,9 +42,9 @@ export default defineRule({
     const instances = set.derived(reloaderInstances);
     // One Reloader that acts on creation is enough: every instance sees the same events.
     if (instances.length === 0 || instances.some((i) => i.reloadOnCreate !== false)) return;
-    const relying: LateOptionalEnvRef[] = [];
+    const relying: LateOptionalRef[] = [];
     for (const workload of set.objects) {
-      for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll: instances.some((i) => i.autoReloadAll) })) if (late.coverage) relying.push(late);
+      for (const late of lateOptionalRefs(set, workload, { autoReloadAll: instances.some((i) => i.autoReloadAll) })) if (late.coverage) relying.push(late);
     }
     if (relying.length === 0) return;
     const lines = [
