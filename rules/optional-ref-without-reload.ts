@@ -1,7 +1,8 @@
 import { defineRule } from "../src/engine/rule.js";
 import { affectedUses, hookDescription, lateOptionalRefs, type LateUse } from "../src/model/late-optional-refs.js";
 import { describe } from "../src/model/objects.js";
-import { RELOADER, reloaderInstances, whyNotCovered } from "../src/model/reloader.js";
+import { RELOADER, whyNotCovered } from "../src/model/reloader.js";
+import { reloaderInstances } from "../src/model/reloader-instances.js";
 
 function containersText(uses: LateUse[]): string {
   const names = [...new Set(uses.map((u) => u.container))];

@@ -3,7 +3,8 @@ import { configRefsOf, renderedConfig, type ConfigKind } from "../src/model/conf
 import { closestName } from "../src/util/closest-name.js";
 import { describe } from "../src/model/objects.js";
 import { pathIn, podSpecOf } from "../src/model/pod-spec.js";
-import { RELOADER, reloadEntries, reloaderCoverage, reloaderInstances } from "../src/model/reloader.js";
+import { RELOADER, reloadEntries, reloaderCoverage } from "../src/model/reloader.js";
+import { reloaderInstances } from "../src/model/reloader-instances.js";
 
 /** The annotations every finding of this rule is about. */
 const RELOAD_KEYS = [RELOADER.reload("ConfigMap"), RELOADER.reload("Secret")];

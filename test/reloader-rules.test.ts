@@ -155,6 +155,60 @@ spec:
     expect(await reported(CREATION, workloads + reloader.replace("FLAGS", args))).toEqual([]);
   });
 
+  // controller.go Add: options.ReloadOnCreate == "true", a plain string comparison.
+  it.each(["True", "TRUE", "1", "yes", "true "])("reports --reload-on-create=%s, which released Reloader does not read as true", async (value) => {
+    const report = await lintJson(["-"], { stdin: workloads + reloader.replace("FLAGS", JSON.stringify(`--reload-on-create=${value}`)) });
+    const creation = report.findings.filter((f) => f.ruleId === CREATION);
+    expect(creation.map((f) => [f.object?.name, f.severity])).toEqual([["reloader", "warning"]]);
+    expect(creation[0]!.message).toBe(
+      `Deployment "reloader": --reload-on-create=${value}, which is not the exact string "true" Reloader compares it with, so Reloader never restarts ` +
+        `Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more); write --reload-on-create=true`,
+    );
+  });
+
+  // A type in --resources-to-ignore gets no controller, so its "initialized" flag is never set and Add drops every creation event.
+  it.each([
+    [["--reload-on-create=true", "--resources-to-ignore=secrets"], "--resources-to-ignore=secrets"],
+    [["--reload-on-create", "true", "--resources-to-ignore", "ConfigMaps"], "--resources-to-ignore=ConfigMaps"],
+    [["--reload-on-create=true", "--resources-to-ignore=secrets", "--sync-after-restart=false"], "--resources-to-ignore=secrets"],
+  ])("reports %j: no creation event passes, ConfigMaps included", async (flags, shown) => {
+    const report = await lintJson(["-"], { stdin: workloads + reloader.replace("FLAGS", flags.map((f) => JSON.stringify(f)).join(", ")) });
+    const creation = report.findings.filter((f) => f.ruleId === CREATION);
+    expect(creation).toHaveLength(1);
+    expect(creation[0]!.message).toBe(
+      `Deployment "reloader": --reload-on-create=true with ${shown} (Reloader then never marks both informers synced and drops every creation event), ` +
+        `so Reloader never restarts Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more); drop ${shown}`,
+    );
+    expect(creation[0]!.remediation).toContain("--sync-after-restart=true");
+  });
+
+  it.each([["--sync-after-restart"], ["--sync-after-restart=true"]])("is silent with ignored resources and %s, which marks both informers synced up front", async (sync) => {
+    const flags = ["--reload-on-create=true", "--resources-to-ignore=secrets", sync].map((f) => JSON.stringify(f)).join(", ");
+    expect(await reported(CREATION, workloads + reloader.replace("FLAGS", flags))).toEqual([]);
+  });
+
+  it.each([
+    [{ ignoreSecrets: true }, "reloader.ignoreSecrets: true", "unset reloader.ignoreSecrets"],
+    [{ ignoreSecrets: "false" }, 'reloader.ignoreSecrets: "false"', "unset reloader.ignoreSecrets"],
+    [{ ignoreSecrets: true, ignoreConfigMaps: 1 }, "reloader.ignoreSecrets: true, reloader.ignoreConfigMaps: 1", "unset reloader.ignoreSecrets and reloader.ignoreConfigMaps"],
+    [{ ignoreSecrets: true, syncAfterRestart: true }, undefined, undefined],
+    [{ ignoreSecrets: false, ignoreConfigMaps: {} }, undefined, undefined],
+  ])("reads the chart values %j as the chart's templates do", async (values, shown, fix) => {
+    const release =
+      "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: reloader\nspec:\n  chart:\n    spec:\n      chart: reloader\n" +
+      `  values:\n    reloader: ${JSON.stringify({ reloadOnCreate: true, ...values })}\n`;
+    const report = await lintJson(["-"], { stdin: workloads + release });
+    const messages = report.findings.filter((f) => f.ruleId === CREATION).map((f) => f.message);
+    expect(messages).toEqual(
+      shown === undefined
+        ? []
+        : [
+            `HelmRelease "reloader": reloader.reloadOnCreate: true with ${shown} (Reloader then never marks both informers synced and drops every creation event), ` +
+              `so Reloader never restarts Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more); ${fix}`,
+          ],
+    );
+  });
+
   it("says when a workload relies on search for an object the input does not show", async () => {
     const yaml = deployment("searching", { "reloader.stakater.com/search": "true" }) + reloader.replace("FLAGS", "");
     const report = await lintJson(["-"], { stdin: yaml });
