@@ -93,6 +93,36 @@ describe("rwo-volume-rolling-update tells shared replicas from a surging rollout
     }
   });
 
+  const hpa = (minReplicas: string, target = "kind: Deployment, name: api"): string =>
+    `---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api-hpa\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, ${target}}\n${minReplicas}  maxReplicas: 8\n`;
+
+  it("an HPA with minReplicas ≥ 2 makes the count known: the replicas share the claim, named with the HPA", async () => {
+    for (const min of [2, 5]) {
+      const yaml = deployment("ReadWriteOnce", 1, noSurge) + hpa(`  minReplicas: ${min}\n`);
+      const findings = await lint(yaml);
+      expect(findings.map((f) => [f.severity, f.line, f.target?.name, f.message])).toEqual([
+        [
+          "warning",
+          yaml.split("\n").indexOf("            claimName: data") + 1,
+          "data",
+          `Deployment "api": HorizontalPodAutoscaler "api-hpa" keeps at least ${min} replicas (minReplicas), which share ReadWriteOnce PVC "data": ` +
+            "only Pods on one node can mount it; use ReadWriteMany or a StatefulSet with volumeClaimTemplates",
+        ],
+      ]);
+    }
+    // spec.replicas above the HPA's minimum keeps its own count and wording.
+    expect((await lint(deployment("ReadWriteOnce", 3, noSurge) + hpa("  minReplicas: 2\n")))[0]!.message).toContain('3 replicas share ReadWriteOnce PVC "data"');
+  });
+
+  it.each([
+    ["minReplicas defaulted to 1", "", undefined],
+    ["minReplicas: 1", "  minReplicas: 1\n", undefined],
+    ["an HPA for a StatefulSet of that name", "  minReplicas: 2\n", "kind: StatefulSet, name: api"],
+    ["an HPA for another Deployment", "  minReplicas: 2\n", "kind: Deployment, name: web"],
+  ])("leaves the count at spec.replicas with %s", async (_name, minReplicas, target) => {
+    expect(await lint(deployment("ReadWriteOnce", 1, noSurge) + hpa(minReplicas, target))).toEqual([]);
+  });
+
   it("ReadWriteOncePod is an error in both cases", async () => {
     const shared = await lint(deployment("ReadWriteOncePod", 2, noSurge));
     expect(shared.map((f) => f.severity)).toEqual(["error"]);
