@@ -19,8 +19,10 @@ export default defineRule({
       "the workload only when a changed ConfigMap/Secret's name matches. An entry that differs from the " +
       "referenced name (the incident annotated `handover-jwt-public` but mounted `catalyst-handover-jwt-public`) " +
       "never fires, and the fix it was meant to be does nothing; so does a Secret's name under the `configmap.` key. " +
-      "An entry Go cannot compile makes Reloader up to " +
-      "v1.4.21 crash on every event; later versions log it and skip it. Entries unrelated to every reference are " +
+      "Entries are compiled as Go compiles them (re2js, a port of RE2: inline flags scoped to their group " +
+      "or to the rest of the pattern, POSIX classes, no lookaround or backreferences), and the error is Go's own " +
+      "text. An entry Go cannot compile makes Reloader up to v1.4.21 (`regexp.MustCompile` in " +
+      "`pkg/common/common.go`) crash on every event; later versions log it and skip it. Entries unrelated to every reference are " +
       "not reported: Reloader still rolls the workload for them, which is how apps that read a ConfigMap through " +
       "the Kubernetes API ask for restarts.",
     remediation:

@@ -5,7 +5,7 @@
  */
 import type { NodePath } from "../load/types.js";
 import type { ConfigKind } from "./config-refs.js";
-import { compileGoRegexp } from "./go-regexp.js";
+import { compileGoRegexp, type GoRegexp } from "./go-regexp.js";
 import type { K8sObject } from "./objects.js";
 import { pathIn, podSpecOf } from "./pod-spec.js";
 
@@ -114,8 +114,8 @@ export function whyNotCovered(workload: K8sObject, kind: ConfigKind, name: strin
 export interface ReloadEntry {
   /** The entry as written, trimmed. */
   text: string;
-  /** `^entry$` compiled the way Go's regexp would, or undefined when Go rejects it. */
-  regexp?: RegExp;
+  /** `^entry$` compiled as Go's regexp, or undefined when Go rejects it. */
+  regexp?: GoRegexp;
   error?: string;
 }
 
