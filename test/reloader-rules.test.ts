@@ -114,6 +114,63 @@ metadata:
   });
 });
 
+describe("optional-ref-without-reload knows which objects are there when the Pods start", () => {
+  const hook = (kind: string, name: string, annotations: Record<string, string>): string =>
+    `---\napiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  annotations: ${JSON.stringify(annotations)}\n`;
+
+  it.each([
+    [{ "helm.sh/hook": "pre-install,pre-upgrade" }, []],
+    [{ "helm.sh/hook": "pre-install", "helm.sh/hook-delete-policy": "before-hook-creation" }, []],
+    [{ "helm.sh/hook": "PRE-INSTALL", "helm.sh/hook-delete-policy": "hook-failed" }, []],
+    [{ "helm.sh/hook": "pre-install", "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded" }, ["ConfigMap/sovereign-fqdn"]],
+    [{ "helm.sh/hook": "post-install,post-upgrade" }, ["ConfigMap/sovereign-fqdn"]],
+    [{ "helm.sh/hook": "pre-upgrade" }, ["ConfigMap/sovereign-fqdn"]],
+  ])("a ConfigMap that is only the hook %j", async (annotations, expected) => {
+    const yaml = deployment("api") + hook("ConfigMap", "sovereign-fqdn", annotations) + "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-token\n";
+    expect(await reported(OPTIONAL, yaml)).toEqual(expected);
+  });
+
+  it("reports an optional volume mounted with subPath, naming the mount, and not one mounted whole", async () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: app
+          image: app:1.0
+          volumeMounts:
+            - {name: config, mountPath: /etc/app/app.yaml, subPath: app.yaml}
+            - {name: whole, mountPath: /etc/whole}
+      volumes:
+        - name: config
+          configMap: {name: app-config, optional: true}
+        - name: whole
+          secret: {secretName: app-secret, optional: true}
+`;
+    const findings = (await lintJson(["-"], { stdin: yaml })).findings.filter((f) => f.ruleId === OPTIONAL);
+    expect(findings.map((f) => [f.line, f.column, f.target?.name, f.message])).toEqual([
+      [
+        yaml.split("\n").indexOf("        - name: config") + 1,
+        11,
+        "app-config",
+        'Deployment "api" container "app": ConfigMap "app-config" with optional: true (volume "config" at /etc/app/app.yaml with subPath app.yaml) ' +
+          "is not in this input and no Reloader annotation covers it, so it stays missing if the Pod starts first (the kubelet never updates a subPath mount); " +
+          "drop optional: true (or add configmap.reloader.stakater.com/reload, with reloadOnCreate)",
+      ],
+    ]);
+    // A Reloader annotation covers the subPath mount like an env reference: the restart brings the file.
+    const covered = yaml.replace("  name: api\nspec:", '  name: api\n  annotations: {configmap.reloader.stakater.com/reload: app-config}\nspec:');
+    expect(await reported(OPTIONAL, covered)).toEqual([]);
+  });
+});
+
 describe("reloader-ignores-creation and optional-ref-without-reload split the late optional references", () => {
   const reloader = `---
 apiVersion: apps/v1
