@@ -43,7 +43,7 @@ export default defineRule({
       "stop after the first success), timing fields that are not integers (templated), and Jobs, CronJobs and " +
       "bare Pods (no rollout behind a Service; only Deployments, StatefulSets, DaemonSets and Argo Rollouts are " +
       "checked). A `sh -c` script that is not parsed (it does not parse, or is over one of the `limits.shell*` " +
-      "limits) is not recognised as a `pgrep`/`pidof` check: the probes are " +
+      "limits) is not recognised as a `pgrep`/`pidof` check, nor read for the hosts it contacts: the probes are " +
       "compared as written.",
     remediation:
       "Give liveness a check that does not depend on other services (its own path such as `/livez`, a lighter " +
@@ -55,8 +55,8 @@ export default defineRule({
     example: {
       bad:
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n" +
-        "          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n" +
-        "          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n",
+        "          livenessProbe:\n            httpGet:\n              path: /readyz\n              port: 8080\n" +
+        "          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: 8080\n",
       good:
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n" +
         "          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n" +
