@@ -2,6 +2,7 @@ import path from "node:path";
 import type { NodePath } from "../src/load/types.js";
 import { defineRule } from "../src/engine/rule.js";
 import { anyGlobRegExp } from "../src/util/glob-names.js";
+import { backendConfigInCliArgs, backendConfigKey, namesRemoteBackendSetting, placesStateByConfig } from "../src/model/iac-backend.js";
 import { iacEntrypointOfImage, mentionsIacCli, parseIacInvocation, type IacInvocation } from "../src/model/iac-commands.js";
 import { asArray, getPath, isObject } from "../src/util/json.js";
 import { containerEnvironmentOf, envLookup, expandKubernetesVars, type ContainerEnvironment } from "../src/model/kubernetes-var-expansion.js";
@@ -41,8 +42,8 @@ export default defineRule<EphemeralStateDirOptions>({
       "`*TOFU_STATE*`, `*TERRAFORM_STATE*`, `*TF_STATE*`, and a `file://` `PULUMI_BACKEND_URL`; never caches, plugin, " +
       "binary or config dirs; extendable with the `stateEnvPatterns` option, silenced per name with `ignoreEnv`), and " +
       "`tofu`/`terraform` commands in `command`/`args` or in a `sh -c` script (parsed with a real shell parser): " +
-      "`-chdir=DIR` (the CLI accepts only the `=` form, before the subcommand), `-state`/`-state-out`, a preceding " +
-      "`cd DIR`, or the container's `workingDir`. `$(VAR)` references are expanded as the kubelet does. The path " +
+      "`-chdir=DIR` (the CLI accepts only the `=` form, before the subcommand), `-state`/`-state-out`, " +
+      "`-backend-config=path=FILE` (or `workspace_dir=DIR`), a preceding `cd DIR`, or the container's `workingDir`. `$(VAR)` references are expanded as the kubelet does. The path " +
       "is resolved to the volume mount with the longest whole-segment prefix (`/var/lib/app` does not cover " +
       "`/var/lib/application`). `TF_DATA_DIR` (providers, modules, backend settings; the local state file lives in " +
       "the working directory, not there) and `PULUMI_HOME` (plugins and credentials; stack state lives in the " +
@@ -53,8 +54,18 @@ export default defineRule<EphemeralStateDirOptions>({
       "replacement on the same node; a rescheduled Pod on another node still loses it), read-only sources " +
       "(ConfigMap, Secret, projected: writes fail at once, which is a different bug), `readOnly` mounts and a " +
       "read-only root filesystem with no mount (writes fail loudly), Jobs and CronJobs (not replaced by rollouts), and values only known at " +
-      "runtime (`valueFrom`). If the configuration uses a remote backend (S3, GCS, `http`, Terraform Cloud), " +
-      "the working directory holds no state: suppress the finding with `# gitops-lint-ignore ephemeral-state-dir -- remote backend`.",
+      "runtime (`valueFrom`); env values that are no path (`TF_STATE=prod`: not absolute, no slash, no leading dot, " +
+      "no `.tfstate` name, and the variable's name does not end in DIR, PATH or FILE); and every working directory " +
+      "of a Pod whose configuration puts the state elsewhere, since the working directory then holds no state: " +
+      "a `-backend-config=KEY=VALUE` (in the command line, a script, or `TF_CLI_ARGS`/`TF_CLI_ARGS_init`) with a " +
+      "key the local backend does not accept (it takes only `path` and `workspace_dir`: `bucket`, `key`, " +
+      "`address`, … configure a remote backend) or with the local backend's `path`, or a variable naming a remote " +
+      "backend's setting (`TF_STATE_BUCKET`, `TF_STATE_KEY`, `TF_STATE_REGION`, `TOFU_BACKEND_…`: a tool word, " +
+      "STATE or BACKEND, and a setting such as BUCKET, KEY, REGION, TABLE, CONTAINER, ADDRESS; its value is never " +
+      "a directory either). An explicit state file is still checked then: `-state`/`-state-out` and " +
+      "`-backend-config=path=…` on ephemeral storage are reported. A `-backend-config=FILE` is not read (its " +
+      "contents are unknown), so it proves nothing either way; suppress a finding for a remote backend configured " +
+      "only in the Terraform files with `# gitops-lint-ignore ephemeral-state-dir -- remote backend`.",
     remediation:
       "Point the directory at a PVC-backed mount: a StatefulSet with `volumeClaimTemplates`, or a PVC mounted by " +
       "the Deployment (a ReadWriteOnce claim needs `maxSurge: 0, maxUnavailable: 1`, see `rwo-volume-rolling-update`). " +
@@ -99,13 +110,25 @@ export default defineRule<EphemeralStateDirOptions>({
       if (!isLongLived(object)) continue;
       const pod = podSpecOf(object);
       if (!pod) continue;
+      const found: Array<{ container: ContainerView; signals: Signal[] }> = [];
+      let stateElsewhere = false;
       for (const container of containersOf(pod)) {
+        const environment = containerEnvironmentOf(container.container);
+        const env = envSignals(container, environment, stateGlobs, ignoreGlobs);
+        const commands = commandSignals(container, environment, (script) => shell.read(script));
+        stateElsewhere ||= env.stateElsewhere || commands.stateElsewhere;
+        found.push({ container, signals: [...env.signals, ...commands.signals] });
+      }
+      for (const { container, signals } of found) {
         const seen = new Set<string>();
-        const flag = (signal: Signal): void => {
+        // A remote backend (or the local backend's path) keeps no state in the working directory: only an explicit
+        // state file still counts.
+        for (const signal of signals) {
+          if (stateElsewhere && !signal.stateFile) continue;
           const resolved = resolvePathToStorage(object, pod, container, signal.path);
-          if (!isLost(resolved, container)) return;
+          if (!isLost(resolved, container)) continue;
           const key = `${JSON.stringify(signal.at)}\u0000${resolved.path}`;
-          if (seen.has(key)) return;
+          if (seen.has(key)) continue;
           seen.add(key);
           report({
             object,
@@ -114,10 +137,7 @@ export default defineRule<EphemeralStateDirOptions>({
               `${describe(object)} container "${container.name}": ${signal.what} is lost with the ${lostWith(resolved)}: ` +
               `${signal.chain} → ${chainOf(resolved)}; use a PVC-backed volume or a remote state backend`,
           });
-        };
-        const environment = containerEnvironmentOf(container.container);
-        envSignals(container, environment, stateGlobs, ignoreGlobs).forEach(flag);
-        commandSignals(container, environment, (script) => shell.read(script)).forEach(flag);
+        }
       }
     }
   },
@@ -132,6 +152,8 @@ interface Signal {
   what: string;
   /** The first link of the chain shown in the message. */
   chain: string;
+  /** An explicit local state file (`-state`, `-backend-config=path=…`), which a remote backend elsewhere does not explain away. */
+  stateFile?: boolean;
 }
 
 function isLost(resolved: ResolvedPath, container: ContainerView): boolean {
@@ -161,24 +183,44 @@ function absolutePath(value: string, workingDir: unknown): string | undefined {
   return undefined;
 }
 
-function envSignals(container: ContainerView, environment: ContainerEnvironment, stateGlobs: RegExp, ignoreGlobs: RegExp): Signal[] {
+/**
+ * Env var signals, and whether the environment places the state elsewhere: a remote backend's setting
+ * (`TF_STATE_BUCKET`), or a `-backend-config` with a key in `TF_CLI_ARGS`/`TF_CLI_ARGS_init`.
+ */
+function envSignals(container: ContainerView, environment: ContainerEnvironment, stateGlobs: RegExp, ignoreGlobs: RegExp): { signals: Signal[]; stateElsewhere: boolean } {
   const out: Signal[] = [];
+  let stateElsewhere = false;
   asArray(container.container.env).forEach((entry, index) => {
-    if (!isObject(entry) || typeof entry.name !== "string" || typeof entry.value !== "string") return;
-    if (!stateGlobs.test(entry.name) || ignoreGlobs.test(entry.name)) return;
+    if (!isObject(entry) || typeof entry.name !== "string") return;
+    if (namesRemoteBackendSetting(entry.name)) {
+      stateElsewhere = true; // TF_STATE_BUCKET and the like: a bucket, key or region, never a directory
+      return;
+    }
     const resolved = environment.vars.get(entry.name);
+    if (resolved?.known && backendConfigInCliArgs(entry.name, resolved.value).some(placesStateByConfig)) stateElsewhere = true;
+    if (typeof entry.value !== "string" || !stateGlobs.test(entry.name) || ignoreGlobs.test(entry.name)) return;
     // A later entry with the same name wins in the kubelet; only the last definition is checked.
     const later = asArray(container.container.env).slice(index + 1).some((e) => isObject(e) && e.name === entry.name);
     if (later || !resolved?.known) return;
     let value = resolved.value;
     if (/^file:\/\//.test(value)) value = value.slice("file://".length);
     else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return; // a remote backend URL (s3://, gs://, https://)
+    if (!looksLikePath(entry.name, value)) return;
     const absolute = absolutePath(value, container.container.workingDir);
     if (!absolute) return;
     const shown = resolved.value === entry.value ? `${entry.name}=${entry.value}` : `${entry.name}=${entry.value} (= ${resolved.value})`;
     out.push({ path: absolute, at: [...container.path, "env", index, "value"], what: "the state directory", chain: shown });
   });
-  return out;
+  return { signals: out, stateElsewhere };
+}
+
+/**
+ * Whether a value is a path at all: absolute, or relative with a slash, a leading dot or a `.tfstate` name, or
+ * held by a variable named for a path (`…DIR`, `…PATH`, `…FILE`). `TF_STATE=prod` names something; it is no directory.
+ */
+function looksLikePath(name: string, value: string): boolean {
+  if (value.startsWith("/") || value.startsWith(".") || value.includes("/") || value.endsWith(".tfstate")) return true;
+  return /(?:DIR|DIRECTORY|PATH|FILE|FOLDER)$/i.test(name);
 }
 
 interface Word {
@@ -201,29 +243,32 @@ function argvOf(container: ContainerView, environment: ContainerEnvironment): Wo
   return words;
 }
 
-/** Signals from the container's command line or `sh -c` script (read through the run's shell pass). */
-function commandSignals(container: ContainerView, environment: ContainerEnvironment, read: (script: string) => ScriptRead): Signal[] {
+/** Signals from the container's command line or `sh -c` script (read through the run's shell pass), and whether they place the state elsewhere. */
+function commandSignals(container: ContainerView, environment: ContainerEnvironment, read: (script: string) => ScriptRead): { signals: Signal[]; stateElsewhere: boolean } {
   const argv = argvOf(container, environment);
-  if (argv.length === 0) return [];
+  if (argv.length === 0) return { signals: [], stateElsewhere: false };
   const workingDir = container.container.workingDir;
   const values = argv.map((w) => w.value);
   const direct = parseIacInvocation(values);
   if (direct) {
     const at = (index: number | undefined): NodePath => (index === undefined ? undefined : argv[index]?.at) ?? container.path;
-    return invocationSignals(direct, typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined, at, [...container.path, "workingDir"], "");
+    const cwd = typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined;
+    return { signals: invocationSignals(direct, cwd, at, [...container.path, "workingDir"], ""), stateElsewhere: placesState(direct) };
   }
   const shell = shellScriptOf(values);
   // The shell parser is slow (GopherJS) and most charts run scripts: parse only those that can run the CLI.
-  if (!shell || !mentionsIacCli(shell.script)) return [];
+  if (!shell || !mentionsIacCli(shell.script)) return { signals: [], stateElsewhere: false };
   const scriptAt = argv[shell.index]?.at ?? container.path;
   const parsed = read(shell.script);
-  if (!parsed.ok) return []; // not read (syntax error or limit): script-not-checked says so, no finding from a guess
+  // Not read (syntax error or limit): script-not-checked says so, no finding from a guess.
+  if (!parsed.ok) return { signals: [], stateElsewhere: false };
   const lookup = envLookup(environment);
   const commands = simpleCommandsOf(parsed.file, (name) => {
     const v = lookup(name);
     return v?.known ? v.value : undefined;
   });
   const out: Signal[] = [];
+  let stateElsewhere = false;
   let cwd: { dir: string; shown: string } | undefined =
     typeof workingDir === "string" && workingDir.startsWith("/") ? { dir: workingDir, shown: "workingDir" } : undefined;
   for (const command of commands) {
@@ -234,9 +279,16 @@ function commandSignals(container: ContainerView, environment: ContainerEnvironm
       continue;
     }
     const invocation = parseIacInvocation(command.words);
-    if (invocation) out.push(...invocationSignals(invocation, cwd, () => scriptAt, scriptAt, " in the script"));
+    if (!invocation) continue;
+    out.push(...invocationSignals(invocation, cwd, () => scriptAt, scriptAt, " in the script"));
+    stateElsewhere ||= placesState(invocation);
   }
-  return out;
+  return { signals: out, stateElsewhere };
+}
+
+/** `-backend-config` that says where state lives: a remote backend's key, or the local backend's `path`. */
+function placesState(invocation: IacInvocation): boolean {
+  return invocation.backendConfig.some((c) => placesStateByConfig(c.value));
 }
 
 function invocationSignals(
@@ -260,7 +312,15 @@ function invocationSignals(
   }
   for (const state of invocation.stateFiles) {
     const file = absolutePath(state.value, workdir ?? cwd?.dir);
-    if (file) out.push({ path: file, at: at(state.index), what: `the ${label} state file`, chain: `\`${run} ${state.shown}\`${where}` });
+    if (file) out.push({ path: file, at: at(state.index), what: `the ${label} state file`, chain: `\`${run} ${state.shown}\`${where}`, stateFile: true });
+  }
+  // The local backend's own settings: its state file, or the directory of its workspaces' states.
+  for (const config of invocation.backendConfig) {
+    const key = backendConfigKey(config.value);
+    if (key !== "path" && key !== "workspace_dir") continue;
+    const file = absolutePath(config.value.slice(key.length + 1).trim(), workdir ?? cwd?.dir);
+    const what = key === "path" ? `the ${label} state file` : `the ${label} workspace state directory`;
+    if (file) out.push({ path: file, at: at(config.index), what, chain: `\`${run} ${config.shown}\`${where}`, stateFile: true });
   }
   return out;
 }

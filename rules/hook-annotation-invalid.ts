@@ -1,5 +1,6 @@
 import { defineRule, type Report } from "../src/engine/rule.js";
 import { closestName } from "../src/util/closest-name.js";
+import { parseHookWeight } from "../src/model/hook-weight.js";
 import { describe, type K8sObject } from "../src/model/objects.js";
 import { pathIn } from "../src/model/pod-spec.js";
 
@@ -10,7 +11,7 @@ const DELETE_POLICIES = ["before-hook-creation", "hook-succeeded", "hook-failed"
 export default defineRule({
   meta: {
     id: "hook-annotation-invalid",
-    description: "A `helm.sh/hook` event Helm does not know, a `helm.sh/hook-weight` that is not an integer, or an unknown `helm.sh/hook-delete-policy`.",
+    description: "A `helm.sh/hook` event Helm does not know, a `helm.sh/hook-weight` Helm cannot read (not an integer, or out of range), or an unknown `helm.sh/hook-delete-policy`.",
     rationale:
       "Helm reads hook annotations leniently and never reports a mistake. An unknown event anywhere in " +
       "`helm.sh/hook` (a typo such as `pre-instal`, or an empty entry from a trailing comma) makes Helm skip the " +
@@ -20,8 +21,11 @@ export default defineRule({
       "is an object that is missing. Events are compared case-insensitively after trimming. `crd-install` is " +
       "Helm 2's CRD hook: Helm 3 and 4 install CRDs from the chart's `crds/` directory and skip an object " +
       "that still carries it. " +
-      "A weight that `strconv.Atoi` cannot read (`\"1.5\"`, `\"-5 \"`, `\"first\"`) silently becomes 0, reordering " +
-      "hooks. Delete policies are not validated either: an unknown one never matches, and when no valid policy " +
+      "Helm reads `helm.sh/hook-weight` with `strconv.Atoi` and uses 0 whenever that fails " +
+      "(`manifest_sorter.go` calculateHookWeight): a weight that is not a plain integer (`\"1.5\"`, `\"-5 \"`, " +
+      "`\"first\"`) or is out of the 64-bit range (`\"99999999999999999999\"` is 0, not the largest weight) silently " +
+      "becomes 0, reordering hooks. An empty weight is 0 too, the same as none: not reported. " +
+      "Delete policies are not validated either: an unknown one never matches, and when no valid policy " +
       "remains the object also loses Helm's default `before-hook-creation` (`pkg/action/hooks.go` applies it only " +
       "when no policy is set): the hook object stays, and Helm 3 fails the next install or upgrade that creates " +
       "it again with `already exists`.",
@@ -65,13 +69,24 @@ export default defineRule({
 type ReportFn = (finding: Report) => void;
 
 function checkWeight(object: K8sObject, path: ReturnType<typeof pathIn>, report: ReportFn): void {
-  const weight = object.annotations["helm.sh/hook-weight"];
-  if (weight === undefined || isGoInt(weight)) return;
+  const text = object.annotations["helm.sh/hook-weight"];
+  const { problem } = parseHookWeight(text);
+  if (problem === undefined) return;
+  const subject = `${describe(object)}: helm.sh/hook-weight "${text}"`;
+  if (problem === "out-of-range") {
+    report({
+      object,
+      path,
+      severity: "warning",
+      message: `${subject} is out of range for strconv.Atoi (64-bit int), so Helm reads it as 0 and sorts the hook among the weight-0 hooks; write a weight between ${INT64_RANGE}`,
+    });
+    return;
+  }
   report({
     object,
     path,
     severity: "warning",
-    message: `${describe(object)}: helm.sh/hook-weight "${weight}" is not an integer, so Helm reads it as 0; write an integer string such as "${suggestWeight(weight)}"`,
+    message: `${subject} is not an integer, so Helm reads it as 0; write an integer string such as "${suggestWeight(text!)}"`,
   });
 }
 
@@ -108,14 +123,10 @@ function describeEntry(entry: string, valid: string[]): { what: string; fix?: st
   return { what: `unknown "${entry}"`, ...(close ? { fix: `did you mean "${close}"?` } : {}) };
 }
 
-/** What Go's strconv.Atoi accepts: an optional sign and decimal digits, within int64. */
-function isGoInt(text: string): boolean {
-  if (!/^[+-]?\d+$/.test(text)) return false;
-  const n = BigInt(text);
-  return n >= -(2n ** 63n) && n < 2n ** 63n;
-}
+const INT64_RANGE = "-9223372036854775808 and 9223372036854775807";
 
+/** The integer the author probably meant (`"1.5"` → 1, `" 5"` → 5), or 0. */
 function suggestWeight(text: string): string {
-  const n = Number(text.trim());
-  return Number.isFinite(n) ? String(Math.trunc(n)) : "0";
+  const n = Math.trunc(Number(text.trim()));
+  return Number.isSafeInteger(n) ? String(n) : "0";
 }

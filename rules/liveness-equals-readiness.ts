@@ -3,11 +3,15 @@ import { describe } from "../src/model/objects.js";
 import { probeFailureBudgetOf, type ProbeFailureBudget } from "../src/model/probe-failure-budget.js";
 import { isProcessLevelCheck, probeHandlerOf, type ProbeHandler } from "../src/model/probe-handlers.js";
 import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
+import type { ScriptRead } from "../src/shell/shell-scripts.js";
+import { dependencySignalOf } from "../src/model/probe-dependency.js";
+import { containerEnvironmentOf, envLookup } from "../src/model/kubernetes-var-expansion.js";
 
 export default defineRule({
   meta: {
     id: "liveness-equals-readiness",
-    description: "A container whose liveness probe runs the same check as its readiness probe: a warning when liveness gives up no later than readiness, advice otherwise.",
+    description:
+      "A container whose liveness probe runs the same check as its readiness probe: a warning when liveness gives up no later than readiness and the check shows it may depend on another service, advice otherwise.",
     rationale:
       "Readiness decides whether a Pod receives traffic; liveness decides whether the kubelet restarts it. The " +
       "same check for both is fine in itself: Kubernetes' guide (\"Configure Liveness, Readiness and Startup " +
@@ -19,10 +23,18 @@ export default defineRule({
       "rotation. In the incident (#530) the informer-sync check drove both probes; the Pod was killed every ~33 s " +
       "while it waited for a kubeconfig that could only arrive through its own Service, which had no ready " +
       "endpoints: a deadlock.\n\n" +
-      "A probe's budget is `failureThreshold` × `periodSeconds` (defaults 3 and 10 s). When the liveness budget " +
-      "is ≤ the readiness budget the finding is a warning; when liveness outlasts readiness (the docs' advice) it is " +
-      "info: the Pod leaves the Service first, but if the shared check depends on another service a long outage " +
-      "still restarts every replica, and only the check itself can say whether it does. `timeoutSeconds` is not counted: it bounds one attempt, and the " +
+      "A probe's budget is `failureThreshold` × `periodSeconds` (defaults 3 and 10 s). When liveness outlasts " +
+      "readiness (the docs' advice) the finding is info: the Pod leaves the Service first. When the liveness budget " +
+      "is ≤ the readiness budget, the finding is a warning only if the probe shows that the check may depend on " +
+      "another service: a readiness endpoint (a path segment `ready`, `readyz` or `readiness`, such as `/ready`, " +
+      "`/-/ready`, `/health/readiness`; Spring Boot's aggregate `/actuator/health`; a gRPC service named for " +
+      "readiness), a check that contacts another host (httpGet or tcpSocket `host`; an exec command with a URL or " +
+      "`-h`/`--host` naming a host other than localhost, variables resolved from the container's env; `celery … " +
+      "inspect`, which goes through the broker), or a readiness probe that tolerates more than liveness (more " +
+      "seconds or more failures: its author expects the check to fail for a while). Otherwise it is info: most " +
+      "shared checks in public charts (exporters' `/healthz`, `/` or `/-/healthy`, `helm create`'s `/`) answer " +
+      "as long as the process serves, and restarting a process that stopped serving is what liveness is for. " +
+      "`timeoutSeconds` is not counted: it bounds one attempt, and the " +
       "kubelet still starts one attempt per period unless the timeout is longer. Handlers are compared as the " +
       "kubelet runs them (httpGet scheme, host, port — named ports resolved — path and headers; exec command; " +
       "grpc port and service). Not reported: process-level checks that cannot fail because a dependency is down " +
@@ -31,7 +43,7 @@ export default defineRule({
       "stop after the first success), timing fields that are not integers (templated), and Jobs, CronJobs and " +
       "bare Pods (no rollout behind a Service; only Deployments, StatefulSets, DaemonSets and Argo Rollouts are " +
       "checked). A `sh -c` script that is not parsed (it does not parse, or is over one of the `limits.shell*` " +
-      "limits) is not recognised as a `pgrep`/`pidof` check: the probes are " +
+      "limits) is not recognised as a `pgrep`/`pidof` check, nor read for the hosts it contacts: the probes are " +
       "compared as written.",
     remediation:
       "Give liveness a check that does not depend on other services (its own path such as `/livez`, a lighter " +
@@ -43,8 +55,8 @@ export default defineRule({
     example: {
       bad:
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n" +
-        "          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n" +
-        "          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n",
+        "          livenessProbe:\n            httpGet:\n              path: /readyz\n              port: 8080\n" +
+        "          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: 8080\n",
       good:
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n" +
         "          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n" +
@@ -66,19 +78,38 @@ export default defineRule({
         const livenessBudget = probeFailureBudgetOf(livenessProbe);
         const readinessBudget = probeFailureBudgetOf(readinessProbe);
         if (!livenessBudget || !readinessBudget) continue;
-        if (isProcessLevelCheck(liveness, (script) => shell.read(script))) continue;
+        const read = (script: string): ScriptRead => shell.read(script);
+        if (isProcessLevelCheck(liveness, read)) continue;
         const subject = `${describe(object)} container "${container.name}": liveness and readiness probes run the same check (${liveness.shown})`;
+        const at = [...container.path, "livenessProbe"];
         // Kubernetes' "Configure Liveness, Readiness and Startup Probes" recommends the same endpoint with the longer
         // liveness budget: the Pod leaves the Service first. That only delays the restart when the check depends on
         // another service, which the rule cannot see: advice, not a warning.
-        const outlasts = livenessBudget.seconds > readinessBudget.seconds;
+        if (livenessBudget.seconds > readinessBudget.seconds) {
+          report({
+            object,
+            path: at,
+            severity: "info",
+            message: `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but a check that fails while a dependency is down still restarts every replica; ${lighterCheck(liveness)}`,
+          });
+          continue;
+        }
+        const arithmetic = `(${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s)`;
+        const lookup = envLookup(containerEnvironmentOf(container.container));
+        const signal = dependencySignalOf(liveness, livenessBudget, readinessBudget, read, (name) => {
+          const value = lookup(name);
+          return value?.known ? value.value : undefined;
+        });
+        // Without a sign that the check depends on another service it is most likely the process's own health
+        // (an exporter's /healthz, helm create's /): then restarting when it fails is what liveness is for.
         report({
           object,
-          path: [...container.path, "livenessProbe"],
-          ...(outlasts ? { severity: "info" as const } : {}),
-          message: outlasts
-            ? `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but a check that fails while a dependency is down still restarts every replica; ${lighterCheck(liveness)}`
-            : `${subject} and liveness gives up no later (${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s); ` +
+          path: at,
+          ...(signal ? {} : { severity: "info" as const }),
+          message: signal
+            ? `${subject} and liveness gives up no later ${arithmetic}; ${signal}, so the check may depend on another service and an outage restarts every replica: ` +
+              fixFor(liveness, livenessBudget, readinessBudget)
+            : `${subject} and liveness gives up no later ${arithmetic}; nothing shows the check depends on another service, but if it does an outage restarts every replica: ` +
               fixFor(liveness, livenessBudget, readinessBudget),
         });
       }

@@ -1,11 +1,11 @@
 import { defineRule } from "../src/engine/rule.js";
-import { affectedVariables, hookDescription, lateOptionalEnvRefs } from "../src/model/optional-env-refs.js";
-import type { ConfigRef } from "../src/model/config-refs.js";
+import { affectedUses, hookDescription, lateOptionalRefs, type LateUse } from "../src/model/late-optional-refs.js";
 import { describe } from "../src/model/objects.js";
-import { RELOADER, reloaderInstances, whyNotCovered } from "../src/model/reloader.js";
+import { RELOADER, whyNotCovered } from "../src/model/reloader.js";
+import { reloaderInstances } from "../src/model/reloader-instances.js";
 
-function containersText(refs: ConfigRef[]): string {
-  const names = [...new Set(refs.map((r) => r.container!))];
+function containersText(uses: LateUse[]): string {
+  const names = [...new Set(uses.map((u) => u.container))];
   return `${names.length === 1 ? "container" : "containers"} ${names.map((n) => `"${n}"`).join(", ")}`;
 }
 
@@ -13,20 +13,27 @@ export default defineRule({
   meta: {
     id: "optional-ref-without-reload",
     description:
-      "A long-lived workload reads environment variables from a ConfigMap/Secret with `optional: true`, the object is not rendered in the same input, and no Reloader annotation covers it.",
+      "A long-lived workload reads a ConfigMap/Secret with `optional: true` into environment variables or through a `subPath` mount, the object may appear after the Pod starts, and no Reloader annotation covers it.",
     rationale:
       "When the Pod starts before the object exists, the kubelet starts the container with the variable unset " +
       "(`optional: true` tells it not to wait). Environment variables are fixed at container start, so the value " +
       "stays missing until the container restarts, long after the object has appeared: the incident's " +
-      "`SOVEREIGN_FQDN` stayed empty and every login failed with 401. Objects applied by another Flux " +
-      "Kustomization, ExternalSecrets, or a Helm hook are exactly the ones that can land late. Volumes are " +
-      "different: an optional configMap/secret volume without `subPath` is filled in by the kubelet when the " +
-      "object appears, so they are not reported. The linter cannot tell a late object from one that is absent " +
-      "on purpose on some clusters (and never created there); suppress those references with a reason. Coverage " +
-      "follows Reloader's ShouldReload: `metadata.annotations` first, the pod template's only when metadata has " +
-      "none of the type's reload/auto keys or `search`; exclude lists and `reloader.stakater.com/ignore` on a " +
-      "rendered object count. `reloader.stakater.com/search: \"true\"` counts as covering an object that is not in " +
-      "the input, since whether it will carry `reloader.stakater.com/match` is unknown.",
+      "`SOVEREIGN_FQDN` stayed empty and every login failed with 401. An optional configMap/secret volume (or " +
+      "projected source) mounted with `subPath` is just as late: the kubelet mounts an empty path and never " +
+      "updates a subPath mount, so the file stays missing until the container restarts. Objects applied by " +
+      "another Flux Kustomization, ExternalSecrets, or a Helm hook that is created late are exactly the ones that " +
+      "can land late. The linter cannot tell a late object from one that is absent on purpose on some clusters " +
+      "(and never created there); suppress those references with a reason. Coverage follows Reloader's " +
+      "ShouldReload: `metadata.annotations` first, the pod template's only when metadata has none of the type's " +
+      "reload/auto keys or `search`; exclude lists and `reloader.stakater.com/ignore` on a rendered object count. " +
+      "`reloader.stakater.com/search: \"true\"` counts as covering an object that is not in the input, since " +
+      "whether it will carry `reloader.stakater.com/match` is unknown.\n\n" +
+      "Not reported: objects rendered as ordinary resources of the same apply unit (or one Flux finishes first); " +
+      "a `pre-install` hook object of the same release without `hook-succeeded` in its delete policy (the default " +
+      "`before-hook-creation` included): Helm creates it before the release's resources and it stays; optional " +
+      "volumes mounted without `subPath` (the kubelet fills them in when the object appears); references without " +
+      "`optional: true` (the kubelet waits for the object); Jobs, CronJobs and bare Pods (short-lived: the next " +
+      "run reads the object).",
     remediation:
       "Drop `optional: true` when the workload needs the value: the kubelet then waits for the object (the Pod " +
       "shows `CreateContainerConfigError` until it exists) and starts the container with the right value. If the " +
@@ -54,14 +61,16 @@ export default defineRule({
   check({ set, report }) {
     const autoReloadAll = set.derived(reloaderInstances).some((i) => i.autoReloadAll);
     for (const workload of set.objects) {
-      for (const late of lateOptionalEnvRefs(set, workload, { autoReloadAll })) {
+      for (const late of lateOptionalRefs(set, workload, { autoReloadAll })) {
         if (late.coverage) continue;
-        const first = late.refs[0]!;
+        const first = late.uses[0]!.ref;
         const where = late.unordered
           ? `is applied by ${late.unordered.source.unit}, which no dependsOn orders before ${workload.source.unit ?? `this ${workload.kind}`}`
           : late.hook
-            ? `is ${hookDescription(late.hook)}`
+            ? `is ${hookDescription(late.hook, workload)}`
             : "is not in this input";
+        const mounted = late.uses.some((u) => u.mount);
+        const stays = mounted ? "stays missing if the Pod starts first (the kubelet never updates a subPath mount)" : "stays unset if the Pod starts first";
         const ignored = late.hook?.annotations[RELOADER.ignore] === "true";
         const notes = whyNotCovered(workload, late.kind, late.name, late.hook);
         const reload = RELOADER.reload(late.kind);
@@ -70,12 +79,12 @@ export default defineRule({
           path: first.path,
           target: { kind: late.kind, name: late.name },
           message:
-            `${describe(workload)} ${containersText(late.refs)}: ${late.kind} "${late.name}" with optional: true (${affectedVariables(late.refs)}) ` +
-            `${where} and no Reloader annotation covers it, so it stays unset if the Pod starts first; drop optional: true (or add ${reload}, with reloadOnCreate)`,
+            `${describe(workload)} ${containersText(late.uses)}: ${late.kind} "${late.name}" with optional: true (${affectedUses(late.uses)}) ` +
+            `${where} and no Reloader annotation covers it, so it ${stays}; drop optional: true (or add ${reload}, with reloadOnCreate)`,
           remediation:
             (notes.length ? `No Reloader annotation covers it: ${notes.join("; ")}. ` : "") +
-            `Remove \`optional: true\` from the reference to ${late.kind} "${late.name}": the kubelet then holds the container in ` +
-            `CreateContainerConfigError until the ${late.kind} exists and starts it with the right value.` +
+            `Remove \`optional: true\` from the reference to ${late.kind} "${late.name}": the kubelet then waits for the ${late.kind} ` +
+            `(CreateContainerConfigError for env, ContainerCreating for a volume) and starts the container with it.` +
             (ignored
               ? ""
               : ` If the Pod has to start without it, add \`${reload}: "${late.name}"\` to the ${workload.kind}'s metadata.annotations and make sure ` +

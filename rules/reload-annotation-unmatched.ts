@@ -3,7 +3,8 @@ import { configRefsOf, renderedConfig, type ConfigKind } from "../src/model/conf
 import { closestName } from "../src/util/closest-name.js";
 import { describe } from "../src/model/objects.js";
 import { pathIn, podSpecOf } from "../src/model/pod-spec.js";
-import { RELOADER, reloadEntries, reloaderCoverage, reloaderInstances } from "../src/model/reloader.js";
+import { RELOADER, reloadEntries, reloaderCoverage } from "../src/model/reloader.js";
+import { reloaderInstances } from "../src/model/reloader-instances.js";
 
 /** The annotations every finding of this rule is about. */
 const RELOAD_KEYS = [RELOADER.reload("ConfigMap"), RELOADER.reload("Secret")];
@@ -18,8 +19,10 @@ export default defineRule({
       "the workload only when a changed ConfigMap/Secret's name matches. An entry that differs from the " +
       "referenced name (the incident annotated `handover-jwt-public` but mounted `catalyst-handover-jwt-public`) " +
       "never fires, and the fix it was meant to be does nothing; so does a Secret's name under the `configmap.` key. " +
-      "An entry Go cannot compile makes Reloader up to " +
-      "v1.4.21 crash on every event; later versions log it and skip it. Entries unrelated to every reference are " +
+      "Entries are compiled as Go compiles them (re2js, a port of RE2: inline flags scoped to their group " +
+      "or to the rest of the pattern, POSIX classes, no lookaround or backreferences), and the error is Go's own " +
+      "text. An entry Go cannot compile makes Reloader up to v1.4.21 (`regexp.MustCompile` in " +
+      "`pkg/common/common.go`) crash on every event; later versions log it and skip it. Entries unrelated to every reference are " +
       "not reported: Reloader still rolls the workload for them, which is how apps that read a ConfigMap through " +
       "the Kubernetes API ask for restarts.",
     remediation:
@@ -77,7 +80,7 @@ export default defineRule({
             // Only a name nothing else makes Reloader watch can be the one this entry was meant for.
             const unwatched = (k: ConfigKind, n: string): boolean => {
               const rendered = renderedConfig(set, k, n, workload);
-              return !reloaderCoverage(workload, k, n, rendered.ordinary ?? rendered.unordered ?? rendered.hook, { autoReloadAll });
+              return !reloaderCoverage(workload, k, n, rendered.available ?? rendered.unordered ?? rendered.hook, { autoReloadAll });
             };
             const other: ConfigKind = kind === "ConfigMap" ? "Secret" : "ConfigMap";
             // Only the exact name counts here: a pattern that happens to match the other type may well mean objects read through the API.

@@ -1,7 +1,8 @@
 import { defineRule } from "../src/engine/rule.js";
 import { replicasOf, rollingUpdateBudgetOf, type RollingUpdateBudget } from "../src/model/deployment-rollout.js";
 import { getPath, isObject } from "../src/util/json.js";
-import { describe, refOf } from "../src/model/objects.js";
+import { autoscalerMinimumOf } from "../src/model/autoscalers.js";
+import { describe, refOf, type K8sObject } from "../src/model/objects.js";
 import { claimVolumesOf, findClaim, singleNodeAccessModeOf } from "../src/model/persistent-volume-claims.js";
 import { podSpecOf, type PodSpecView } from "../src/model/pod-spec.js";
 
@@ -28,7 +29,9 @@ export default defineRule({
       "on single-node clusters and fails on real ones: a warning. With ReadWriteOncePod the new Pod cannot start " +
       "on any node: an error.\n\n" +
       "Only PVCs present in the input are checked: a claim that is not in the input may well be ReadWriteMany. " +
-      "`spec.replicas` (default 1) is the count checked; one set by a HorizontalPodAutoscaler is not known. Not " +
+      "`spec.replicas` (default 1) is the count checked, raised to the `minReplicas` of a HorizontalPodAutoscaler " +
+      "in the input that targets the Deployment (the HPA keeps at least that many; it stops scaling at `replicas: 0`); " +
+      "how far an HPA with `minReplicas: 1` scales up is not known, so that one is checked as one replica. Not " +
       "reported: `maxSurge: 0`, `strategy: Recreate`, or a `maxUnavailable` that lets the controller delete the " +
       "old Pod at once (for one replica; the rollout then completes, with downtime), ReadWriteMany/ReadOnlyMany " +
       "claims (also when listed together with ReadWriteOnce), `replicas: 0` or a count that is not an integer, " +
@@ -58,9 +61,13 @@ export default defineRule({
   },
   check({ set, report }) {
     for (const deployment of set.ofKind("Deployment")) {
-      const replicas = replicasOf(deployment);
+      const written = replicasOf(deployment);
       const pod = podSpecOf(deployment);
-      if (replicas === undefined || replicas === 0 || !pod) continue;
+      if (written === undefined || written === 0 || !pod) continue;
+      // An HPA keeps the count at its minReplicas or more (it stops scaling a workload at replicas: 0, skipped above).
+      const autoscaled = autoscalerMinimumOf(set, deployment);
+      const scaledUp = autoscaled !== undefined && autoscaled.minReplicas > written ? autoscaled : undefined;
+      const replicas = scaledUp?.minReplicas ?? written;
       const budget = rollingUpdateBudgetOf(deployment);
       const seen = new Set<string>();
       for (const volume of claimVolumesOf(pod)) {
@@ -71,7 +78,7 @@ export default defineRule({
         if (!claim || !mode || (mode === "ReadWriteOnce" && pinnedToOneNode(pod))) continue;
         const claimed = `${mode} PVC "${volume.claimName}"`;
         // Several replicas cannot all run whatever the strategy, and the rollout remedy does not help them: that diagnosis wins.
-        const problem = replicas > 1 ? sharedByReplicas(replicas, claimed, mode) : budget && startsNewPodFirst(budget, claimed);
+        const problem = replicas > 1 ? sharedByReplicas(replicas, claimed, mode, scaledUp?.autoscaler) : budget && startsNewPodFirst(budget, claimed);
         if (!problem) continue;
         report({
           object: deployment,
@@ -87,8 +94,14 @@ export default defineRule({
 
 type SingleNodeMode = "ReadWriteOnce" | "ReadWriteOncePod";
 
-function sharedByReplicas(replicas: number, claimed: string, mode: SingleNodeMode): string {
+function sharedByReplicas(replicas: number, claimed: string, mode: SingleNodeMode, autoscaler: K8sObject | undefined): string {
   const who = mode === "ReadWriteOncePod" ? "only one Pod" : "only Pods on one node";
+  if (autoscaler) {
+    return (
+      `${describe(autoscaler)} keeps at least ${replicas} replicas (minReplicas), which share ${claimed}: ${who} can mount it; ` +
+      `use ReadWriteMany or a StatefulSet with volumeClaimTemplates`
+    );
+  }
   return `${replicas} replicas share ${claimed}: ${who} can mount it; use ReadWriteMany, a StatefulSet with volumeClaimTemplates, or replicas: 1`;
 }
 

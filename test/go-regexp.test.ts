@@ -10,13 +10,13 @@ function matches(pattern: string, text: string): boolean {
 
 describe("Go regexp syntax", () => {
   it.each([
-    ["a(?=b)", /lookahead/],
-    ["a(?!b)", /lookahead/],
-    ["(?<=a)b", /lookahead or lookbehind/],
-    ["(?<!a)b", /lookahead or lookbehind/],
-    ["(a)\\1", /backreferences/],
-    ["(?P<x>a)(?P=x)", /backreferences/],
-    ["(?>a+)", /atomic/],
+    ["a(?=b)", /invalid or unsupported Perl syntax: `\(\?=`/],
+    ["a(?!b)", /invalid or unsupported Perl syntax: `\(\?!`/],
+    ["(?<=a)b", /invalid named capture/],
+    ["(?<!a)b", /invalid named capture/],
+    ["(a)\\1", /invalid escape sequence: `\\1`/],
+    ["(?P<x>a)(?P=x)", /invalid or unsupported Perl syntax|invalid named capture/],
+    ["(?>a+)", /invalid or unsupported Perl syntax/],
     ["a*+", /nested repetition/],
     ["a++", /nested repetition/],
     ["a**", /nested repetition/],
@@ -27,7 +27,6 @@ describe("Go regexp syntax", () => {
     ["\\y", /escape/],
     ["\\Z", /escape/],
     ["\\C", /escape/],
-    ["\\_", /escape/],
     ["[\\b]", /escape/],
     ["api-(token", /missing closing \)/],
     ["token)", /unexpected \)/],
@@ -66,8 +65,23 @@ describe("Go regexp syntax", () => {
     ["a]", "a]", true],
     ["a}", "a}", true],
     ["[[:^digit:]x]", "y", true],
+    // Go scopes an inline flag to its group, or to the rest of the pattern from where it stands.
+    ["(?i:app)-config", "APP-CONFIG", false],
+    ["(?i:app)-config", "APP-config", true],
+    ["a(?i)b", "AB", false],
+    ["a(?i)b", "aB", true],
+    ["[[:^digit:]]", "5", false],
+    ["[[:^digit:]]", "x", true],
+    // Go accepts \_ (regexp/syntax: "too many programs and people insist on using it").
+    ["a\\_b", "a_b", true],
   ])("accepts %s like Go (against %j: %s)", (pattern, text, expected) => {
     expect(matches(`^${pattern}$`, text)).toBe(expected);
+  });
+
+  it("gives Go's error text, which Reloader's regexp.MustCompile panics with", () => {
+    expect(compileGoRegexp("^agent-(tls$")).toEqual({ ok: false, error: "error parsing regexp: missing closing ): `^agent-(tls$`" });
+    expect(compileGoRegexp("^token)$")).toEqual({ ok: false, error: "error parsing regexp: unexpected ): `^token)$`" });
+    expect(compileGoRegexp("^a**$")).toEqual({ ok: false, error: "error parsing regexp: invalid nested repetition operator: `**`" });
   });
 
   it("keeps Go's unanchored search: Reloader's ^a|b$ matches any name that ends in b", () => {

@@ -114,6 +114,63 @@ metadata:
   });
 });
 
+describe("optional-ref-without-reload knows which objects are there when the Pods start", () => {
+  const hook = (kind: string, name: string, annotations: Record<string, string>): string =>
+    `---\napiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  annotations: ${JSON.stringify(annotations)}\n`;
+
+  it.each([
+    [{ "helm.sh/hook": "pre-install,pre-upgrade" }, []],
+    [{ "helm.sh/hook": "pre-install", "helm.sh/hook-delete-policy": "before-hook-creation" }, []],
+    [{ "helm.sh/hook": "PRE-INSTALL", "helm.sh/hook-delete-policy": "hook-failed" }, []],
+    [{ "helm.sh/hook": "pre-install", "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded" }, ["ConfigMap/sovereign-fqdn"]],
+    [{ "helm.sh/hook": "post-install,post-upgrade" }, ["ConfigMap/sovereign-fqdn"]],
+    [{ "helm.sh/hook": "pre-upgrade" }, ["ConfigMap/sovereign-fqdn"]],
+  ])("a ConfigMap that is only the hook %j", async (annotations, expected) => {
+    const yaml = deployment("api") + hook("ConfigMap", "sovereign-fqdn", annotations) + "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-token\n";
+    expect(await reported(OPTIONAL, yaml)).toEqual(expected);
+  });
+
+  it("reports an optional volume mounted with subPath, naming the mount, and not one mounted whole", async () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: app
+          image: app:1.0
+          volumeMounts:
+            - {name: config, mountPath: /etc/app/app.yaml, subPath: app.yaml}
+            - {name: whole, mountPath: /etc/whole}
+      volumes:
+        - name: config
+          configMap: {name: app-config, optional: true}
+        - name: whole
+          secret: {secretName: app-secret, optional: true}
+`;
+    const findings = (await lintJson(["-"], { stdin: yaml })).findings.filter((f) => f.ruleId === OPTIONAL);
+    expect(findings.map((f) => [f.line, f.column, f.target?.name, f.message])).toEqual([
+      [
+        yaml.split("\n").indexOf("        - name: config") + 1,
+        11,
+        "app-config",
+        'Deployment "api" container "app": ConfigMap "app-config" with optional: true (volume "config" at /etc/app/app.yaml with subPath app.yaml) ' +
+          "is not in this input and no Reloader annotation covers it, so it stays missing if the Pod starts first (the kubelet never updates a subPath mount); " +
+          "drop optional: true (or add configmap.reloader.stakater.com/reload, with reloadOnCreate)",
+      ],
+    ]);
+    // A Reloader annotation covers the subPath mount like an env reference: the restart brings the file.
+    const covered = yaml.replace("  name: api\nspec:", '  name: api\n  annotations: {configmap.reloader.stakater.com/reload: app-config}\nspec:');
+    expect(await reported(OPTIONAL, covered)).toEqual([]);
+  });
+});
+
 describe("reloader-ignores-creation and optional-ref-without-reload split the late optional references", () => {
   const reloader = `---
 apiVersion: apps/v1
@@ -153,6 +210,60 @@ spec:
   it.each([["--reload-on-create=true"], ["--reload-on-create", "true"]])("is silent when Reloader runs with %s", async (...flags) => {
     const args = flags.map((f) => JSON.stringify(f)).join(", ");
     expect(await reported(CREATION, workloads + reloader.replace("FLAGS", args))).toEqual([]);
+  });
+
+  // controller.go Add: options.ReloadOnCreate == "true", a plain string comparison.
+  it.each(["True", "TRUE", "1", "yes", "true "])("reports --reload-on-create=%s, which released Reloader does not read as true", async (value) => {
+    const report = await lintJson(["-"], { stdin: workloads + reloader.replace("FLAGS", JSON.stringify(`--reload-on-create=${value}`)) });
+    const creation = report.findings.filter((f) => f.ruleId === CREATION);
+    expect(creation.map((f) => [f.object?.name, f.severity])).toEqual([["reloader", "warning"]]);
+    expect(creation[0]!.message).toBe(
+      `Deployment "reloader": --reload-on-create=${value}, which is not the exact string "true" Reloader compares it with, so Reloader never restarts ` +
+        `Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more); write --reload-on-create=true`,
+    );
+  });
+
+  // A type in --resources-to-ignore gets no controller, so its "initialized" flag is never set and Add drops every creation event.
+  it.each([
+    [["--reload-on-create=true", "--resources-to-ignore=secrets"], "--resources-to-ignore=secrets"],
+    [["--reload-on-create", "true", "--resources-to-ignore", "ConfigMaps"], "--resources-to-ignore=ConfigMaps"],
+    [["--reload-on-create=true", "--resources-to-ignore=secrets", "--sync-after-restart=false"], "--resources-to-ignore=secrets"],
+  ])("reports %j: no creation event passes, ConfigMaps included", async (flags, shown) => {
+    const report = await lintJson(["-"], { stdin: workloads + reloader.replace("FLAGS", flags.map((f) => JSON.stringify(f)).join(", ")) });
+    const creation = report.findings.filter((f) => f.ruleId === CREATION);
+    expect(creation).toHaveLength(1);
+    expect(creation[0]!.message).toBe(
+      `Deployment "reloader": --reload-on-create=true with ${shown} (Reloader then never marks both informers synced and drops every creation event), ` +
+        `so Reloader never restarts Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more); drop ${shown}`,
+    );
+    expect(creation[0]!.remediation).toContain("--sync-after-restart=true");
+  });
+
+  it.each([["--sync-after-restart"], ["--sync-after-restart=true"]])("is silent with ignored resources and %s, which marks both informers synced up front", async (sync) => {
+    const flags = ["--reload-on-create=true", "--resources-to-ignore=secrets", sync].map((f) => JSON.stringify(f)).join(", ");
+    expect(await reported(CREATION, workloads + reloader.replace("FLAGS", flags))).toEqual([]);
+  });
+
+  it.each([
+    [{ ignoreSecrets: true }, "reloader.ignoreSecrets: true", "unset reloader.ignoreSecrets"],
+    [{ ignoreSecrets: "false" }, 'reloader.ignoreSecrets: "false"', "unset reloader.ignoreSecrets"],
+    [{ ignoreSecrets: true, ignoreConfigMaps: 1 }, "reloader.ignoreSecrets: true, reloader.ignoreConfigMaps: 1", "unset reloader.ignoreSecrets and reloader.ignoreConfigMaps"],
+    [{ ignoreSecrets: true, syncAfterRestart: true }, undefined, undefined],
+    [{ ignoreSecrets: false, ignoreConfigMaps: {} }, undefined, undefined],
+  ])("reads the chart values %j as the chart's templates do", async (values, shown, fix) => {
+    const release =
+      "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: reloader\nspec:\n  chart:\n    spec:\n      chart: reloader\n" +
+      `  values:\n    reloader: ${JSON.stringify({ reloadOnCreate: true, ...values })}\n`;
+    const report = await lintJson(["-"], { stdin: workloads + release });
+    const messages = report.findings.filter((f) => f.ruleId === CREATION).map((f) => f.message);
+    expect(messages).toEqual(
+      shown === undefined
+        ? []
+        : [
+            `HelmRelease "reloader": reloader.reloadOnCreate: true with ${shown} (Reloader then never marks both informers synced and drops every creation event), ` +
+              `so Reloader never restarts Deployment "covered" when optional ConfigMap "sovereign-fqdn" is created (and 2 more); ${fix}`,
+          ],
+    );
   });
 
   it("says when a workload relies on search for an object the input does not show", async () => {

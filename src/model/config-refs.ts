@@ -3,7 +3,8 @@ import { asArray, asString, isObject } from "../util/json.js";
 import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 import { availableBefore } from "./apply-unit.js";
-import { hookInfo } from "./helm.js";
+import { hookInfo, sameRelease } from "./helm.js";
+import { persistsFromPreInstall } from "./hook-order.js";
 import { memoized } from "../util/memoized.js";
 import { containersOf, type PodSpecView } from "./pod-spec.js";
 
@@ -18,6 +19,8 @@ export interface ConfigRef {
   optional: boolean;
   /** Container that reads it (env/envFrom only). */
   container?: string;
+  /** The pod volume that holds it (volume/projected only), which containers mount by this name. */
+  volume?: string;
   /** The variable set from it (env), or the envFrom prefix (may be ""). */
   envName?: string;
   prefix?: string;
@@ -69,38 +72,43 @@ function readConfigRefs(pod: PodSpecView): ConfigRef[] {
   asArray(pod.spec.volumes).forEach((volume, i) => {
     if (!isObject(volume) || !(isObject(volume.configMap) || isObject(volume.secret) || isObject(volume.projected))) return;
     const path = [...pod.path, "volumes", i];
-    const usage = `volume "${asString(volume.name) ?? `#${i}`}"`;
-    add("ConfigMap", volume.configMap, "name", path, ["configMap"], { via: "volume", usage, path });
-    add("Secret", volume.secret, "secretName", path, ["secret"], { via: "volume", usage, path });
+    const volumeName = asString(volume.name);
+    const usage = `volume "${volumeName ?? `#${i}`}"`;
+    const named = volumeName !== undefined ? { volume: volumeName } : {};
+    add("ConfigMap", volume.configMap, "name", path, ["configMap"], { via: "volume", usage, path, ...named });
+    add("Secret", volume.secret, "secretName", path, ["secret"], { via: "volume", usage, path, ...named });
     if (!isObject(volume.projected)) return;
     asArray(volume.projected.sources).forEach((source, j) => {
       if (!isObject(source)) return;
       const sourcePath = [...path, "projected", "sources", j];
-      add("ConfigMap", source.configMap, "name", sourcePath, ["configMap"], { via: "projected", usage, path });
-      add("Secret", source.secret, "name", sourcePath, ["secret"], { via: "projected", usage, path });
+      add("ConfigMap", source.configMap, "name", sourcePath, ["configMap"], { via: "projected", usage, path, ...named });
+      add("Secret", source.secret, "name", sourcePath, ["secret"], { via: "projected", usage, path, ...named });
     });
   });
   return out;
 }
 
 /**
- * The ConfigMap/Secret as an ordinary release resource (not a Helm hook) that exists by the time `from`
- * is applied; else `unordered`, the same object applied by another Flux unit that Flux does not finish
- * first (Kustomizations without dependsOn reconcile concurrently); else, when it is rendered only as
- * hooks, the first such hook. Hooks are created at their event and may be deleted again
- * (`hook-succeeded`, `before-hook-creation`), so they do not guarantee the object exists when the
- * workload's Pods start.
+ * The ConfigMap/Secret as it is there by the time `from` is applied (`available`): an ordinary release resource
+ * (not a Helm hook) of the same or an earlier apply unit, or a hook of the same release that a `pre-install`
+ * hook creates before the release's resources and that stays (see persistsFromPreInstall). Else `unordered`,
+ * the same object applied by another Flux unit that Flux does not finish first (Kustomizations without
+ * dependsOn reconcile concurrently); else, when it is rendered only as hooks, the first such hook: other hooks
+ * are created after the resources (`post-*`), only on other operations, or are deleted again
+ * (`hook-succeeded`), so they do not guarantee the object exists when the workload's Pods start.
  */
 export function renderedConfig(
   set: ManifestSet,
   kind: ConfigKind,
   name: string,
   from: K8sObject,
-): { ordinary?: K8sObject; unordered?: K8sObject; hook?: K8sObject } {
+): { available?: K8sObject; unordered?: K8sObject; hook?: K8sObject } {
   const candidates = set.named(kind, name, from.namespace);
   const ordinary = candidates.filter((o) => hookInfo(o) === undefined);
   const ready = ordinary.find((o) => availableBefore(o, from, set));
-  if (ready) return { ordinary: ready };
-  const hook = candidates.find((o) => hookInfo(o) !== undefined);
-  return { ...(ordinary[0] ? { unordered: ordinary[0] } : {}), ...(hook ? { hook } : {}) };
+  if (ready) return { available: ready };
+  const hooks = candidates.filter((o) => hookInfo(o) !== undefined);
+  const persistent = hooks.find((o) => persistsFromPreInstall(hookInfo(o)!) && sameRelease(o, from) && availableBefore(o, from, set));
+  if (persistent) return { available: persistent };
+  return { ...(ordinary[0] ? { unordered: ordinary[0] } : {}), ...(hooks[0] ? { hook: hooks[0] } : {}) };
 }

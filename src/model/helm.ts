@@ -1,8 +1,10 @@
+import { parseHookWeight } from "./hook-weight.js";
 import type { K8sObject } from "./objects.js";
 
 export interface HookInfo {
   events: string[];
-  weight: string | undefined;
+  /** The weight Helm sorts the hooks of one event by (see parseHookWeight). */
+  weight: bigint;
   deletePolicies: string[];
 }
 
@@ -12,7 +14,7 @@ export function hookInfo(object: K8sObject): HookInfo | undefined {
   if (hook === undefined) return undefined;
   return {
     events: splitList(hook),
-    weight: object.annotations["helm.sh/hook-weight"],
+    weight: parseHookWeight(object.annotations["helm.sh/hook-weight"]).value,
     deletePolicies: splitList(object.annotations["helm.sh/hook-delete-policy"] ?? ""),
   };
 }
@@ -29,6 +31,16 @@ export function releaseChartOf(object: K8sObject): string | undefined {
   if (!label) return undefined;
   const match = /^(.+?)-v?\d+\.\d+\.\d+/.exec(label);
   return match ? match[1] : label;
+}
+
+/**
+ * Whether two objects can belong to one Helm release: the same release chart (see releaseChartOf), or a chart
+ * that is not known for one of them.
+ */
+export function sameRelease(a: K8sObject, b: K8sObject): boolean {
+  const chartA = releaseChartOf(a);
+  const chartB = releaseChartOf(b);
+  return chartA === undefined || chartB === undefined || chartA === chartB;
 }
 
 function splitList(value: string): string[] {

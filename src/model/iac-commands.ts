@@ -23,6 +23,8 @@ export interface IacInvocation {
   chdir?: FlagValue;
   /** `-state`/`-state-out` files (Go flag syntax: `-state=F`, `-state F`, with one or two dashes). */
   stateFiles: FlagValue[];
+  /** `-backend-config` values (`key=value`, or a file), same syntax. */
+  backendConfig: FlagValue[];
 }
 
 /**
@@ -35,7 +37,7 @@ export function parseIacInvocation(words: ReadonlyArray<string | undefined>): Ia
   while (start < words.length && words[start] !== undefined && WRAPPERS.has(words[start] as string)) start++;
   const first = words[start];
   if (first === undefined || !IAC_BINARIES.has(path.posix.basename(first))) return undefined;
-  const invocation: IacInvocation = { binary: path.posix.basename(first), stateFiles: [] };
+  const invocation: IacInvocation = { binary: path.posix.basename(first), stateFiles: [], backendConfig: [] };
   let i = start + 1;
   for (; i < words.length; i++) {
     const word = words[i];
@@ -50,12 +52,13 @@ export function parseIacInvocation(words: ReadonlyArray<string | undefined>): Ia
   for (let j = i + 1; j < words.length; j++) {
     const word = words[j];
     if (word === undefined) continue;
-    const match = /^--?(state|state-out)(?:=(.*))?$/.exec(word);
+    const match = /^--?(state|state-out|backend-config)(?:=(.*))?$/.exec(word);
     if (!match) continue;
-    if (match[2] !== undefined) invocation.stateFiles.push({ value: match[2], shown: word, index: j });
+    const into = match[1] === "backend-config" ? invocation.backendConfig : invocation.stateFiles;
+    if (match[2] !== undefined) into.push({ value: match[2], shown: word, index: j });
     else {
       const next = words[j + 1];
-      if (next !== undefined) invocation.stateFiles.push({ value: next, shown: `${word} ${next}`, index: j + 1 });
+      if (next !== undefined) into.push({ value: next, shown: `${word} ${next}`, index: j + 1 });
       j++;
     }
   }

@@ -12,6 +12,10 @@ export interface ProbeHandler {
   shown: string;
   /** The exec command, for exec handlers. */
   command?: string[];
+  /** httpGet: the normalised path; httpGet and tcpSocket: the host the kubelet connects to ("" is the Pod's IP); grpc: the service. */
+  path?: string;
+  host?: string;
+  service?: string;
 }
 
 const PROCESS_PRESENCE_COMMANDS = new Set(["pgrep", "pidof"]);
@@ -60,6 +64,8 @@ export function probeHandlerOf(probe: unknown, container: JsonObject): ProbeHand
       type: "httpGet",
       key: JSON.stringify(["httpGet", scheme, host, p, path, headers]),
       shown: `httpGet ${scheme === "HTTP" ? "" : `${scheme} `}${host}:${String(h.port)}${path}`,
+      path,
+      host,
     };
   }
   if (isObject(probe.exec)) {
@@ -71,13 +77,13 @@ export function probeHandlerOf(probe: unknown, container: JsonObject): ProbeHand
     const p = port(probe.tcpSocket.port);
     if (p === undefined) return undefined;
     const host = typeof probe.tcpSocket.host === "string" ? probe.tcpSocket.host : "";
-    return { type: "tcpSocket", key: JSON.stringify(["tcpSocket", host, p]), shown: `tcpSocket ${host}:${p}` };
+    return { type: "tcpSocket", key: JSON.stringify(["tcpSocket", host, p]), shown: `tcpSocket ${host}:${p}`, host };
   }
   if (isObject(probe.grpc)) {
     const p = typeof probe.grpc.port === "number" ? String(probe.grpc.port) : undefined;
     if (p === undefined) return undefined;
     const service = typeof probe.grpc.service === "string" ? probe.grpc.service : "";
-    return { type: "grpc", key: JSON.stringify(["grpc", p, service]), shown: `grpc :${p}${service ? ` service ${service}` : ""}` };
+    return { type: "grpc", key: JSON.stringify(["grpc", p, service]), shown: `grpc :${p}${service ? ` service ${service}` : ""}`, service };
   }
   return undefined;
 }

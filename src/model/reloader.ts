@@ -1,16 +1,13 @@
 /**
- * stakater/Reloader, as its source decides things (`pkg/common/common.go` ShouldReload,
- * `internal/pkg/controller/controller.go` Add, `internal/pkg/handler/upgrade.go`, chart
- * `deployments/kubernetes/chart/reloader`). Annotation names are Reloader's defaults; custom names
- * (`--configmap-annotation` …) are not followed.
+ * stakater/Reloader's reload annotations, as its source decides things (`pkg/common/common.go` ShouldReload,
+ * `internal/pkg/handler/upgrade.go`); its installations are in reloader-instances.ts. Annotation names are
+ * Reloader's defaults; custom names (`--configmap-annotation` …) are not followed.
  */
 import type { NodePath } from "../load/types.js";
 import type { ConfigKind } from "./config-refs.js";
-import { compileGoRegexp } from "./go-regexp.js";
-import { asArray, asString, getPath, isObject } from "../util/json.js";
-import type { ManifestSet } from "./manifest-set.js";
+import { compileGoRegexp, type GoRegexp } from "./go-regexp.js";
 import type { K8sObject } from "./objects.js";
-import { containersOf, pathIn, podSpecOf } from "./pod-spec.js";
+import { pathIn, podSpecOf } from "./pod-spec.js";
 
 export const RELOADER = {
   auto: "reloader.stakater.com/auto",
@@ -117,8 +114,8 @@ export function whyNotCovered(workload: K8sObject, kind: ConfigKind, name: strin
 export interface ReloadEntry {
   /** The entry as written, trimmed. */
   text: string;
-  /** `^entry$` compiled the way Go's regexp would, or undefined when Go rejects it. */
-  regexp?: RegExp;
+  /** `^entry$` compiled as Go's regexp, or undefined when Go rejects it. */
+  regexp?: GoRegexp;
   error?: string;
 }
 
@@ -134,65 +131,4 @@ export function reloadEntries(value: string): ReloadEntry[] {
 /** Go's strconv.ParseBool, true side. */
 export function goParseBool(value: string): boolean {
   return ["1", "t", "T", "TRUE", "true", "True"].includes(value);
-}
-
-/** A Reloader installation visible in the input, and whether it acts on creation events. */
-export interface ReloaderInstance {
-  object: K8sObject;
-  /** Where to report: the container's args (or the container), or the HelmRelease's values. */
-  path: NodePath;
-  reloadOnCreate: boolean | "unknown";
-  how: string;
-  /** `--auto-reload-all` (chart value `reloader.autoReloadAll`): every workload without an auto annotation is watched. */
-  autoReloadAll: boolean;
-}
-
-const RELOADER_IMAGE = /(?:^|\/)stakater\/reloader(?:[:@]|$)/;
-const FLAG = "--reload-on-create";
-const AUTO_ALL = "--auto-reload-all";
-
-/**
- * Reloader Deployments (image `stakater/reloader`, flag `--reload-on-create`) and Flux HelmReleases of the
- * `reloader` chart (value `reloader.reloadOnCreate`, which the chart turns into `--reload-on-create=true`
- * only when it is boolean true). Reloader v1 enables the feature only for the exact string "true"
- * (`options.ReloadOnCreate == "true"`); the v2 parser also takes "1"/"yes" in any case; both count here.
- */
-export function reloaderInstances(set: ManifestSet): ReloaderInstance[] {
-  const out: ReloaderInstance[] = [];
-  for (const object of set.ofKind("Deployment", "StatefulSet", "DaemonSet")) {
-    const pod = podSpecOf(object);
-    if (!pod) continue;
-    for (const c of containersOf(pod)) {
-      if (c.init || !RELOADER_IMAGE.test(asString(c.container.image) ?? "")) continue;
-      const args = [...asArray(c.container.command), ...asArray(c.container.args)].map((a) => (typeof a === "string" ? a : String(a)));
-      let value: string | undefined;
-      args.forEach((arg, i) => {
-        if (arg === FLAG) value = args[i + 1] ?? "";
-        else if (arg.startsWith(`${FLAG}=`)) value = arg.slice(FLAG.length + 1);
-      });
-      const enabled = value !== undefined && ["true", "1", "yes"].includes(value.trim().toLowerCase());
-      // A bool flag: bare, or with =value (a separate "true" argument would be positional).
-      const autoReloadAll = args.some((a) => a === AUTO_ALL || (a.startsWith(`${AUTO_ALL}=`) && goParseBool(a.slice(AUTO_ALL.length + 1))));
-      const argsPath = c.container.args !== undefined ? [...c.path, "args"] : c.path;
-      out.push({ object, path: argsPath, reloadOnCreate: enabled, how: value === undefined ? `its args have no ${FLAG}` : `${FLAG}=${value}`, autoReloadAll });
-    }
-  }
-  for (const object of set.ofKind("HelmRelease")) {
-    const chart = asString(getPath(object.body, ["spec", "chart", "spec", "chart"]));
-    if (chart === undefined || !/(?:^|\/)reloader$/.test(chart)) continue;
-    const values = getPath(object.body, ["spec", "values"]);
-    const reloader = isObject(values) ? values.reloader : undefined;
-    const setting = isObject(reloader) ? reloader.reloadOnCreate : undefined;
-    const enabled = setting === true || setting === "true";
-    const hasValuesFrom = asArray(getPath(object.body, ["spec", "valuesFrom"])).length > 0;
-    const path = isObject(reloader) ? pathIn(object, "spec", "values", "reloader") : isObject(values) ? pathIn(object, "spec", "values") : pathIn(object, "spec");
-    out.push({
-      object,
-      path: isObject(reloader) && "reloadOnCreate" in reloader ? [...path, "reloadOnCreate"] : path,
-      reloadOnCreate: enabled ? true : setting === undefined && hasValuesFrom ? "unknown" : false,
-      how: setting === undefined ? "reloader.reloadOnCreate is unset (false)" : `reloader.reloadOnCreate: ${JSON.stringify(setting)}`,
-      autoReloadAll: isObject(reloader) && reloader.autoReloadAll === true,
-    });
-  }
-  return out;
 }
