@@ -14,6 +14,7 @@ import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
 import rwoVolumeRollingUpdate from "./rwo-volume-rolling-update.js";
 import scriptNotChecked from "./script-not-checked.js";
+import ssaDuplicateListKey from "./ssa-duplicate-list-key.js";
 import strategyFlipWithoutForce from "./strategy-flip-without-force.js";
 import unrenderedTemplate from "./unrendered-template.js";
 
@@ -33,6 +34,7 @@ export const rules: AnyRule[] = [
   hookAnnotationInvalid,
   rwoVolumeRollingUpdate,
   livenessEqualsReadiness,
+  ssaDuplicateListKey,
   unrenderedTemplate,
   scriptNotChecked,
 ];
