@@ -1,5 +1,6 @@
 import { NOTICES } from "../src/engine/notices.js";
 import type { AnyRule, Described } from "../src/engine/rule.js";
+import duplicateResource from "./duplicate-resource.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
@@ -35,6 +36,7 @@ export const rules: AnyRule[] = [
   rwoVolumeRollingUpdate,
   livenessEqualsReadiness,
   ssaDuplicateListKey,
+  duplicateResource,
   unrenderedTemplate,
   scriptNotChecked,
 ];

@@ -36,7 +36,7 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   for (const set of sets) {
     const run = runRules(set, rules, config, options.base, shell);
     failures.push(...run.failures);
-    for (const report of [...inputReports(set), ...run.reports]) findings.push(locator.locate(report));
+    for (const report of [...inputReports(set, config.settings), ...run.reports]) findings.push(locator.locate(report));
   }
 
   const objects = sets.flatMap((set) => set.objects);

@@ -26,6 +26,8 @@ export interface Applier {
   id: ApplierId;
   /** How messages name it: "Flux kustomize-controller", "Helm 4 (server-side apply)", … */
   label: string;
+  /** The tool alone, for messages where the apply method does not matter: "Flux helm-controller", "Helm 4", "Argo CD". */
+  tool: string;
   serverSideApply: boolean;
   /**
    * Deletes the live object and creates it again when an apply is rejected (409 Conflict or 422
@@ -38,6 +40,8 @@ export interface Applier {
   why: string;
   /** What the input cannot tell, when it matters: upgrades keep the apply method of the first install. */
   note?: string;
+  /** The Kustomization, HelmRelease or Argo CD Application/ApplicationSet of the input it came from. */
+  owner?: K8sObject;
 }
 
 /** The applier chosen by the user: config `applier:` or `--applier NAME`, and which of the two. */
@@ -73,19 +77,19 @@ export function isRenderedHelm(object: K8sObject): boolean {
 export function byId(id: ApplierId, why: string): Applier {
   switch (id) {
     case "flux-kustomize":
-      return { id, label: "Flux kustomize-controller", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why };
+      return { id, label: "Flux kustomize-controller", tool: "Flux kustomize-controller", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why };
     case "flux-helm":
-      return { id, label: "Flux helm-controller ≥ v1.5 (server-side apply)", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why, note: SSA_UPGRADE_NOTE };
+      return { id, label: "Flux helm-controller ≥ v1.5 (server-side apply)", tool: "Flux helm-controller", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why, note: SSA_UPGRADE_NOTE };
     case "helm3":
-      return { id, label: "Helm 3 (client-side apply)", serverSideApply: false, recreatesOnInvalid: false, replaces: false, why };
+      return { id, label: "Helm 3 (client-side apply)", tool: "Helm 3", serverSideApply: false, recreatesOnInvalid: false, replaces: false, why };
     case "helm4":
-      return { id, label: "Helm 4 (server-side apply)", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why, note: SSA_UPGRADE_NOTE };
+      return { id, label: "Helm 4 (server-side apply)", tool: "Helm 4", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why, note: SSA_UPGRADE_NOTE };
     case "argocd":
-      return { id, label: "Argo CD (client-side apply)", serverSideApply: false, recreatesOnInvalid: false, replaces: false, why };
+      return { id, label: "Argo CD (client-side apply)", tool: "Argo CD", serverSideApply: false, recreatesOnInvalid: false, replaces: false, why };
     case "kubectl":
-      return { id, label: "kubectl apply (client-side)", serverSideApply: false, recreatesOnInvalid: false, replaces: false, why };
+      return { id, label: "kubectl apply (client-side)", tool: "kubectl", serverSideApply: false, recreatesOnInvalid: false, replaces: false, why };
     case "kubectl-server-side":
-      return { id, label: "kubectl apply --server-side", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why };
+      return { id, label: "kubectl apply --server-side", tool: "kubectl", serverSideApply: true, recreatesOnInvalid: false, replaces: false, why };
   }
 }
 
@@ -98,7 +102,7 @@ function fluxKustomize(object: K8sObject, kustomization: K8sObject | undefined, 
   const specForce = kustomization !== undefined && getPath(kustomization.body, ["spec", "force"]) === true;
   const force = specForce || isForceEnabled(object);
   const why = force ? `${unit}, force enabled by ${specForce ? "its spec.force" : "the object's kustomize.toolkit.fluxcd.io/force"}` : unit;
-  return { ...byId("flux-kustomize", why), recreatesOnInvalid: force };
+  return { ...byId("flux-kustomize", why), recreatesOnInvalid: force, ...(kustomization ? { owner: kustomization } : {}) };
 }
 
 /**
@@ -119,11 +123,13 @@ function fluxHelm(release: K8sObject | undefined, why: string): Applier {
   return {
     id: "flux-helm",
     label,
+    tool: "Flux helm-controller",
     serverSideApply: ssa,
     recreatesOnInvalid: false,
     replaces,
     why,
     ...(ssa && !explicitUpgrade ? { note: SSA_UPGRADE_NOTE } : {}),
+    ...(release ? { owner: release } : {}),
   };
 }
 
@@ -144,5 +150,5 @@ function argoCd(object: K8sObject, app: K8sObject, why: string): Applier {
   const updatedOnly = object.kind === "CustomResourceDefinition" || object.kind === "Namespace";
   const recreates = force && (replace ? !updatedOnly : !ssa);
   const how = replace ? (recreates ? "Force=true,Replace=true: delete and create" : "Replace=true") : ssa ? "server-side apply" : recreates ? "client-side apply with Force=true" : "client-side apply";
-  return { id: "argocd", label: `Argo CD (${how})`, serverSideApply: ssa, recreatesOnInvalid: recreates, replaces: replace, why };
+  return { id: "argocd", label: `Argo CD (${how})`, tool: "Argo CD", serverSideApply: ssa, recreatesOnInvalid: recreates, replaces: replace, why, owner: app };
 }
