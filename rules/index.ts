@@ -1,5 +1,6 @@
 import { NOTICES } from "../src/engine/notices.js";
 import type { AnyRule, Described } from "../src/engine/rule.js";
+import apiServerRejects from "./api-server-rejects.js";
 import duplicateResource from "./duplicate-resource.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
@@ -37,6 +38,7 @@ export const rules: AnyRule[] = [
   livenessEqualsReadiness,
   ssaDuplicateListKey,
   duplicateResource,
+  apiServerRejects,
   unrenderedTemplate,
   scriptNotChecked,
 ];
