@@ -14,6 +14,7 @@ import optionalRefWithoutReload from "./optional-ref-without-reload.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
 import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
+import replicasOwnedByAutoscaler from "./replicas-owned-by-autoscaler.js";
 import rwoVolumeRollingUpdate from "./rwo-volume-rolling-update.js";
 import scriptNotChecked from "./script-not-checked.js";
 import ssaDuplicateListKey from "./ssa-duplicate-list-key.js";
@@ -39,6 +40,7 @@ export const rules: AnyRule[] = [
   ssaDuplicateListKey,
   duplicateResource,
   apiServerRejects,
+  replicasOwnedByAutoscaler,
   unrenderedTemplate,
   scriptNotChecked,
 ];

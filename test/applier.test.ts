@@ -40,6 +40,13 @@ describe("applierOf: defaults and the user's choice", () => {
     expect(rendered.note).toMatch(/first install/);
   });
 
+  it("counts every document of a file of rendered Helm output as Helm's, a CRD from crds/ without its own # Source: too", () => {
+    const crds = "---\n# Source: api/crds/widgets.yaml\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n";
+    const set = setOf(["<stdin>", crds + RENDERED], ["apps/settings.yaml", CONFIGMAP]);
+    expect(applierOf(one(set, "CustomResourceDefinition", "widgets.example.com"), set, {}).id).toBe("helm4");
+    expect(applierOf(one(set, "ConfigMap", "settings"), set, {}).id).toBe("kubectl");
+  });
+
   it("uses the configured applier for objects nothing in the input claims", () => {
     const set = setOf(["apps/settings.yaml", CONFIGMAP], ["<stdin>", RENDERED]);
     const choice = { applier: { id: "helm3" as const, why: "--applier helm3" } };

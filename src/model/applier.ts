@@ -65,12 +65,22 @@ export function applierOf(object: K8sObject, set: ManifestSet, settings: { appli
   const argo = argoSyncOf(object, set);
   if (argo) return argoCd(object, argo.app, `${argo.app.kind} ${argo.app.namespace ? `${argo.app.namespace}/` : ""}${argo.app.name} (${argo.via})`);
   if (settings.applier) return byId(settings.applier.id, settings.applier.why);
-  return isRenderedHelm(object) ? byId("helm4", "default for rendered Helm output") : byId("kubectl", "default for plain manifests");
+  return isRenderedHelm(object, set) ? byId("helm4", "default for rendered Helm output") : byId("kubectl", "default for plain manifests");
 }
 
-/** Output of `helm template`: a `# Source:` comment, or rendered by gitops-lint from a chart directory. */
-export function isRenderedHelm(object: K8sObject): boolean {
-  return object.source.helmSource !== undefined || object.source.chartDir !== undefined;
+/**
+ * Output of `helm template`: rendered by gitops-lint from a chart directory, or read from a file whose
+ * documents carry `# Source:` comments (a CRD from a chart's crds/ often has its own `---` after the
+ * comment, so its document carries none).
+ */
+export function isRenderedHelm(object: K8sObject, set: ManifestSet): boolean {
+  return object.source.helmSource !== undefined || object.source.chartDir !== undefined || set.derived(filesWithHelmSource).has(object.source.file);
+}
+
+function filesWithHelmSource(set: ManifestSet): Set<string> {
+  const files = new Set<string>();
+  for (const document of set.documents()) if (document.helmSource !== undefined) files.add(document.file);
+  return files;
 }
 
 /** An applier chosen by name (config or command line), with the defaults of that tool. */
