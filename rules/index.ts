@@ -1,6 +1,7 @@
 import { NOTICES } from "../src/engine/notices.js";
 import type { AnyRule, Described } from "../src/engine/rule.js";
 import apiServerRejects from "./api-server-rejects.js";
+import applyOrder from "./apply-order.js";
 import duplicateResource from "./duplicate-resource.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
@@ -41,6 +42,7 @@ export const rules: AnyRule[] = [
   duplicateResource,
   apiServerRejects,
   replicasOwnedByAutoscaler,
+  applyOrder,
   unrenderedTemplate,
   scriptNotChecked,
 ];

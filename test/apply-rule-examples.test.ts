@@ -4,7 +4,7 @@ import { lintJson } from "./support/cli.js";
 
 // The documented examples of the apply-time rules: the bad one fires exactly its rule, the good one is
 // clean for every rule (a fix that trips another rule is not a fix).
-describe.each(["ssa-duplicate-list-key", "duplicate-resource", "api-server-rejects", "replicas-owned-by-autoscaler"])("%s documented example", (id) => {
+describe.each(["ssa-duplicate-list-key", "duplicate-resource", "api-server-rejects", "replicas-owned-by-autoscaler", "apply-order"])("%s documented example", (id) => {
   const rule = findRule(id)!;
 
   it("bad fires exactly this rule", async () => {

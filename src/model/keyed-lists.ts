@@ -12,6 +12,7 @@
  */
 import type { NodePath } from "../load/types.js";
 import { asArray, getPath, isObject, type JsonObject } from "../util/json.js";
+import { crdOf } from "./crds.js";
 import type { ManifestSet } from "./manifest-set.js";
 import type { K8sObject } from "./objects.js";
 import { containersOf, podSpecOf } from "./pod-spec.js";
@@ -168,26 +169,12 @@ function keyOf(entry: unknown, spec: ListSpec): { text: string; values: Record<s
 
 /** The custom resource's schema (branches to keyed lists only) from a CRD of the input, for its version. */
 function customResourceSchema(object: K8sObject, set: ManifestSet): JsonObject | undefined {
-  const slash = object.apiVersion.indexOf("/");
-  if (slash < 0) return undefined;
-  const group = object.apiVersion.slice(0, slash);
-  const version = object.apiVersion.slice(slash + 1);
-  const crd = set.derived(crdsByKind).get(`${group}/${object.kind}`);
+  const crd = crdOf(object, set);
   if (!crd) return undefined;
-  const versions = asArray(getPath(crd.body, ["spec", "versions"])).filter(isObject);
-  const match = versions.find((v) => v.name === version);
+  const version = object.apiVersion.slice(object.apiVersion.indexOf("/") + 1);
+  const match = asArray(getPath(crd.body, ["spec", "versions"])).filter(isObject).find((v) => v.name === version);
   const schema = getPath(match, ["schema", "openAPIV3Schema"]);
   return isObject(schema) ? schema : undefined;
-}
-
-function crdsByKind(set: ManifestSet): Map<string, K8sObject> {
-  const out = new Map<string, K8sObject>();
-  for (const crd of set.ofKind("CustomResourceDefinition")) {
-    const group = getPath(crd.body, ["spec", "group"]);
-    const kind = getPath(crd.body, ["spec", "names", "kind"]);
-    if (typeof group === "string" && typeof kind === "string" && !out.has(`${group}/${kind}`)) out.set(`${group}/${kind}`, crd);
-  }
-  return out;
 }
 
 const LIST_TYPE = "x-kubernetes-list-type";
