@@ -3,11 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lintJson, type JsonFinding } from "./support/cli.js";
+import { ofRule, placeOf } from "./support/findings.js";
 
 const RULE = "api-server-rejects";
 const DIR = "fixtures/api-server-rejects";
-const of = (findings: JsonFinding[]): JsonFinding[] => findings.filter((f) => f.ruleId === RULE);
-const at = (f: JsonFinding): string => `${f.object?.kind}/${f.object?.name} ${f.file}:${f.line}:${f.column} ${f.severity}`;
+const of = (findings: JsonFinding[]): JsonFinding[] => ofRule(findings, RULE);
+const at = placeOf;
 
 describe("api-server-rejects", () => {
   it("reports names and port names with the API server's error and the applier", async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { lintJson, type JsonFinding } from "./support/cli.js";
+import { ofRule, placeOf } from "./support/findings.js";
 
 const RULE = "apply-order";
 const DIR = "fixtures/apply-order";
-const of = (findings: JsonFinding[]): JsonFinding[] => findings.filter((f) => f.ruleId === RULE);
-const at = (f: JsonFinding): string => `${f.object?.kind}/${f.object?.name} ${f.file}:${f.line}:${f.column} ${f.severity}`;
+const of = (findings: JsonFinding[]): JsonFinding[] => ofRule(findings, RULE);
+const at = placeOf;
 
 describe("apply-order", () => {
   it("reports a custom resource whose CRD is a template of the same release, under Helm appliers only", async () => {

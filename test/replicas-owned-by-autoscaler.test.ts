@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { lintJson, type JsonFinding } from "./support/cli.js";
+import { ofRule, placeOf } from "./support/findings.js";
 
 const RULE = "replicas-owned-by-autoscaler";
 const DIR = "fixtures/replicas-owned-by-autoscaler";
-const of = (findings: JsonFinding[]): JsonFinding[] => findings.filter((f) => f.ruleId === RULE);
-const at = (f: JsonFinding): string => `${f.object?.kind}/${f.object?.name} ${f.file}:${f.line}:${f.column} ${f.severity}`;
+const of = (findings: JsonFinding[]): JsonFinding[] => ofRule(findings, RULE);
+const at = placeOf;
 
 describe("replicas-owned-by-autoscaler: what each applier does with a count the autoscaler owns", () => {
   it("errs under Helm 4's server-side apply, which does not force conflicts", async () => {

@@ -3,12 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lintJson, type JsonFinding } from "./support/cli.js";
+import { ofRule, placeOf } from "./support/findings.js";
 
 const RULE = "ssa-duplicate-list-key";
 const PLAIN = "fixtures/ssa-duplicate-list-key/client-side-apply.yaml";
 
-const of = (findings: JsonFinding[]): JsonFinding[] => findings.filter((f) => f.ruleId === RULE);
-const at = (f: JsonFinding): string => `${f.object?.kind}/${f.object?.name} ${f.file}:${f.line}:${f.column} ${f.severity}`;
+const of = (findings: JsonFinding[]): JsonFinding[] => ofRule(findings, RULE);
+const at = placeOf;
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
