@@ -1,5 +1,8 @@
-import { defineRule } from "../src/engine/rule.js";
+import { defineRule, type Report } from "../src/engine/rule.js";
 import type { Severity } from "../src/engine/severity.js";
+import { applierOf } from "../src/model/applier.js";
+import { argoHookOf } from "../src/model/argo-hooks.js";
+import type { ShellScripts } from "../src/shell/shell-scripts.js";
 
 import { hookInfo, releaseChartOf } from "../src/model/helm.js";
 import { ACTION_OF_EVENT, describeTimeouts, releaseTimeout, type HelmAction, type ReleaseTimeout } from "../src/model/helm-release.js";
@@ -58,7 +61,12 @@ export default defineRule({
       "same chart, the hook's release name (label `app.kubernetes.io/instance` or `release`) picks the one " +
       "whose Helm release has that name (`spec.releaseName`, else `[targetNamespace-]name`), then the hook's " +
       "namespace the one installing there; when it stays ambiguous, the shortest of their timeouts applies " +
-      "and the message says so. Without a HelmRelease: `--release-timeout`, else Helm's 5m.",
+      "and the message says so. Without a HelmRelease: `--release-timeout`, else Helm's 5m. Under Argo CD (an Application " +
+      "in the input syncs the hook) Helm's timeouts do not apply: Argo CD maps pre-install/pre-upgrade to PreSync and " +
+      "post-install/post-upgrade to PostSync, never applies `test` or rollback hooks, lets an `argocd.argoproj.io/hook` " +
+      "annotation replace the Helm one (gitops-engine `pkg/sync/hook/hook.go`), and gives hooks no timeout at all " +
+      "(`controller.sync.timeout.seconds` is 0 by default): a bounded wait is fine there, but a PreSync, Sync or PostSync " +
+      "hook that can wait forever without `activeDeadlineSeconds` never completes, and every later sync waits behind it.",
     remediation: REMEDIATION,
     defaultSeverity: "error",
     example: {
@@ -72,6 +80,11 @@ export default defineRule({
   },
   check({ set, settings, shell, report }) {
     for (const object of set.ofKind("Job", "Pod")) {
+      if (applierOf(object, set, settings).id === "argocd") {
+        const blocking = argoBlockingHook(object, shell);
+        if (blocking) report(blocking);
+        continue;
+      }
       const hook = hookInfo(object);
       if (!hook || hook.events.length === 0) continue;
       const events = hook.events.map((e) => e.toLowerCase());
@@ -160,6 +173,33 @@ function fallbackNote(object: K8sObject, releaseTimeoutSeconds: number | undefin
   return releaseTimeoutSeconds !== undefined
     ? `${release}, so --release-timeout (config releaseTimeout) applied: lint the HelmRelease together with the rendered chart to use its own timeouts.`
     : `${release} and no --release-timeout was given, so Helm's default 5m applied: lint the HelmRelease together with the rendered chart, or pass --release-timeout.`;
+}
+
+/**
+ * Under Argo CD, Helm's timeouts do not apply and no hook has one of its own (only the controller-wide
+ * `controller.sync.timeout.seconds`, 0 = none, by default): a bounded wait only delays the sync, but a
+ * sync-phase hook whose wait is unbounded, with no activeDeadlineSeconds, never completes and holds
+ * every later sync of the Application.
+ */
+function argoBlockingHook(object: K8sObject, shell: ShellScripts): Report | undefined {
+  const hook = argoHookOf(object);
+  const phase = hook?.phases.find((p) => p === "PreSync" || p === "Sync" || p === "PostSync");
+  if (!hook || !phase) return undefined;
+  const budget = podWaitBudget(object, shell);
+  if (!budget || Number.isFinite(budget.seconds)) return undefined;
+  const deadline = (object.kind === "Job" ? positive(getPath(object.body, ["spec", "activeDeadlineSeconds"])) : undefined) ?? positive(podSpecOf(object)!.spec.activeDeadlineSeconds);
+  if (deadline !== undefined) return undefined;
+  return {
+    object,
+    path: budget.path,
+    ...(budget.inScript ? { inValue: budget.inScript } : {}),
+    message:
+      `${describe(object)}: Argo CD runs it as a ${phase} hook (${hook.from}) that can wait forever (${budget.text}) and has no activeDeadlineSeconds; ` +
+      "Argo CD gives hooks no timeout, so the sync never finishes and every later sync waits behind it; bound the wait or set activeDeadlineSeconds",
+    remediation:
+      "Give the hook an end: bound the loop, or set the Job's `activeDeadlineSeconds`. Argo CD has no per-hook or per-Application timeout, only " +
+      "the controller-wide `controller.sync.timeout.seconds` (0, none, by default); a stuck hook is left to `argocd app terminate-op`.",
+  };
 }
 
 /** A Job's retries when only they push the hook past the timeout: how many, how, and the whole budget in seconds. */

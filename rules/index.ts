@@ -1,5 +1,8 @@
 import { NOTICES } from "../src/engine/notices.js";
 import type { AnyRule, Described } from "../src/engine/rule.js";
+import apiServerRejects from "./api-server-rejects.js";
+import applyOrder from "./apply-order.js";
+import duplicateResource from "./duplicate-resource.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
@@ -12,8 +15,10 @@ import optionalRefWithoutReload from "./optional-ref-without-reload.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
 import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
+import replicasOwnedByAutoscaler from "./replicas-owned-by-autoscaler.js";
 import rwoVolumeRollingUpdate from "./rwo-volume-rolling-update.js";
 import scriptNotChecked from "./script-not-checked.js";
+import ssaDuplicateListKey from "./ssa-duplicate-list-key.js";
 import strategyFlipWithoutForce from "./strategy-flip-without-force.js";
 import unrenderedTemplate from "./unrendered-template.js";
 
@@ -33,6 +38,11 @@ export const rules: AnyRule[] = [
   hookAnnotationInvalid,
   rwoVolumeRollingUpdate,
   livenessEqualsReadiness,
+  ssaDuplicateListKey,
+  duplicateResource,
+  apiServerRejects,
+  replicasOwnedByAutoscaler,
+  applyOrder,
   unrenderedTemplate,
   scriptNotChecked,
 ];

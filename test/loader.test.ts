@@ -89,17 +89,48 @@ describe("loadFile", () => {
     expect(loaded.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
-  it("keeps a CRD's identity but not its schema, once the whole document has parsed", () => {
+  it("keeps a CRD's identity, names and versions, and of its schema only the branches to keyed lists, once the whole document has parsed", () => {
     const crd =
       "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n" +
-      "spec:\n  group: example.com\n  versions:\n    - name: v1\n      schema:\n        openAPIV3Schema: {type: object}\n";
+      "spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n" +
+      "          type: object\n          properties:\n            spec:\n              type: object\n              description: a long text\n              properties:\n" +
+      "                size: {type: integer}\n                ports:\n                  type: array\n                  x-kubernetes-list-type: map\n                  x-kubernetes-list-map-keys: [port, protocol]\n" +
+      "                  items:\n                    type: object\n                    properties:\n                      port: {type: integer}\n                      protocol: {type: string, default: TCP}\n                      name: {type: string}\n";
     const loaded = loadFile("crd.yaml", bytes(`${crd}---\n${crd.replace("group: example.com", "group: example.com\n  group: example.org")}`));
-    expect(loaded.documents.map((d) => d.value)).toEqual([
-      { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.example.com" } },
-      { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.example.com" } },
-    ]);
+    const summary = (group: string): unknown => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.example.com" },
+      spec: {
+        group,
+        names: { kind: "Widget", plural: "widgets" },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                properties: {
+                  spec: {
+                    properties: {
+                      ports: {
+                        "x-kubernetes-list-type": "map",
+                        "x-kubernetes-list-map-keys": ["port", "protocol"],
+                        items: { properties: { protocol: { default: "TCP" } } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    expect(loaded.documents.map((d) => d.value)).toEqual([summary("example.com"), summary("example.org")]);
     // The schema was still read: a duplicate key inside it is reported at its line.
-    expect(loaded.problems.map((p) => [p.line, p.message.slice(0, 21)])).toEqual([[18, 'duplicate key "group"']]);
+    expect(loaded.problems.map((p) => [p.line, p.message.slice(0, 21)])).toEqual([[38, 'duplicate key "group"']]);
   });
 
   it("refuses an alias bomb quickly with a finding instead of expanding it", () => {

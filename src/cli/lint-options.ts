@@ -1,3 +1,4 @@
+import type { ApplierId } from "../model/applier.js";
 import type { RenderOptions } from "../render/context.js";
 
 /** Where the CLI reads and writes: the process, or a test's buffers. */
@@ -20,6 +21,7 @@ export interface LintFlags extends RenderOptions {
   color?: boolean;
   stdinFilename: string;
   releaseTimeout?: string;
+  applier?: ApplierId;
   base?: string;
   baseFile?: string;
   chartDir?: string;

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { catalogue, findRule, rules } from "../../rules/index.js";
 import { NOTICES } from "../engine/notices.js";
 import { UsageError } from "../engine/config.js";
+import { APPLIER_IDS } from "../model/applier.js";
 import { didYouMean } from "../engine/unknown-rule.js";
 import { ruleMarkdown } from "../docs/rule-docs.js";
 import { FORMATTERS } from "../report/formats.js";
@@ -43,6 +44,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--no-color", "disable colour")
     .option("--stdin-filename <name>", "name for input read from stdin", "<stdin>")
     .option("--release-timeout <duration>", "Helm release timeout when no HelmRelease in the input sets one (default 5m)")
+    .addOption(new Option("--applier <name>", "who applies objects no Flux or Argo CD object in the input claims (default: helm4 for rendered Helm output, kubectl otherwise)").choices(APPLIER_IDS))
     .option("--base <rev>", "diff-aware: read, render and build the same inputs as they were at this git revision (auto: the pull request's base in CI, HEAD in pre-commit, else the merge base with the default branch) and report changes that break on apply")
     .option("--base-file <file>", "diff-aware: the previous render of stdin (or of all inputs), instead of or with --base")
     .option("--helm <path>", "helm binary for rendering chart directories (default: helm on PATH)")

@@ -102,5 +102,6 @@ async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedCon
     if (seconds === undefined) throw new UsageError(`--release-timeout expects a duration such as 10m or 1h30m, got "${flags.releaseTimeout}"`);
     config.settings.releaseTimeoutSeconds = seconds;
   }
+  if (flags.applier !== undefined) config.settings.applier = { id: flags.applier, why: `--applier ${flags.applier}` };
   return config;
 }

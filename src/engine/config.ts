@@ -7,6 +7,7 @@ import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
 import { parseDuration } from "../util/duration.js";
 import { DEFAULT_SHELL_LIMITS, type ShellLimits } from "../shell/shell-scripts.js";
+import { APPLIER_IDS, type ApplierId } from "../model/applier.js";
 import { isObject } from "../util/json.js";
 import { NOTICES, noticeConfigError } from "./notices.js";
 import type { Described, RunSettings } from "./rule.js";
@@ -73,6 +74,10 @@ export function configSchema(rules: Described[]): Record<string, unknown> {
       },
       reportUnusedSuppressions: { type: "boolean", description: "report suppression directives that suppressed nothing (like --report-unused-suppressions)" },
       requireSuppressionReason: { type: "boolean", description: "a suppression directive without ` -- reason` suppresses nothing and is reported" },
+      applier: {
+        enum: [...APPLIER_IDS],
+        description: "who applies objects that no Flux Kustomization, HelmRelease or Argo CD Application in the input claims (default: helm4 for rendered Helm output, kubectl otherwise)",
+      },
       limits: {
         type: "object",
         additionalProperties: false,
@@ -124,7 +129,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
       ? p.length === 1 && p[0] === "rules"
         ? `unknown rule "${extra}"; ${didYouMean(extra, rules.map((r) => r.meta.id))}`
         : `unknown key "${extra}"${p.length ? ` in ${p.join(".")}` : ""}`
-      : `${p.join(".") || "config"} ${error.message ?? "is invalid"}${error.keyword === "enum" ? ` (${SEVERITIES.join(", ")})` : ""}`;
+      : `${p.join(".") || "config"} ${error.message ?? "is invalid"}${error.keyword === "enum" ? ` (${(error.params.allowedValues as string[]).join(", ")})` : ""}`;
     throw new UsageError(`invalid config: ${message}`, where);
   }
 
@@ -147,6 +152,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
     if (seconds === undefined) throw new UsageError(`invalid config: releaseTimeout "${value.releaseTimeout}" is not a duration such as 10m or 1h30m`, at(["releaseTimeout"]));
     settings.releaseTimeoutSeconds = seconds;
   }
+  if (typeof value.applier === "string") settings.applier = { id: value.applier as ApplierId, why: `applier: ${value.applier} in ${displayName}` };
   const limits = limitsOf(value.limits, at);
   const shellLimits = shellLimitsOf(value.limits);
   if (shellLimits) settings.shellLimits = shellLimits;

@@ -26,7 +26,11 @@ export const INVALID_INPUT: Notice = {
       "A document the linter cannot read is a document nobody checked. The API server and every applier reject the same " +
       "input (strict field validation refuses duplicate keys; a syntax error fails the whole `kubectl apply`, Helm release " +
       "or Flux Kustomization), so it is reported where it is instead of being skipped. It is not a rule: it cannot be " +
-      "turned off, downgraded or suppressed, and it always fails the run (exit code 1); the other files are still linted.",
+      "turned off, downgraded or suppressed, and it always fails the run (exit code 1); the other files are still linted. " +
+      "Under Flux a duplicate key fails the whole unit before anything is applied: kustomize-controller's `kustomize build`, " +
+      "and the kustomize post-renderer helm-controller runs on every HelmRelease (fluxcd/helm-controller " +
+      "`internal/postrender/build.go`), parse each document strictly and stop at `mapping key \"x\" already defined`; the " +
+      "message says so.",
     remediation: "Fix the input at the reported position: correct the YAML syntax, remove the duplicate key, re-save the file as UTF-8, add the missing field, or fix the path.",
     defaultSeverity: "error",
     example: {

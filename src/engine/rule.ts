@@ -1,4 +1,5 @@
 import type { NodePath, SourceDocument } from "../load/types.js";
+import type { ApplierChoice } from "../model/applier.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import type { K8sObject, ObjectRef } from "../model/objects.js";
 import type { ShellLimits, ShellScripts } from "../shell/shell-scripts.js";
@@ -62,6 +63,8 @@ export interface RunSettings {
   requireSuppressionReason?: boolean;
   /** Config `limits.shellMaxScriptLength` / `shellMaxNodes` / `shellMaxLoopNesting`: the limits of the run's shell pass. */
   shellLimits?: ShellLimits;
+  /** `--applier NAME` or config `applier`: who applies objects that no Flux or Argo CD object in the input claims (pass to `applierOf`). */
+  applier?: ApplierChoice;
 }
 
 export interface RuleContext<Options> {

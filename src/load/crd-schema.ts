@@ -1,19 +1,73 @@
-import { isObject } from "../util/json.js";
+import { isObject, type JsonObject } from "../util/json.js";
 
 /**
- * A CustomResourceDefinition's `spec` is an API schema, and no rule reads it; yet CRDs are most of the
- * bytes of real renders (83% of the 109 public charts in the corpus) and their schemas nest thousands of
- * nodes. Once a CRD has parsed (its syntax, duplicate keys and aliases checked like any document's), its
- * `spec` is dropped (here and inside a `kind: List`), so the schema is not held in memory, walked by rules,
- * or copied back from a parse worker. Positions come from the document's text, so findings on a CRD still
- * point at it.
+ * A CustomResourceDefinition's `spec` is mostly an API schema, yet CRDs are most of the bytes of real
+ * renders (83% of the 109 public charts in the corpus) and their schemas nest thousands of nodes. Once
+ * a CRD has parsed (its syntax, duplicate keys and aliases checked like any document's), its `spec` is
+ * cut down to what rules read (here and inside a `kind: List`): the group, names and scope, each
+ * version's name, `served` and `storage`, and of each version's schema only the branches that lead to
+ * keyed lists (`x-kubernetes-list-type: map` or `set`, with their keys and the keys' defaults), which
+ * server-side apply and CRD validation check for duplicates. Positions come from the document's text,
+ * so findings on a CRD still point at it.
  */
 export function withoutCrdSchema(value: unknown): unknown {
   if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") return value;
   if (value.kind.endsWith("List") && Array.isArray(value.items)) return { ...value, items: value.items.map(withoutCrdSchema) };
   if (value.kind !== "CustomResourceDefinition" || !("spec" in value)) return value;
-  const { spec: _schema, ...rest } = value;
-  return rest;
+  const { spec, ...rest } = value;
+  return isObject(spec) ? { ...rest, spec: crdSummary(spec) } : rest;
+}
+
+function crdSummary(spec: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const key of ["group", "names", "scope"]) if (key in spec) out[key] = spec[key];
+  if (Array.isArray(spec.versions)) {
+    out.versions = spec.versions.filter(isObject).map((version) => {
+      const kept: JsonObject = {};
+      for (const key of ["name", "served", "storage"]) if (key in version) kept[key] = version[key];
+      const schema = isObject(version.schema) ? keyedListBranches(version.schema.openAPIV3Schema) : undefined;
+      if (schema) kept.schema = { openAPIV3Schema: schema };
+      return kept;
+    });
+  }
+  return out;
+}
+
+const LIST_TYPE = "x-kubernetes-list-type";
+const MAP_KEYS = "x-kubernetes-list-map-keys";
+
+/** The part of a structural schema on the way to keyed lists; undefined when there is none below `node`. */
+function keyedListBranches(node: unknown): JsonObject | undefined {
+  if (!isObject(node)) return undefined;
+  const out: JsonObject = {};
+  if (isObject(node.properties)) {
+    const properties: JsonObject = {};
+    for (const [name, child] of Object.entries(node.properties)) {
+      const kept = keyedListBranches(child);
+      if (kept) properties[name] = kept;
+    }
+    if (Object.keys(properties).length > 0) out.properties = properties;
+  }
+  const items = keyedListBranches(node.items);
+  const additional = keyedListBranches(node.additionalProperties);
+  if (additional) out.additionalProperties = additional;
+  const listType = node[LIST_TYPE];
+  if (listType === "map" || listType === "set") {
+    out[LIST_TYPE] = listType;
+    if (Array.isArray(node[MAP_KEYS])) {
+      out[MAP_KEYS] = node[MAP_KEYS];
+      // server-side apply fills a missing key from its default (structured-merge-diff typed/helpers.go)
+      const keyProperties = isObject(node.items) && isObject(node.items.properties) ? node.items.properties : {};
+      const defaults: JsonObject = {};
+      for (const key of node[MAP_KEYS] as unknown[]) {
+        const property = typeof key === "string" ? keyProperties[key] : undefined;
+        if (isObject(property) && "default" in property) defaults[key as string] = { default: property.default };
+      }
+      if (Object.keys(defaults).length > 0) out.items = { ...(items ?? {}), properties: { ...((items?.properties as JsonObject) ?? {}), ...defaults } };
+    }
+  }
+  if (items && !out.items) out.items = items;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 // `kind: CustomResourceDefinition` as a top-level key of a block-style document (how every render writes it).

@@ -131,8 +131,11 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
     if (/Maximum call stack size exceeded/.test(error.message)) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
     if (error.code === "DUPLICATE_KEY") {
       const key = keyAt(doc.text, error.pos[0]);
-      problems.push(problemAt(doc, "invalid-input", error.pos[0],
-        `duplicate key "${key}" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)`));
+      problems.push({
+        ...problemAt(doc, "invalid-input", error.pos[0],
+          `duplicate key "${key}" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)`),
+        duplicateKey: key,
+      });
     } else if (!fatal) {
       // Only the first: the errors after it mostly follow from it (an unclosed `[` is reported once per level).
       fatal = true;

@@ -77,7 +77,7 @@ export class ParsePool {
         reply.results.map((r, i) => {
           const document = task.documents[i]!;
           // The same shape (and key order) as parseSourceDocument's own problems.
-          return { ...r, problems: r.problems.map(({ kind, line, column, message }) => ({ kind, file: document.file, line, column, message, document })) };
+          return { ...r, problems: r.problems.map(({ kind, line, column, message, ...duplicate }) => ({ kind, file: document.file, line, column, message, document, ...duplicate })) };
         }),
       );
       this.pump();

@@ -12,7 +12,7 @@ export interface ParseRequest {
 /** Per document: its value (absent when it could not be parsed) and its problems, without the document back-reference. */
 export interface ParseReply {
   id: number;
-  results: Array<{ value?: unknown; problems: Array<Pick<LoadProblem, "kind" | "line" | "column" | "message">> }>;
+  results: Array<{ value?: unknown; problems: Array<Pick<LoadProblem, "kind" | "line" | "column" | "message" | "duplicateKey">> }>;
 }
 
 // Only the parsed values travel back: the main thread already has the documents' text, and copying
@@ -20,7 +20,7 @@ export interface ParseReply {
 parentPort?.on("message", (request: ParseRequest) => {
   const results: ParseReply["results"] = request.documents.map((document) => {
     const { value, problems } = parseSourceDocument(document, request.maxAliasNodes);
-    const stripped = problems.map(({ kind, line, column, message }) => ({ kind, line, column, message }));
+    const stripped = problems.map(({ kind, line, column, message, duplicateKey }) => ({ kind, line, column, message, ...(duplicateKey !== undefined ? { duplicateKey } : {}) }));
     return value === undefined ? { problems: stripped } : { value, problems: stripped };
   });
   parentPort!.postMessage({ id: request.id, results } satisfies ParseReply);

@@ -82,6 +82,8 @@ export interface LoadProblem {
   message: string;
   /** The document it belongs to, when loading got that far. */
   document?: SourceDocument;
+  /** Set when the problem is a duplicate mapping key: the key (rules add what the applier does with it). */
+  duplicateKey?: string;
 }
 
 /** A parsed document's value (plain JSON-like data) plus where it came from. */

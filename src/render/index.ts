@@ -204,7 +204,8 @@ class RenderRun {
 
   private async buildKustomization(object: K8sObject, entry: Entry): Promise<FluxBuild> {
     const unit = unitName("Kustomization", object);
-    const cluster = entry.flux ? object.source.cluster : `flux:${unit}@${object.source.origin?.file ?? object.source.file}`;
+    const ownFile = object.source.origin?.absolutePath ?? this.fileOf(object);
+    let cluster = object.source.cluster;
     const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: [...object.basePath, ...keyPath] });
     const skip = (message: string, keyPath: NodePath = ["spec", "sourceRef"]): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "not-rendered", ...at(keyPath), message }] });
     const fail = (message: string, keyPath: NodePath): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "render-failed", ...at(keyPath), message }] });
@@ -223,8 +224,9 @@ class RenderRun {
     }
     const relativeDir = path.relative(source.tree.root, dir);
     source.tree.writeFile(path.join(relativeDir, composed.fileName), JSON.stringify(composed.content));
-    const built = await runKustomize(this.ctx, source.tree.materialize(relativeDir));
-    if ("error" in built) return fail(`${describe(object)} fails to build: ${built.error}`, ["spec", "path"]);
+    const shown = this.ctx.display(repoRoot);
+    const built = await runKustomize(this.ctx, source.tree.materialize(relativeDir), { root: source.tree.root, shownAs: shown === "." ? "" : `${shown}/` });
+    if ("error" in built) return fail(`${describe(object)} fails to build, as it does in kustomize-controller: ${built.error}`, ["spec", "path"]);
 
     let stream = built.stdout;
     const problems: InputProblem[] = [];
@@ -238,6 +240,11 @@ class RenderRun {
     const name = `${this.ctx.display(path.resolve(repoRoot, specPath))} (kustomize build for ${unit})`;
     const loaded = loadFile(name, Buffer.from(stream));
     takeOrigins(this.ctx, loaded.documents, path.join(source.tree.root, relativeDir), (p) => source.tree.original(p));
+    // A cluster's root applies itself (flux bootstrap's flux-system syncs the directory holding it): its tree is a
+    // set of its own. Any other Kustomization read raw stays in the set of the files it was found with.
+    if (!entry.flux && ownFile !== undefined && loaded.documents.some((d) => d.source.origin?.absolutePath === ownFile)) {
+      cluster = `flux:${unit}@${object.source.origin?.file ?? object.source.file}`;
+    }
     for (const document of loaded.documents) {
       document.source.unit = unit;
       if (cluster !== undefined) document.source.cluster = cluster;

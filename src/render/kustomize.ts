@@ -42,11 +42,15 @@ export async function buildKustomization(ctx: RenderContext, dir: string, kustom
 }
 
 /** Runs kustomize on a directory holding a kustomization gitops-lint wrote, load restrictions off as in Flux. */
-export async function runKustomize(ctx: RenderContext, dir: string): Promise<{ stdout: string } | { error: string }> {
+export async function runKustomize(ctx: RenderContext, dir: string, mirror?: { root: string; shownAs: string }): Promise<{ stdout: string } | { error: string }> {
   const lookup = ctx.kustomize();
   if ("missing" in lookup) return { error: lookup.missing };
   const result = await runTool(lookup.tool, [dir, "--load-restrictor", "LoadRestrictionsNone"], { cwd: dir, env: ctx.childEnv() });
-  if (result.code !== 0) return { error: `\`${lookup.tool.label}\` failed: ${cleanKustomizeError(ctx, dir, errorSummary(result.stderr))}` };
+  if (result.code !== 0) {
+    // Paths of a mirror tree are named as the files they stand for.
+    const stderr = mirror ? result.stderr.split(mirror.root + path.sep).join(mirror.shownAs) : result.stderr;
+    return { error: `\`${lookup.tool.label}\` failed: ${cleanKustomizeError(ctx, dir, errorSummary(stderr))}` };
+  }
   return { stdout: result.stdout };
 }
 
