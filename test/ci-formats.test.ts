@@ -183,6 +183,17 @@ describe("junit", () => {
     const suppressed = await runCli(["-", "-f", "junit"], { stdin: SUPPRESSED });
     expect(suppressed.stdout).toMatch(/<skipped message="suppressed: kept for the migration"\/>/);
   });
+
+  it("fails only on errors, as the exit code does: a warning or an info is a passing case that shows the finding", async () => {
+    for (const severity of ["warning", "info"]) {
+      const run = await runCli(["-", "--stdin-filename", "a.yaml", "-f", "junit", "--rule", `invalid-input=${severity}`], { stdin: DUPLICATE });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/<testsuites name="gitops-lint" tests="1" failures="0" errors="0">/);
+      expect(run.stdout).toMatch(/<testsuite name="a\.yaml" tests="1" failures="0" errors="0" skipped="0">/);
+      expect(run.stdout).not.toContain("<failure");
+      expect(run.stdout).toMatch(new RegExp(`<testcase name="invalid-input a\\.yaml:7:3" [^>]*><system-out>${severity}: ConfigMap "dup": duplicate key "mode"`));
+    }
+  });
 });
 
 describe("gitlab", () => {
