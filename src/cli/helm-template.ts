@@ -14,8 +14,8 @@ export interface HelmTemplateRun {
  * `gitops-lint helm-template [helm template arguments] [-- lint options]`, what the Helm plugin runs
  * (`helm gitops-lint …`): `helm template` with the user's own arguments — Helm's flags pass through
  * untouched, so everything `helm template` accepts works — then a lint of its output, mapped to the
- * template lines when the chart is a local directory. The Helm binary is $HELM_BIN (Helm sets it for
- * plugins; it also carries `-n`/`--kube-context` to the child as HELM_NAMESPACE etc.), else helm on PATH.
+ * template lines when the chart is a local directory. Helm hands a plugin its global flags as environment
+ * variables (`-n` as HELM_NAMESPACE, pkg/cli EnvSettings.EnvVars), which the child `helm template` reads back.
  * Returns the exit code instead when Helm fails: nothing was linted, so it is 2, as for a usage error.
  */
 export async function helmTemplate(args: string[], io: Io): Promise<HelmTemplateRun | number> {
@@ -24,7 +24,7 @@ export async function helmTemplate(args: string[], io: Io): Promise<HelmTemplate
   const lintOptions = split === -1 ? [] : args.slice(split + 1);
   if (helmArgs.length === 0) throw new UsageError("helm-template needs a chart: gitops-lint helm-template CHART [helm template flags] [-- gitops-lint options]");
 
-  // Helm sets HELM_BIN for plugins: the binary the user ran, often just `helm` (found on PATH).
+  // --helm after --, else HELM_BIN, which Helm sets for plugins to the binary the user ran (a bare `helm`: from PATH).
   const helmBin = optionValue(lintOptions, "--helm") ?? (io.env.HELM_BIN?.includes(path.sep) ? io.env.HELM_BIN : undefined);
   const lookup = lookupHelm(helmBin, io.cwd, io.env.PATH);
   if ("missing" in lookup) throw new UsageError(`cannot render: ${lookup.missing}`);
