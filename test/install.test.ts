@@ -15,6 +15,14 @@ import { helmPluginEnv, writeStrategyChart } from "./support/helm-plugin.js";
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const DEMO = ["fixtures/demo", "--base-file", "fixtures/demo-base/previous-release.yaml", "-f", "json"];
 
+it("builds nothing on npm ci, so npm start after npm ci builds once (npm pack still builds: prepack)", () => {
+  const scripts = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  // The lifecycle scripts npm ci and npm install run in the project (docs.npmjs.com, "npm ci"/"Life Cycle Operation Order").
+  for (const hook of ["preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"]) expect(scripts[hook]).toBeUndefined();
+  expect(scripts.start!.match(/npm run build/g)).toHaveLength(1);
+  expect(scripts.prepack).toBe("npm run build");
+});
+
 describe("installing the package", () => {
   let tmp: string;
   let tarball: string;
@@ -23,6 +31,17 @@ describe("installing the package", () => {
   const run = (bin: string, args: string[]): { code: number; stdout: string; stderr: string } => {
     const result = spawnSync(bin, args, { cwd: REPO, encoding: "utf8", env: { PATH: process.env.PATH } });
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  };
+  /** `npm install --global` of `spec` into a new, empty prefix; then the installed gitops-lint must run the demo as the checkout does. */
+  const installAndLint = (spec: string, prefixName: string): void => {
+    const prefix = path.join(tmp, prefixName);
+    npm(["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", spec], tmp);
+    expect(existsSync(path.join(prefix, "lib", "node_modules", "gitops-lint", "node_modules"))).toBe(false);
+    const bin = path.join(prefix, "bin", "gitops-lint");
+    expect(run(bin, ["--version"]).stdout.trim()).toBe(VERSION);
+    const installed = run(bin, DEMO);
+    expect(installed.code).toBe(1);
+    expect(installed.stdout).toBe(spawnCli(DEMO).stdout);
   };
 
   beforeAll(() => {
@@ -44,14 +63,7 @@ describe("installing the package", () => {
   });
 
   it("installs the tarball into an empty prefix, where gitops-lint runs and lints the demo as the checkout does", () => {
-    const prefix = path.join(tmp, "from-tarball");
-    npm(["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", tarball], tmp);
-    expect(existsSync(path.join(prefix, "lib", "node_modules", "gitops-lint", "node_modules"))).toBe(false);
-    const bin = path.join(prefix, "bin", "gitops-lint");
-    expect(run(bin, ["--version"]).stdout.trim()).toBe(VERSION);
-    const installed = run(bin, DEMO);
-    expect(installed.code).toBe(1);
-    expect(installed.stdout).toBe(spawnCli(DEMO).stdout);
+    installAndLint(tarball, "from-tarball");
   }, 120_000);
 
   it("installs a release tag from its git URL (npm install --global git+…#vX.Y.Z) without building", () => {
@@ -63,14 +75,7 @@ describe("installing the package", () => {
     git("add", "--all", "--force", ".");
     git("commit", "-q", "-m", "release");
     git("tag", `v${VERSION}`);
-
-    const prefix = path.join(tmp, "from-git");
-    npm(["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", `git+file://${repo}#v${VERSION}`], tmp);
-    const bin = path.join(prefix, "bin", "gitops-lint");
-    expect(run(bin, ["--version"]).stdout.trim()).toBe(VERSION);
-    const installed = run(bin, DEMO);
-    expect(installed.code).toBe(1);
-    expect(installed.stdout).toBe(spawnCli(DEMO).stdout);
+    installAndLint(`git+file://${repo}#v${VERSION}`, "from-git");
   }, 180_000);
 
   it("installs the release tree as a Helm plugin (bundle only, no node_modules) that lints through real Helm v4", () => {
