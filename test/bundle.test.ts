@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, REPO } from "./support/cli.js";
 
-// dist/gitops-lint.js copied alone into an empty directory (no package.json, no node_modules anywhere above
+// dist/gitops-lint.mjs copied alone into an empty directory (no package.json, no node_modules anywhere above
 // it), linting there: what the GitHub Action and the Helm plugin run. The inputs reach every package the
 // bundle loads on demand: mvdan-sh (the demo's hook scripts), yaml (positions of findings), ajv (a config
 // file), ignore (.gitignore in a Git work tree) and globby (a glob).
@@ -21,8 +21,8 @@ describe("the single-file bundle, alone in an empty directory", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-bundle-"));
-    bundle = path.join(dir, "gitops-lint.js");
-    copyFileSync(path.join(REPO, "dist", "gitops-lint.js"), bundle);
+    bundle = path.join(dir, "gitops-lint.mjs");
+    copyFileSync(path.join(REPO, "dist", "gitops-lint.mjs"), bundle);
     cpSync(path.join(REPO, "fixtures", "demo"), path.join(dir, "demo"), { recursive: true });
     writeFileSync(path.join(dir, ".gitops-lint.yaml"), "rules:\n  liveness-equals-readiness: info\n");
     writeFileSync(path.join(dir, ".gitignore"), "demo/raw/sovereign-fqdn.yaml\n");
@@ -31,7 +31,7 @@ describe("the single-file bundle, alone in an empty directory", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("runs with nothing beside it and knows its version", () => {
-    expect(readdirSync(dir).sort()).toEqual([".git", ".gitignore", ".gitops-lint.yaml", "demo", "gitops-lint.js"]);
+    expect(readdirSync(dir).sort()).toEqual([".git", ".gitignore", ".gitops-lint.yaml", "demo", "gitops-lint.mjs"]);
     const version = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
     expect(lint(bundle, ["--version"]).stdout.trim()).toBe(version);
   });
@@ -48,7 +48,7 @@ describe("the single-file bundle, alone in an empty directory", () => {
     expect(report.findings.find((f) => f.ruleId === "liveness-equals-readiness")?.severity).toBe("info"); // the config
     expect(report.findings.some((f) => f.file === "demo/raw/sovereign-fqdn.yaml")).toBe(false); // .gitignore (walks and globs)
     expect(alone.stdout).toBe(lint(BIN, [...paths, "-f", "json"]).stdout);
-  });
+  }, 60_000);
 
   it("is its own parse worker", async () => {
     const worker = new Worker(bundle);
@@ -59,5 +59,5 @@ describe("the single-file bundle, alone in an empty directory", () => {
     } finally {
       await worker.terminate();
     }
-  });
+  }, 60_000);
 });

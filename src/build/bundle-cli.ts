@@ -5,7 +5,7 @@ import { brotliCompressSync } from "node:zlib";
 import { build, type Plugin } from "esbuild";
 import { PACKAGE_ROOT } from "../package-root.js";
 
-// The CLI as one dependency-free file, dist/gitops-lint.js: what bin/ runs, and what the npm package, the
+// The CLI as one dependency-free file, dist/gitops-lint.mjs: what bin/ runs, and what the npm package, the
 // GitHub Action and the Helm plugin ship. It bundles tsc's output (dist/src/cli/run.js and everything it
 // imports, npm packages included), so what runs is exactly what was type-checked and emitted, and nothing
 // is resolved from node_modules at run time: the Action runs it with no install step.
@@ -20,7 +20,7 @@ const pkg = JSON.parse(await readFile(path.join(PACKAGE_ROOT, "package.json"), "
 
 await build({
   entryPoints: [path.join(DIST_SRC, "cli", "run.js")],
-  outfile: path.join(PACKAGE_ROOT, "dist", "gitops-lint.js"),
+  outfile: path.join(PACKAGE_ROOT, "dist", "gitops-lint.mjs"),
   bundle: true,
   minify: true,
   platform: "node",
