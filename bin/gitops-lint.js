@@ -1,18 +1,13 @@
 #!/usr/bin/env node
-// Thin shim: the CLI lives in src/cli/main.ts; `npm run build` compiles it to dist/ and bundles it with its
-// npm packages (src/build/bundle-cli.ts), which starts faster than the ~110 modules it is made of.
-import { main } from "../dist/cli/main.js";
+// Thin shim: the CLI is one bundled file, dist/gitops-lint.mjs (src/cli/run.ts and everything it imports,
+// npm packages included), which `npm run build` writes and every package and release ships.
+import { existsSync } from "node:fs";
 
-// A reader that stops early (`gitops-lint rules | head`) is not an error: stop writing, keep the exit code.
-process.stdout.on("error", (error) => {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(process.exitCode ?? 0);
-});
-
-process.exitCode = await main(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-});
+const bundle = new URL("../dist/gitops-lint.mjs", import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write(
+    "gitops-lint: this copy is a source checkout without its build (dist/gitops-lint.mjs); run `npm ci && npm run build`, or install a release (see the README's Install section)\n",
+  );
+  process.exit(2);
+}
+await import(bundle.href);

@@ -202,7 +202,7 @@ describe("choosing the applier", () => {
       const badConfig = await runCli(["cm.yaml"], { cwd: dir });
       expect(badConfig.code).toBe(2);
       expect(badConfig.stderr).toBe(
-        "gitops-lint: .gitops-lint.yaml:1:1: invalid config: applier must be equal to one of the allowed values (flux-kustomize, flux-helm, helm3, helm4, argocd, kubectl, kubectl-server-side)\n",
+        "gitops-lint: .gitops-lint.yaml:1:1: invalid config: applier: unknown value \"helm5\"; did you mean \"helm3\"? (flux-kustomize, flux-helm, helm3, helm4, argocd, kubectl, kubectl-server-side)\n",
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -183,6 +183,23 @@ describe("junit", () => {
     const suppressed = await runCli(["-", "-f", "junit"], { stdin: SUPPRESSED });
     expect(suppressed.stdout).toMatch(/<skipped message="suppressed: kept for the migration"\/>/);
   });
+
+  it("fails only on errors, as the exit code does: a warning or an info is a passing case that shows the finding", async () => {
+    const probes =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n" +
+      "          livenessProbe: {httpGet: {path: /readyz, port: 8080}}\n          readinessProbe: {httpGet: {path: /readyz, port: 8080}}\n";
+    for (const severity of ["warning", "info"]) {
+      const run = await runCli(["-", "--stdin-filename", "a.yaml", "-f", "junit", "--rule", `liveness-equals-readiness=${severity}`], { stdin: probes });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/<testsuites name="gitops-lint" tests="1" failures="0" errors="0">/);
+      expect(run.stdout).toMatch(/<testsuite name="a\.yaml" tests="1" failures="0" errors="0" skipped="0">/);
+      expect(run.stdout).not.toContain("<failure");
+      expect(run.stdout).toMatch(new RegExp(`<testcase name="liveness-equals-readiness a\\.yaml:11:11" [^>]*><system-out>${severity}: Deployment "web" container "web": liveness and readiness probes run the same check`));
+    }
+    const error = await runCli(["-", "--stdin-filename", "a.yaml", "-f", "junit", "--rule", "liveness-equals-readiness=error"], { stdin: probes });
+    expect(error.code).toBe(1);
+    expect(error.stdout).toMatch(/<testsuite name="a\.yaml" tests="1" failures="1" errors="0" skipped="0">/);
+  });
 });
 
 describe("gitlab", () => {

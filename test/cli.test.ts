@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -125,6 +125,12 @@ describe("config", () => {
     ["misspelt rule", "rules:\n  inline-patch-directve: off\n", 2, 3, /unknown rule "inline-patch-directve"; did you mean "inline-patch-directive"\?/],
     ["bad severity", "rules:\n  inline-patch-directive: loud\n", 2, 3, /inline-patch-directive/],
     ["bad duration", "releaseTimeout: soon\n", 1, 1, /releaseTimeout "soon"/],
+    ["duration of the wrong type", "releaseTimeout: 10\n", 1, 1, /invalid config: releaseTimeout must be a duration like 10m or 1h30m, got 10$/m],
+    ["misspelt option key", "rules:\n  liveness-equals-readiness:\n    option: {}\n", 3, 5, /invalid config: unknown key "option" in rules\.liveness-equals-readiness; did you mean "options"\?$/m],
+    ["misspelt severity", "rules:\n  liveness-equals-readiness: warn\n", 2, 3, /invalid config: rules\.liveness-equals-readiness: unknown severity "warn"; did you mean "warning"\? \(off, info, warning, error\)$/m],
+    ["misspelt severity in a mapping", "rules:\n  liveness-equals-readiness:\n    severity: eror\n", 3, 5, /unknown severity "eror"; did you mean "error"\?/],
+    ["rule entry of the wrong type", "rules:\n  liveness-equals-readiness: 3\n", 2, 3, /must be a severity \(off, info, warning, error\) or a mapping with severity and options, got 3$/m],
+    ["unknown rule option", "rules:\n  ephemeral-state-dir:\n    options:\n      stateEnvPatern: []\n", 4, 7, /unknown key "stateEnvPatern" in rules\.ephemeral-state-dir\.options; did you mean "stateEnvPatterns"\?/],
     ["bad YAML", "rules: [\n", 2, 1, /invalid YAML/],
   ])("rejects %s with file, line and column (exit 2)", async (_name, text, line, column, message) => {
     const dir = tmp();
@@ -134,6 +140,7 @@ describe("config", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cfg.yaml:${line}:${column}:`);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain("internal error");
   });
 });
 
@@ -179,7 +186,9 @@ describe("stylish output", () => {
     writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
     const ansi = /\u001b\[/;
     expect((await runCli(["bad.yaml"], { cwd: dir })).stdout).not.toMatch(ansi);
-    expect((await runCli(["bad.yaml", "--color"], { cwd: dir })).stdout).toMatch(ansi);
+    const coloured = (await runCli(["bad.yaml", "--color"], { cwd: dir })).stdout;
+    expect(coloured.split("\n")[0]).toMatch(/^\u001b\[1mbad\.yaml:5:3\u001b\[22m {2}\u001b\[31merror\u001b\[39m {2}ConfigMap "b": .* {2}\u001b\[2minvalid-input\u001b\[22m$/);
+    expect(coloured).toContain("\u001b[1m\u001b[31m✖ 1 problem (1 error, 0 warnings, 0 info) — 1 object in 1 file\u001b[39m\u001b[22m");
     expect((await runCli(["bad.yaml"], { cwd: dir, env: { FORCE_COLOR: "1" } })).stdout).toMatch(ansi);
     expect((await runCli(["bad.yaml", "--no-color"], { cwd: dir, env: { FORCE_COLOR: "1" } })).stdout).not.toMatch(ansi);
     expect((await runCli(["bad.yaml"], { cwd: dir, env: { NO_COLOR: "1", FORCE_COLOR: "1" } })).stdout).not.toMatch(ansi);
@@ -192,6 +201,89 @@ describe("stylish output", () => {
     expect(result.stdout).toBe("");
     const report = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(path.join(dir, "report.json"), "utf8")));
     expect(report.version).toBe(1);
+  });
+});
+
+describe("stylish snippets of long lines", () => {
+  it("cut the line to a window around the column, marked … where cut, the caret still under the key", async () => {
+    const dir = tmp();
+    const pairs = Array.from({ length: 60 }, (_, i) => `k${i}: ${"v".repeat(8)}`).join(", ");
+    const middle = pairs.replace("k30: vvvvvvvv", "k30: vvvvvvvv, k30: again");
+    writeFileSync(path.join(dir, "long.yaml"), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: {${middle}}\n`);
+    const lines = (await runCli(["long.yaml"], { cwd: dir })).stdout.split("\n");
+    const source = lines.find((l) => l.startsWith("  > 5 | "))!.slice("  > 5 | ".length);
+    const caret = lines.find((l) => /^\s+\|\s+\^/.test(l))!;
+    expect(source).toMatch(/^….{120}…$/u);
+    const at = caret.indexOf("^") - (caret.indexOf("|") + 2);
+    expect(source.slice(at)).toMatch(/^k30: again/);
+    expect(at).toBe(41); // the ellipsis, then 40 characters before the key
+  });
+});
+
+describe("reports", () => {
+  const withReports = (): string => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "bad.yaml"), duplicateKey);
+    return dir;
+  };
+  const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
+
+  it("-o creates the directory of the report", async () => {
+    const dir = withReports();
+    const result = await runCli(["bad.yaml", "-f", "sarif", "-o", "out/reports/gitops-lint.sarif"], { cwd: dir });
+    expect([result.code, result.stdout, result.stderr]).toEqual([1, "", ""]);
+    expect(JSON.parse(read(dir, "out/reports/gitops-lint.sarif")).runs[0].results).toHaveLength(1);
+  });
+
+  it("writes several reports from one run: each -f to the -o after it, or to stdout", async () => {
+    const dir = withReports();
+    const result = await runCli(["bad.yaml", "-f", "json", "-o", "a.json", "-f", "github", "-f", "junit", "-o", "b/c.xml"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error file=bad\.yaml,line=5,col=3/);
+    expect(JSON.parse(read(dir, "a.json")).findings).toEqual([expect.objectContaining({ ruleId: "invalid-input", line: 5, column: 3 })]);
+    expect(read(dir, "b/c.xml")).toContain('<testcase name="invalid-input bad.yaml:5:3"');
+    // An -o before every -f belongs to the first -f.
+    const leading = await runCli(["bad.yaml", "-o", "first.json", "-f", "json", "-f", "stylish"], { cwd: dir });
+    expect(JSON.parse(read(dir, "first.json")).summary.errors).toBe(1);
+    expect(leading.stdout).toMatch(/^bad\.yaml:5:3 {2}error/);
+  });
+
+  it.each([
+    [["-f", "json", "-f", "sarif"], /-f json and -f sarif would both write to stdout; give all but one of them an -o FILE after it/],
+    [["-f", "json", "-o", "a.json", "-o", "b.json"], /-f json already writes to a\.json; give each -o its own -f before it/],
+    [["-f", "json", "-o", "a.json", "-f", "sarif", "-o", "a.json"], /-o a\.json is given for two reports; give each its own file/],
+    [["-f", "html"], /argument 'html' is invalid\. choose from stylish, json, sarif, github, junit, gitlab\./],
+  ])("rejects %j as a usage error", async (args, message) => {
+    const dir = withReports();
+    const result = await runCli(["bad.yaml", ...args], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe("the command line", () => {
+  it("--help shows the lint options (lint is the command itself) and the other commands", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: gitops-lint \[options\] \[paths\.\.\.\]$/m);
+    for (const option of ["-f, --format <format>", "-o, --output <file>", "-c, --config <file>", "--rule <id=severity>", "--max-warnings <n>", "--chart-dir <dir>"]) {
+      expect(help.stdout).toContain(option);
+    }
+    expect(help.stdout).toMatch(/^Commands:\n\s+rules\s.*\n\s+explain <rule>\s.*\n\s+helm-template \[arguments\.\.\.\]/m);
+  });
+
+  it.each([
+    [["--set", "bad", "x.yaml"], /^error: option '--set <key=value>' argument 'bad' is invalid\. expected key=value, as in helm --set image\.tag=1\.2\.3\.\n\(run gitops-lint --help for usage\)\n$/],
+    [["--set-string", "=v", "x.yaml"], /argument '=v' is invalid\. expected key=value/],
+    [["-c", "missing.yaml", "x.yaml"], /^gitops-lint: config file missing\.yaml does not exist\n$/],
+    [["--rule", "invalid-input=warn", "x.yaml"], /^gitops-lint: --rule invalid-input: unknown severity "warn"; did you mean "warning"\? \(off, info, warning, error\)\n$/],
+  ])("%j is a usage error (exit 2) that says what to write", async (args, message) => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "x.yaml"), clean);
+    const result = await runCli(args, { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
   });
 });
 

@@ -235,6 +235,14 @@ describe("limits", () => {
     expect(invalid(stdin)).toHaveLength(1);
   });
 
+  it("--max-file-size reads back in the units it was given in", async () => {
+    const dir = folder({ "big.yaml": GOOD + `# ${"x".repeat(3000 - GOOD.length - 3)}\n` });
+    const message = async (size: string): Promise<string> => invalid(await lintJson(["big.yaml", "--max-file-size", size], { cwd: dir }))[0]!.message;
+    expect(await message("2KB")).toBe("file is 3 KB, more than the limit of 2 KB: it was not linted; raise limits.maxFileSize (--max-file-size) if it really is one render");
+    expect(await message("2KiB")).toMatch(/^file is 2\.9 KiB, more than the limit of 2 KiB:/);
+    expect(await message("2048")).toMatch(/^file is 2\.9 KiB, more than the limit of 2 KiB:/);
+  });
+
   it("limits in .gitops-lint.yaml, with a positioned error for a bad value", async () => {
     const dir = folder({ ".gitops-lint.yaml": "limits:\n  maxDocuments: 1\n", "two.yaml": `${GOOD}---\n${GOOD.replace("fine", "other")}` });
     const report = await lintJson(["two.yaml"], { cwd: dir });

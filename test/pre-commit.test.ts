@@ -7,7 +7,7 @@ import { chartDirsOf } from "../src/cli/charts-of-changed-files.js";
 import { REPO } from "./support/cli.js";
 
 // The real pre-commit (Debian package `pre-commit`; .ci/run installs it) installs this repository as a
-// `language: node` hook (npm install, npm pack — which runs the `prepare` build — npm install -g) and runs
+// `language: node` hook (npm install, npm pack — which runs the `prepack` build — npm install -g) and runs
 // it on a fixture repository. Its environments are cached outside the repository.
 const PRE_COMMIT = spawnSync("sh", ["-c", "command -v pre-commit"], { encoding: "utf8" }).stdout.trim();
 const PRE_COMMIT_HOME = path.join(REPO, "node_modules", ".cache", "gitops-lint", "pre-commit");

@@ -1,15 +1,18 @@
+import { styleText } from "node:util";
 import { NO_PAINT, type Paint } from "../report/paint.js";
 
+type Style = Parameters<typeof styleText>[0];
+
 /** --color/--no-color win, then NO_COLOR and FORCE_COLOR, then whether the output is a terminal. */
-export async function paintFor(flag: boolean | undefined, isTTY: boolean, env: NodeJS.ProcessEnv): Promise<Paint> {
+export function paintFor(flag: boolean | undefined, isTTY: boolean, env: NodeJS.ProcessEnv): Paint {
   let enabled: boolean;
   if (flag !== undefined) enabled = flag;
   else if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") enabled = false;
   else if (env.FORCE_COLOR !== undefined) enabled = env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
   else enabled = isTTY;
   if (!enabled) return NO_PAINT;
-  // chalk is loaded only to colour: output to a pipe or file (CI, pre-commit, editors) never is, and its
-  // load was ~10 ms of a one-file lint's start-up (issue 6).
-  const { Chalk } = await import("chalk");
-  return new Chalk({ level: 1 });
+  // The decision above is made: styleText must not check process.stdout again (the report may go to a file
+  // or to a test's buffer), hence validateStream: false.
+  const style = (format: Style) => (text: string) => styleText(format, text, { validateStream: false });
+  return { red: style("red"), yellow: style("yellow"), blue: style("blue"), green: style("green"), bold: style("bold"), dim: style("dim") };
 }

@@ -10,10 +10,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
 }
 
-/** Commander's parsed options: the render options under the same names, plus everything else. */
+/** Commander's parsed options: the render options under the same names, plus everything else (-f/-o: src/cli/report-targets.ts). */
 export interface LintFlags extends RenderOptions {
-  format: string;
-  output?: string;
   config?: string;
   rule: string[];
   maxWarnings?: string;

@@ -1,6 +1,7 @@
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Readable } from "node:stream";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { catalogue, findRule, rules } from "../../rules/index.js";
 import { NOTICES } from "../engine/notices.js";
 import { UsageError } from "../engine/config.js";
@@ -12,9 +13,11 @@ import { githubStepSummary } from "../report/github.js";
 import { filesOutsideRoot } from "../report/sarif-location.js";
 import { chartDirsOf } from "./charts-of-changed-files.js";
 import { paintFor } from "./color.js";
+import { helmTemplate } from "./helm-template.js";
 import { quietResult } from "./quiet.js";
 import type { Io, LintFlags } from "./lint-options.js";
 import { lintPaths } from "./pipeline.js";
+import { type ReportTarget, ReportTargets } from "./report-targets.js";
 import { repositoryRoot } from "./repository-root.js";
 import { VERSION } from "./version.js";
 import { parseMaxWarnings, tooManyWarnings } from "./warning-limit.js";
@@ -24,20 +27,22 @@ export type { Io } from "./lint-options.js";
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at the failing level, 2 usage or fatal error. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
+  const reports = new ReportTargets(Object.keys(FORMATTERS), "stylish");
+  // Linting is the command itself, as in ESLint and actionlint: `gitops-lint --help` shows its options.
   const program = new Command("gitops-lint")
     .description("Lint rendered Kubernetes manifests (helm template output, kustomize YAML) for failures that pass schema checks and break at reconcile time.")
+    .usage("[options] [paths...]\n       gitops-lint <command> [arguments]")
     .version(VERSION, "-v, --version")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-
-  program
-    .command("lint", { isDefault: true })
-    .description("lint files, directories, globs, or - for stdin")
+    .showHelpAfterError("(run gitops-lint --help for usage)")
+    // Options of the lint come before a command's name, so `helm-template` passes its own through.
+    .enablePositionalOptions()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .argument("[paths...]", "files, directories (recursive *.yaml, *.yml, *.json), globs, or - for stdin")
-    .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(FORMATTERS)).default("stylish"))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("-f, --format <format>", `output format: ${Object.keys(FORMATTERS).join(", ")} (default: stylish); repeatable, each to the -o after it or to stdout`, reports.format)
+    .option("-o, --output <file>", "write the report of the -f before it to a file (its directory is created)", reports.output)
     .option("-c, --config <file>", "config file (default: .gitops-lint.yaml found upward from the working directory)")
-    .option("--rule <id=severity>", "set a rule's severity: off, info, warning, error (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--rule <id=severity>", "set a rule's severity: off, info, warning, error (repeatable)", collect, [] as string[])
     .option("--max-warnings <n>", "also fail when there are more than n warnings (-1: no limit, the default)")
     .option("-q, --quiet", "report errors only (the summary says how many warnings were hidden; --max-warnings still counts them)")
     .option("--color", "force colour")
@@ -51,8 +56,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--dependency-update", "let helm fetch chart dependencies (needs registry access) instead of rendering charts without the ones that are not vendored or in the repository")
     .option("--kustomize <path>", "kustomize or kubectl binary for building kustomizations (default: kustomize, else kubectl, on PATH)")
     .option("--values <file>", "values file for charts given on the command line, like helm -f (repeatable)", collect, [] as string[])
-    .option("--set <key=value>", "set a value for charts given on the command line, like helm --set (repeatable)", collect, [] as string[])
-    .option("--set-string <key=value>", "set a string value for charts given on the command line (repeatable)", collect, [] as string[])
+    .option("--set <key=value>", "set a value for charts given on the command line, like helm --set (repeatable)", collectKeyValue, [] as string[])
+    .option("--set-string <key=value>", "set a string value for charts given on the command line (repeatable)", collectKeyValue, [] as string[])
     .option("--release-name <name>", "release name for charts given on the command line (default: helm's release-name)")
     .option("--namespace <namespace>", "release namespace for charts given on the command line")
     .option("--kube-version <version>", "Kubernetes version charts are rendered for (helm --kube-version)")
@@ -66,7 +71,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--report-unused-suppressions", "report suppression comments and annotations that suppressed nothing (as unused-suppression warnings)")
     .option("--max-documents <n>", "report documents past this count per file instead of linting them (default 100000)")
     .action(async (paths: string[], flags: LintFlags) => {
-      exitCode = await runLint(paths, flags, io);
+      exitCode = await runLint(paths, flags, reports.targets(), io);
     });
 
   program
@@ -89,6 +94,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout.write(ruleMarkdown(rule, "#"));
     });
 
+  const helmTemplateCommand = program
+    .command("helm-template")
+    .description("render a chart with `helm template` (the Helm plugin's `helm gitops-lint`) and lint the output; options after -- are gitops-lint's")
+    .usage("CHART [helm template flags] [-- gitops-lint options]")
+    .argument("[arguments...]", "helm template's arguments, then -- and gitops-lint's options")
+    .helpOption(false)
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (args: string[]) => {
+      const split = args.indexOf("--");
+      if ((split === -1 ? args : args.slice(0, split)).some((a) => a === "-h" || a === "--help")) {
+        helmTemplateCommand.outputHelp();
+        return;
+      }
+      const rendered = await helmTemplate(args, io);
+      exitCode = typeof rendered === "number" ? rendered : await main(rendered.lintArgs, { ...io, stdin: Readable.from([rendered.rendered]) });
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -106,7 +129,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<number> {
+async function runLint(paths: string[], flags: LintFlags, targets: ReportTarget[], io: Io): Promise<number> {
   if (flags.chartsFromFiles) {
     paths = chartDirsOf(paths, io.cwd);
     if (paths.length === 0) return 0; // no changed file belongs to a chart
@@ -116,24 +139,24 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   const result = await lintPaths(paths, flags, io);
   const shown = flags.quiet ? quietResult(result) : result;
 
-  const toFile = flags.output !== undefined;
-  const paint = await paintFor(toFile ? false : flags.color, Boolean(io.stdout.isTTY), io.env);
   // Code scanning and CI annotations resolve paths against the repository, not the working directory.
-  const repoPaths = ["sarif", "github", "gitlab"].includes(flags.format) ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
-  const text = FORMATTERS[flags.format]!(shown, {
-    paint,
-    rules: catalogue,
-    version: VERSION,
-    ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}),
-    ...(repoPaths !== undefined ? { repoPaths } : {}),
-  });
-  const outside = flags.format === "sarif" ? filesOutsideRoot(shown.findings.map((f) => f.file), repoPaths) : [];
-  if (outside.length > 0) {
-    io.stderr.write(`gitops-lint: SARIF leaves out the findings in ${outside.join(", ")}: outside the repository root, GitHub cannot place them (they still count for the exit code)\n`);
+  const repoPaths = targets.some((t) => ["sarif", "github", "gitlab"].includes(t.format)) ? repositoryRoot(io.cwd, flags.repoRoot) : undefined;
+  for (const target of targets) {
+    const text = FORMATTERS[target.format]!(shown, {
+      paint: paintFor(target.file !== undefined ? false : flags.color, Boolean(io.stdout.isTTY), io.env),
+      rules: catalogue,
+      version: VERSION,
+      ...(flags.sarifCategory !== undefined ? { sarifCategory: flags.sarifCategory } : {}),
+      ...(repoPaths !== undefined ? { repoPaths } : {}),
+    });
+    const outside = target.format === "sarif" ? filesOutsideRoot(shown.findings.map((f) => f.file), repoPaths) : [];
+    if (outside.length > 0) {
+      io.stderr.write(`gitops-lint: SARIF leaves out the findings in ${outside.join(", ")}: outside the repository root, GitHub cannot place them (they still count for the exit code)\n`);
+    }
+    if (target.file !== undefined) writeReport(path.resolve(io.cwd, target.file), target.file, text);
+    else io.stdout.write(text);
+    if (target.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(shown, repoPaths));
   }
-  if (toFile) writeFileSync(path.resolve(io.cwd, flags.output!), text);
-  else io.stdout.write(text);
-  if (flags.format === "github" && io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, githubStepSummary(shown, repoPaths));
 
   for (const failure of result.failures) io.stderr.write(`gitops-lint: ${failure}\n`);
   if (result.failures.length > 0) return 2;
@@ -142,6 +165,23 @@ async function runLint(paths: string[], flags: LintFlags, io: Io): Promise<numbe
   return result.summary.errors > 0 || tooMany ? 1 : 0;
 }
 
+/** `-o dir/report.sarif`: the directory is created, as CI steps expect; a path that cannot be written is a usage error. */
+function writeReport(absolute: string, given: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(absolute), { recursive: true });
+    writeFileSync(absolute, text);
+  } catch (error) {
+    throw new UsageError(`-o ${given}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+// Helm's own parser (strvals) rejects a --set without "=" as `key "bad" has no value`; caught here, it is a
+// usage error before anything is rendered.
+function collectKeyValue(value: string, previous: string[]): string[] {
+  if (!/^[^=]+=/.test(value)) throw new InvalidArgumentError("expected key=value, as in helm --set image.tag=1.2.3.");
   return [...previous, value];
 }

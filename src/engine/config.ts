@@ -5,6 +5,7 @@ import { yamlLib } from "../load/lazy-yaml.js";
 import { PositionResolver } from "../load/positions.js";
 import type { NodePath, SourceDocument } from "../load/types.js";
 import { lineColumnAt } from "../load/text-position.js";
+import { closestName } from "../util/closest-name.js";
 import { parseDuration } from "../util/duration.js";
 import { DEFAULT_SHELL_LIMITS, type ShellLimits } from "../shell/shell-scripts.js";
 import { APPLIER_IDS, type ApplierId } from "../model/applier.js";
@@ -12,6 +13,7 @@ import { isObject } from "../util/json.js";
 import { NOTICES, noticeConfigError } from "./notices.js";
 import type { Described, RunSettings } from "./rule.js";
 import { SEVERITIES, isSeverityLevel, type SeverityLevel } from "./severity.js";
+import { configProblem } from "./config-errors.js";
 import { didYouMean } from "./unknown-rule.js";
 
 export const CONFIG_FILE_NAMES = [".gitops-lint.yaml", ".gitops-lint.yml"];
@@ -101,7 +103,8 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   try {
     text = readFileSync(absolutePath, "utf8");
   } catch (error) {
-    throw new UsageError(`cannot read config ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === "ENOENT" ? `config file ${displayName} does not exist` : `cannot read config ${displayName}: ${code ?? (error as Error).message}`);
   }
   const parsed = yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (parsed.errors.length > 0) {
@@ -118,19 +121,11 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
 
   // ajv is only loaded when there is a config to check: it costs start-up time.
   const { Ajv } = await import("ajv");
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
   const validate = ajv.compile(configSchema(rules));
   if (!validate(value)) {
-    const error = [...(validate.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!;
-    const p: NodePath = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    const extra = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : undefined;
-    const where = at(extra ? [...p, extra] : p);
-    const message = extra
-      ? p.length === 1 && p[0] === "rules"
-        ? `unknown rule "${extra}"; ${didYouMean(extra, rules.map((r) => r.meta.id))}`
-        : `unknown key "${extra}"${p.length ? ` in ${p.join(".")}` : ""}`
-      : `${p.join(".") || "config"} ${error.message ?? "is invalid"}${error.keyword === "enum" ? ` (${(error.params.allowedValues as string[]).join(", ")})` : ""}`;
-    throw new UsageError(`invalid config: ${message}`, where);
+    const problem = configProblem(validate.errors ?? [], value, rules);
+    throw new UsageError(`invalid config: ${problem.message}`, at(problem.path));
   }
 
   if (!isObject(value)) throw new UsageError("invalid config: expected a mapping of settings", at([]));
@@ -167,7 +162,10 @@ export function applyRuleFlags(config: ResolvedConfig, flags: string[], rules: D
     if (!match) throw new UsageError(`--rule expects id=severity, got "${flag}"`);
     const [, id, severity] = match;
     if (!rules.some((r) => r.meta.id === id)) throw new UsageError(`--rule: unknown rule "${id}"; ${didYouMean(id!, rules.map((r) => r.meta.id))}`);
-    if (!isSeverityLevel(severity)) throw new UsageError(`--rule ${id}: severity must be one of ${SEVERITIES.join(", ")}, got "${severity}"`);
+    if (!isSeverityLevel(severity)) {
+      const suggestion = closestName(severity!, SEVERITIES);
+      throw new UsageError(`--rule ${id}: unknown severity "${severity}"${suggestion !== undefined ? `; did you mean "${suggestion}"?` : ""} (${SEVERITIES.join(", ")})`);
+    }
     const notice = NOTICES.find((n) => n.meta.id === id);
     const refused = notice ? noticeConfigError(notice, severity) : undefined;
     if (refused) throw new UsageError(`--rule: ${refused}`);

@@ -29,8 +29,17 @@ export function parseByteSize(input: string | number): number | undefined {
   return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+/**
+ * Bytes for people, in the unit family of `like` (a limit, as the user gave it): decimal when it is a whole
+ * number of KB but not of KiB (`--max-file-size 10MB` reads back as "10 MB", not "9.5 MiB"), else binary.
+ */
+export function formatBytes(bytes: number, like: number = bytes): string {
+  const decimal = like % 1000 === 0 && like % 1024 !== 0;
+  const units: Array<[number, string]> = decimal
+    ? [[1e9, "GB"], [1e6, "MB"], [1e3, "KB"]]
+    : [[1024 ** 3, "GiB"], [1024 ** 2, "MiB"], [1024, "KiB"]];
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
+  }
   return `${bytes} bytes`;
 }

@@ -62,7 +62,7 @@ export function fileTooBig(file: string, size: number, limit: number): LoadProbl
     file,
     line: 1,
     column: 1,
-    message: `file is ${formatBytes(size)}, more than the limit of ${formatBytes(limit)}: it was not linted; raise limits.maxFileSize (--max-file-size) if it really is one render`,
+    message: `file is ${formatBytes(size, limit)}, more than the limit of ${formatBytes(limit)}: it was not linted; raise limits.maxFileSize (--max-file-size) if it really is one render`,
   };
 }
 

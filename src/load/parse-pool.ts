@@ -1,14 +1,17 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { BUNDLE_VERSION } from "../bundle-version.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { parseSourceDocument, type ParseResult } from "./parse-document.js";
 import type { ParseReply, ParseRequest } from "./parse-worker.js";
 import type { SourceDocument } from "./types.js";
 
-// The compiled worker (the CLI runs from dist/; tests build first). Workers run plain JS, never TS sources.
-const WORKER_FILE = path.join(PACKAGE_ROOT, "dist", "src", "load", "parse-worker.js");
+// The compiled worker (tests build first; workers run plain JS, never TS sources), or the single-file CLI
+// bundle itself, which holds the worker's code too (src/cli/run.ts).
+const WORKER_FILE = BUNDLE_VERSION !== undefined ? fileURLToPath(import.meta.url) : path.join(PACKAGE_ROOT, "dist", "src", "load", "parse-worker.js");
 
 interface Task {
   documents: SourceDocument[];

@@ -1,4 +1,4 @@
-/** The styles the stylish report uses: a chalk instance is one (src/cli/color.ts); NO_PAINT leaves text as it is. */
+/** The styles the stylish report uses (src/cli/color.ts paints with util.styleText); NO_PAINT leaves text as it is. */
 export interface Paint {
   red: (text: string) => string;
   yellow: (text: string) => string;
