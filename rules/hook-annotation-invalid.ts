@@ -43,6 +43,12 @@ export default defineRule({
     precision: "very-high",
   },
   check({ set, report }) {
+    // Objects Helm dropped for an unknown hook event, from its log while gitops-lint rendered the chart (src/render/helm-chart.ts).
+    for (const problem of set.problems) {
+      if (problem.kind !== "hook-annotation-invalid") continue;
+      if ("object" in problem) report({ object: problem.object, path: problem.path, message: problem.message });
+      else report({ file: problem.file, line: problem.line, column: problem.column, message: problem.message, ...(problem.document ? { document: problem.document } : {}) });
+    }
     for (const object of set.objects) {
       const hook = object.annotations["helm.sh/hook"];
       if (hook === undefined) continue;

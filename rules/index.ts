@@ -12,6 +12,7 @@ import hookResourceConsumedAtStart from "./hook-resource-consumed-at-start.js";
 import inlinePatchDirective from "./inline-patch-directive.js";
 import livenessEqualsReadiness from "./liveness-equals-readiness.js";
 import optionalRefWithoutReload from "./optional-ref-without-reload.js";
+import postbuildVariableUnset from "./postbuild-variable-unset.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
 import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
@@ -44,6 +45,7 @@ export const rules: AnyRule[] = [
   replicasOwnedByAutoscaler,
   applyOrder,
   unrenderedTemplate,
+  postbuildVariableUnset,
   scriptNotChecked,
 ];
 

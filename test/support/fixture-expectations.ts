@@ -34,22 +34,30 @@ export function fixtureCases(repo: string, ruleId: string): FixtureCase[] {
     .sort()
     .map((entry) => {
       const full = path.join(dir, entry);
-      const files = statSync(full).isDirectory()
-        ? readdirSync(full).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => path.join(full, f))
-        : [full];
-      return caseOf(repo, path.relative(repo, full), files);
+      const isDirectory = statSync(full).isDirectory();
+      const files = isDirectory ? readdirSync(full).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => path.join(full, f)) : [full];
+      // Markers may also sit in files a case's Flux Kustomization builds from its subdirectories (findings land there).
+      const marked = isDirectory ? manifestsBelow(full) : files;
+      return caseOf(repo, path.relative(repo, full), files, marked);
     })
     .filter((c) => c.files.length > 0);
 }
 
-function caseOf(repo: string, name: string, files: string[]): FixtureCase {
+function manifestsBelow(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+function caseOf(repo: string, name: string, files: string[], marked: string[]): FixtureCase {
   const expectations: Expectation[] = [];
   const args: string[] = [];
-  for (const file of files) {
+  for (const file of marked) {
     const rel = path.relative(repo, file).split(path.sep).join("/");
     const lines = readFileSync(file, "utf8").split(/\r?\n/);
     lines.forEach((text, i) => {
-      const args_ = ARGS.exec(text);
+      const args_ = files.includes(file) ? ARGS.exec(text) : null;
       if (args_) args.push(...args_[1]!.split(/\s+/));
       const match = EXPECT.exec(text);
       if (!match) return;
