@@ -9,6 +9,8 @@ export default defineConfig({
     root: fileURLToPath(new URL("..", import.meta.url)),
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    // Many tests run real processes (helm, kubectl, git): on a loaded 2-core machine 5 s is not enough. Not a speed target.
+    testTimeout: 30_000,
     env: renderToolsLocation().env as Record<string, string>,
   },
 });
