@@ -81,16 +81,23 @@ describe("findings in helm template output land on the template line", () => {
       expect(sub).toHaveLength(1);
       expect(sub[0]!.file).toBe("<stdin>");
       expect(sub[0]!.rendered).toBeUndefined();
+      expect(sub[0]!.message).toMatch(/\(its template webapp\/charts\/\S+\/templates\/statefulset\.yaml is inside the packaged subchart webapp\/charts\/cache-0\.1\.0\.tgz, so it is shown where it was rendered\)$/);
       expect(report.findings.filter((f) => f.file.startsWith("webapp/templates/")).length).toBe(report.findings.length - 1);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   }, 120_000);
 
-  it("leaves documents of another chart where they are", async () => {
+  it("refuses a --chart-dir that is not the chart the input was rendered from, or no chart at all", async () => {
     const other = rendered.replace(/# Source: webapp\//g, "# Source: other/");
-    const report = await lintJson(["-", "--chart-dir", CHART], { stdin: other });
-    expect(report.findings.every((f) => f.file === "<stdin>")).toBe(true);
+    const wrong = await runCli(["-", "--chart-dir", CHART], { stdin: other });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe(`gitops-lint: --chart-dir ${CHART} is the chart webapp, but the input was rendered from other (its # Source: lines); give the directory of that chart\n`);
+    for (const [dir, why] of [["test/charts/nope", "no such directory"], ["test/charts", "no Chart.yaml there, so it is no chart"]] as const) {
+      const missing = await runCli(["-", "--chart-dir", dir], { stdin: rendered });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe(`gitops-lint: --chart-dir ${dir}: ${why}\n`);
+    }
   });
 });
 

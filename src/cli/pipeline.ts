@@ -8,6 +8,7 @@ import { ManifestSet } from "../model/manifest-set.js";
 import { DEFAULT_LIMITS, parseByteSize, type LoadLimits } from "../load/limits.js";
 import type { RenderOptions } from "../render/context.js";
 import { parseDuration } from "../util/duration.js";
+import { chartNameOf } from "../load/chart-yaml.js";
 import type { Io, LintFlags } from "./lint-options.js";
 import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
@@ -23,6 +24,7 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
   const render = { ...renderOptionsOf(flags, io.cwd), ...(config.charts ? { charts: config.charts } : {}) };
   const read = { stdinName: flags.stdinFilename, limits, env: io.env, render };
   const head = await readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) });
+  if (flags.chartDir !== undefined) checkChartDir(flags.chartDir, io.cwd, head.sets);
   const diff =
     flags.base !== undefined || flags.baseFile !== undefined
       ? await readBase({
@@ -65,6 +67,20 @@ async function readStdin(io: Io, maxBytes: number, allowEmpty: boolean): Promise
     throw new UsageError("stdin was empty — did the renderer fail? (give --allow-empty when no manifests are expected)");
   }
   return bytes;
+}
+
+/**
+ * `--chart-dir` must be the chart the piped render came from: a directory with Chart.yaml whose chart name (or
+ * directory name) heads the `# Source:` paths of the rendered documents. Anything else would map nothing, silently.
+ */
+function checkChartDir(chartDir: string, cwd: string, sets: ManifestSet[]): void {
+  const dir = path.resolve(cwd, chartDir);
+  if (!existsSync(path.join(dir, "Chart.yaml"))) throw new UsageError(`--chart-dir ${chartDir}: ${existsSync(dir) ? "no Chart.yaml there, so it is no chart" : "no such directory"}`);
+  const rendered = new Set(sets.flatMap((s) => s.objects).filter((o) => o.source.chartDir === undefined && o.source.helmSource).map((o) => o.source.helmSource!.split("/")[0]!));
+  const names = [path.basename(dir), chartNameOf(dir)].filter((n): n is string => n !== undefined);
+  if (rendered.size > 0 && !names.some((n) => rendered.has(n))) {
+    throw new UsageError(`--chart-dir ${chartDir} is the chart ${names.at(-1)}, but the input was rendered from ${[...rendered].sort().join(", ")} (its # Source: lines); give the directory of that chart`);
+  }
 }
 
 /** The flags as render options (LintFlags extends RenderOptions), once the paths they name are checked. */

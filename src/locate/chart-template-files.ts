@@ -27,6 +27,34 @@ export function templateFileFor(helmSource: string, chartDir: string): string | 
   return isFile(file) ? file : undefined;
 }
 
+/**
+ * The packaged subchart (`charts/<name>-<version>.tgz`, relative to the chart) a `# Source:` path points into,
+ * when its template is inside an archive rather than on disk.
+ */
+export function packagedSubchartOf(helmSource: string, chartDir: string): string | undefined {
+  const segments = helmSource.split("/");
+  let dir = chartDir;
+  for (let i = 1; segments[i] === "charts" && i + 2 < segments.length; i += 2) {
+    const name = segments[i + 1]!;
+    const sub = subchartDir(dir, name);
+    if (sub) {
+      dir = sub;
+      continue;
+    }
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(path.join(dir, "charts"));
+    } catch {
+      return undefined;
+    }
+    // A dependency's alias renames it in the output; its archive keeps the chart's name.
+    const chartName = dependenciesOf(dir).find((d) => d.alias === name)?.name ?? name;
+    const archive = entries.sort().find((e) => e.startsWith(`${chartName}-`) && e.endsWith(".tgz"));
+    return archive ? path.relative(chartDir, path.join(dir, "charts", archive)).split(path.sep).join("/") : undefined;
+  }
+  return undefined;
+}
+
 function subchartDir(parent: string, name: string): string | undefined {
   const charts = path.join(parent, "charts");
   const direct = path.join(charts, name);

@@ -57,6 +57,8 @@ export class Locator {
       this.readAt(finding, document);
     }
     const template = this.templates.locate(document, finding.line, finding.column, finding.endColumn);
+    const unmapped = template ? undefined : this.templates.unmapped(document);
+    if (unmapped) finding.message += ` (${unmapped})`;
     if (template) {
       this.moveTo(finding, template.file, { line: template.line, column: template.column, endLine: template.line, endColumn: template.endColumn });
       finding.places!.push(this.placeIn(template.file, template.lines, 1, template.line));

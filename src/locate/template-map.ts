@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { SourceDocument } from "../load/types.js";
-import { templateFileFor } from "./chart-template-files.js";
+import { packagedSubchartOf, templateFileFor } from "./chart-template-files.js";
 import { commentInTemplate } from "./comment-lines.js";
 import { renderedPathAt } from "./rendered-path.js";
 import { outlineTemplate, type TemplateDocument } from "./template-outline.js";
@@ -39,11 +39,22 @@ export class TemplateMap {
     private readonly options: TemplateMapOptions,
   ) {}
 
+  /**
+   * Why a rendered document's findings stay at their rendered position although its chart is known: its
+   * template is inside a packaged subchart. Undefined when there is nothing to say.
+   */
+  unmapped(document: SourceDocument): string | undefined {
+    const chartDir = document.chartDir ?? this.options.chartDir;
+    if (!document.helmSource || chartDir === undefined || document.templateFile) return undefined;
+    const archive = packagedSubchartOf(document.helmSource, path.resolve(this.options.cwd, chartDir));
+    return archive ? `its template ${document.helmSource} is inside the packaged subchart ${chartDir}/${archive}, so it is shown where it was rendered` : undefined;
+  }
+
   /** The template position of a rendered position, or undefined when the document's template is not on disk. */
   locate(document: SourceDocument, line: number, column: number, endColumn: number): TemplatePosition | undefined {
     const chartDir = document.chartDir ?? this.options.chartDir;
     if (!document.helmSource || chartDir === undefined) return undefined;
-    const file = templateFileFor(document.helmSource, path.resolve(this.options.cwd, chartDir));
+    const file = document.templateFile ?? templateFileFor(document.helmSource, path.resolve(this.options.cwd, chartDir));
     if (!file) return undefined;
     if (!this.outlines.has(file)) this.outlines.set(file, this.readOutline(file));
     const outline = this.outlines.get(file);
