@@ -64,6 +64,7 @@ describe("GitHub Action (action.yml)", () => {
         CATEGORY: "gitops-lint/test",
         SARIF_FILE: sarifFile,
         ANNOTATIONS: annotations,
+        BASE: "auto",
       };
       // The step's `${{ github.action_path }}` expression, as the runner substitutes it.
       for (const [name, value] of Object.entries(lintStep.env!)) env[name] ??= value.replace("${{ github.action_path }}", actionPath);

@@ -61,11 +61,19 @@ export async function readBase(options: BaseOptions): Promise<Base> {
     names.push(options.baseFile);
   }
   if (options.revision !== undefined) {
-    const revision = options.revision === "auto" ? await autoBase(options.cwd, options.env) : { revision: options.revision, how: "" };
+    const inRepository = await git(["rev-parse", "--show-toplevel"], options.cwd).then(() => true, () => false);
+    const revision =
+      options.revision !== "auto" ? { revision: options.revision, how: "" }
+      : inRepository ? await autoBase(options.cwd, options.env)
+      : { unavailable: `${options.cwd === process.cwd() ? "the working directory" : options.cwd} is not inside a git repository` };
     if ("unavailable" in revision) {
       base.unavailable.push(`--base auto: ${revision.unavailable}`);
     } else {
-      const read = await readAtRevision(revision.revision, options);
+      // An explicit revision that cannot be read is a usage error; one `auto` picked is a missing comparison.
+      const read = await readAtRevision(revision.revision, options).catch((error: unknown) => {
+        if (options.revision === "auto" && error instanceof UsageError) return { unavailable: `--base auto: ${error.message}` };
+        throw error;
+      });
       names.push(`${revision.revision}${revision.how}`);
       if ("unavailable" in read) base.unavailable.push(read.unavailable);
       else base.sets = new Map(read.sets.map((set) => [set.key, set]));
@@ -126,9 +134,14 @@ function extract(commit: string, root: string, into: string): Promise<string | u
     archive.stdout.pipe(tar.stdin);
     archive.on("error", (error) => resolve(`cannot run git: ${error.message}`));
     tar.on("error", (error) => resolve(`cannot run tar: ${error.message}`));
-    let archived: number | null = null;
-    archive.on("close", (code) => (archived = code));
-    tar.on("close", (code) => resolve(code === 0 && archived === 0 ? undefined : `extracting the revision failed: ${stderr.trim() || `exit ${archived ?? code}`}`));
+    // Both must have finished, in whichever order they close.
+    const codes: Array<number | null> = [];
+    const closed = (code: number | null): void => {
+      codes.push(code);
+      if (codes.length === 2) resolve(codes.every((c) => c === 0) ? undefined : `extracting the revision failed: ${stderr.trim() || `exit ${codes.find((c) => c !== 0)}`}`);
+    };
+    archive.on("close", closed);
+    tar.on("close", closed);
   });
 }
 

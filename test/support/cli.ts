@@ -58,10 +58,12 @@ export interface JsonFinding {
 export interface JsonReport {
   version: number;
   findings: JsonFinding[];
-  summary: { errors: number; warnings: number; infos: number; suppressed: number; files: number; objects: number; kustomizePatches: number; hidden?: { warnings: number; infos: number } };
+  summary: { errors: number; warnings: number; infos: number; suppressed: number; files: number; objects: number; kustomizePatches: number; notRendered: number; hidden?: { warnings: number; infos: number } };
+  /** How rendering found what it rendered. */
+  notes?: string[];
 }
 
-export async function lintJson(args: string[], options: { cwd?: string; stdin?: string } = {}): Promise<JsonReport & { code: number; stderr: string }> {
+export async function lintJson(args: string[], options: { cwd?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<JsonReport & { code: number; stderr: string }> {
   const result = await runCli([...args, "-f", "json"], options);
   if (result.stdout.trim() === "") throw new Error(`no JSON output (exit ${result.code}): ${result.stderr}`);
   return { ...(JSON.parse(result.stdout) as JsonReport), code: result.code, stderr: result.stderr };
