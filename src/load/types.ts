@@ -1,5 +1,4 @@
-/** A key path inside a parsed document: map keys and sequence indexes. */
-export type NodePath = ReadonlyArray<string | number>;
+export type { NodePath } from "../util/json.js";
 
 /** A 1-based position in a file, columns in UTF-16 code units (what SARIF and editors expect). */
 export interface Position {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { SourceDocument } from "../load/types.js";
-import { packagedSubchartOf, templateFileFor } from "./chart-template-files.js";
+import { packagedSubchartOf, templateFileFor } from "../load/chart-template-files.js";
 import { commentInTemplate } from "./comment-lines.js";
 import { renderedPathAt } from "./rendered-path.js";
 import { outlineTemplate, type TemplateDocument } from "./template-outline.js";

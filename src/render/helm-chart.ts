@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync, typ
 import path from "node:path";
 import { loadFile } from "../load/load-file.js";
 import type { NodePath } from "../load/types.js";
-import { templateFileFor } from "../locate/chart-template-files.js";
+import { templateFileFor } from "../load/chart-template-files.js";
 import type { InputProblem, ReadFile } from "../model/manifest-set.js";
 import type { K8sObject } from "../model/objects.js";
 import { isObject, type JsonObject } from "../util/json.js";

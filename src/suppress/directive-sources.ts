@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { SourceDocument } from "../load/types.js";
-import { templateFileFor } from "../locate/chart-template-files.js";
+import { templateFileFor } from "../load/chart-template-files.js";
 import type { K8sObject } from "../model/objects.js";
 
 /** Text where suppression directives may be written, as findings name its file. */

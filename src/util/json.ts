@@ -1,4 +1,5 @@
-import type { NodePath } from "../load/types.js";
+/** A key path inside a parsed document: map keys and sequence indexes. */
+export type NodePath = ReadonlyArray<string | number>;
 
 export type JsonObject = { [key: string]: unknown };
 

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { isFile } from "../load/fs-checks.js";
-import { chartNameOf, dependenciesOf } from "../load/chart-yaml.js";
+import { isFile } from "./fs-checks.js";
+import { chartNameOf, dependenciesOf } from "./chart-yaml.js";
 
 /**
  * The template file in a chart directory that a `# Source:` path names. `helm template` writes
