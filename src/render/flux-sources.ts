@@ -18,7 +18,14 @@ export interface ObjectLookup {
 
 /** The files a Flux source hands a Kustomization: a directory tree gitops-lint can build in, or why not. */
 export type SourceTree =
-  | { tree: MirrorTree; /** What the source's root is, for messages. */ describe: string; ignored: (absolutePath: string) => boolean }
+  | {
+      tree: MirrorTree;
+      /** This checkout itself (paths are the repository's), or an artifact assembled from it. */
+      kind: "repository" | "artifact";
+      /** What the source's root is, for messages. */
+      describe: string;
+      ignored: (absolutePath: string) => boolean;
+    }
   | { skip: string };
 
 /**
@@ -38,7 +45,7 @@ export function kustomizationSource(kustomization: K8sObject, repoRoot: string, 
     if (other) return { skip: `its source ${label} is ${other}, not this repository` };
     const tree = newTree();
     tree.linkContents("", repoRoot);
-    return { tree, describe: "the repository", ignored: sourceIgnore(repoRoot, find("GitRepository", ref.name, namespace)) };
+    return { tree, kind: "repository", describe: "the repository", ignored: sourceIgnore(repoRoot, find("GitRepository", ref.name, namespace)) };
   }
   if (ref.kind === "ExternalArtifact") {
     const generator = artifactGenerator(ref.name, namespace, lookup);
@@ -162,7 +169,7 @@ function artifactTree(
     const copied = copyRule(tree, repoRoot, from[2]!, to[1]!);
     if (copied) return { skip: `its source ${label} (ArtifactGenerator ${generator.name}, artifact ${artifactName}): ${copied}` };
   }
-  return { tree, describe: `the artifact ${artifactName} of ArtifactGenerator ${generator.namespace ? `${generator.namespace}/` : ""}${generator.name}`, ignored: () => false };
+  return { tree, kind: "artifact", describe: `the artifact ${artifactName} of ArtifactGenerator ${generator.namespace ? `${generator.namespace}/` : ""}${generator.name}`, ignored: () => false };
 }
 
 /** Links what one copy rule copies; a message when the rule is of a form gitops-lint does not follow. */

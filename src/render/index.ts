@@ -237,7 +237,9 @@ class RenderRun {
     }
     if (substitution) stream = substitution.stream;
 
-    const name = `${this.ctx.display(path.resolve(repoRoot, specPath))} (kustomize build for ${unit})`;
+    // Named by where the user finds it: the repository path, or the path inside the generated artifact.
+    const where = source.kind === "repository" ? this.ctx.display(path.resolve(repoRoot, specPath)) : `${specPath} of ${source.describe}`;
+    const name = `${where} (kustomize build for ${unit})`;
     const loaded = loadFile(name, Buffer.from(stream));
     takeOrigins(this.ctx, loaded.documents, path.join(source.tree.root, relativeDir), (p) => source.tree.original(p));
     // A cluster's root applies itself (flux bootstrap's flux-system syncs the directory holding it): its tree is a
