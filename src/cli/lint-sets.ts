@@ -10,6 +10,7 @@ import { Locator } from "../locate/locate.js";
 import type { TemplateMapOptions } from "../locate/template-map.js";
 import { ManifestSet } from "../model/manifest-set.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
+import type { BaseUnavailable } from "./read-base.js";
 import { directiveSources } from "../suppress/directive-sources.js";
 import { applySuppressions } from "../suppress/suppress.js";
 
@@ -18,8 +19,8 @@ export interface LintSetsOptions {
   bases?: Map<string, ManifestSet>;
   /** Diff-aware runs: a base for every set (`--base-file`), with the set's own base from `bases`. */
   baseEverywhere?: ManifestSet;
-  /** Why (part of) the base could not be read: one base-unavailable finding each. */
-  baseUnavailable?: string[];
+  /** Why (part of) the base could not be read: one base-unavailable finding each, at the input it is about or the first. */
+  baseUnavailable?: BaseUnavailable[];
   /** Notes for the summary (how rendering found what it rendered). */
   notes?: string[];
   /** Where rendered Helm output maps to chart templates (and suppression comments there count). */
@@ -49,7 +50,8 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   if (unavailable !== "off") {
     for (const reason of options.baseUnavailable ?? []) {
       const { id, defaultSeverity, remediation } = BASE_UNAVAILABLE.meta;
-      findings.push(locator.locate({ ruleId: id, severity: gradedSeverity(defaultSeverity, undefined, unavailable), remediation, file: firstFile, line: 1, column: 1, message: `the base revision is not compared: ${reason}` }));
+      const file = reason.file ?? firstFile;
+      findings.push(locator.locate({ ruleId: id, severity: gradedSeverity(defaultSeverity, undefined, unavailable), remediation, file, line: 1, column: 1, message: `the base revision is not compared: ${reason.message}` }));
     }
   }
 

@@ -32,7 +32,13 @@ export interface Base {
   /** How messages name the base: the revision (and the commit it resolved to), or the base file. */
   name: string;
   /** Why (part of) the base could not be read: the head is still linted, and a finding says so. */
-  unavailable: string[];
+  unavailable: BaseUnavailable[];
+}
+
+/** Why (part of) the base is missing, and the input it is about when it is one (stdin). */
+export interface BaseUnavailable {
+  message: string;
+  file?: string;
 }
 
 /**
@@ -67,7 +73,7 @@ export async function readBase(options: BaseOptions): Promise<Base> {
       : inRepository ? await autoBase(options.cwd, options.env)
       : { unavailable: `${options.cwd === process.cwd() ? "the working directory" : options.cwd} is not inside a git repository` };
     if ("unavailable" in revision) {
-      base.unavailable.push(`--base auto: ${revision.unavailable}`);
+      base.unavailable.push({ message: `--base auto: ${revision.unavailable}` });
     } else {
       // An explicit revision that cannot be read is a usage error; one `auto` picked is a missing comparison.
       const read = await readAtRevision(revision.revision, options).catch((error: unknown) => {
@@ -75,10 +81,10 @@ export async function readBase(options: BaseOptions): Promise<Base> {
         throw error;
       });
       names.push(`${revision.revision}${revision.how}`);
-      if ("unavailable" in read) base.unavailable.push(read.unavailable);
+      if ("unavailable" in read) base.unavailable.push({ message: read.unavailable });
       else base.sets = new Map(read.sets.map((set) => [set.key, set]));
       if (options.stdinName !== undefined && options.baseFile === undefined) {
-        base.unavailable.push(`${options.stdinName} has no git history: give its previous render with --base-file FILE to compare it too`);
+        base.unavailable.push({ message: `${options.stdinName} has no git history: give its previous render with --base-file FILE to compare it too`, file: options.stdinName });
       }
     }
   }
