@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 /**
- * A fixture states its own expected findings: a comment `# expect: <rule-id> [<Kind>/<name>] [line=N] [col=N]` on
- * the line above the key a finding must point at (or naming the line, for a finding about the whole file). The expected column is where that next line's key
+ * A fixture states its own expected findings: a comment `# expect: <rule-id> [<Kind>/<name>] [file=F] [line=N] [col=N]` on
+ * the line above the key a finding must point at (or naming the file and line, for a finding about a whole input). The expected column is where that next line's key
  * starts (after any `- `) unless `col=` says otherwise; findings about input that is not an object
  * (syntax errors) name no object. Files without markers are near-misses: the rule must stay silent.
  * A line `# test-args: …` anywhere in a case adds command-line arguments.
@@ -25,7 +25,7 @@ export interface FixtureCase {
   expectations: Expectation[];
 }
 
-const EXPECT = /^\s*#\s*expect:\s*([a-z0-9-]+)(?:\s+([A-Za-z0-9]+)\/(\S+))?(?:\s+line=(\d+))?(?:\s+col=(\d+))?\s*$/;
+const EXPECT = /^\s*#\s*expect:\s*([a-z0-9-]+)(?:\s+([A-Za-z0-9]+)\/(\S+))?(?:\s+file=(\S+))?(?:\s+line=(\d+))?(?:\s+col=(\d+))?\s*$/;
 const ARGS = /^\s*#\s*test-args:\s*(.+?)\s*$/;
 
 export function fixtureCases(repo: string, ruleId: string): FixtureCase[] {
@@ -62,8 +62,8 @@ function caseOf(repo: string, name: string, files: string[], marked: string[]): 
       const match = EXPECT.exec(text);
       if (!match) return;
       const next = lines[i + 1] ?? "";
-      const column = match[5] ? Number(match[5]) : (/^[\s-]*/.exec(next)?.[0].length ?? 0) + 1;
-      expectations.push({ ruleId: match[1]!, kind: match[2] ?? "", name: match[3] ?? "", file: rel, line: match[4] ? Number(match[4]) : i + 2, column });
+      const column = match[6] ? Number(match[6]) : (/^[\s-]*/.exec(next)?.[0].length ?? 0) + 1;
+      expectations.push({ ruleId: match[1]!, kind: match[2] ?? "", name: match[3] ?? "", file: match[4] ?? rel, line: match[5] ? Number(match[5]) : i + 2, column });
     });
   }
   return { name: name.split(path.sep).join("/"), files: files.map((f) => path.relative(repo, f).split(path.sep).join("/")), args, expectations };
