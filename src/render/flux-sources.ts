@@ -34,14 +34,14 @@ export type SourceTree =
  * through the ArtifactGenerator in the input that copies it from this repository. Every other source (an
  * OCIRepository, a Bucket, another repository) is not in this checkout: the caller reports it as not rendered.
  */
-export function kustomizationSource(kustomization: K8sObject, repoRoot: string, lookup: ObjectLookup, newTree: () => MirrorTree): SourceTree {
+export function kustomizationSource(kustomization: K8sObject, repoRoot: string, rootGiven: boolean, lookup: ObjectLookup, newTree: () => MirrorTree): SourceTree {
   const find = lookup.find;
   const ref = getPath(kustomization.body, ["spec", "sourceRef"]);
   if (!isObject(ref) || typeof ref.kind !== "string" || typeof ref.name !== "string") return { skip: "it has no spec.sourceRef" };
   const namespace = typeof ref.namespace === "string" ? ref.namespace : kustomization.namespace;
   const label = `${ref.kind} ${namespace ? `${namespace}/` : ""}${ref.name}`;
   if (ref.kind === "GitRepository") {
-    const other = otherRepository(find("GitRepository", ref.name, namespace), repoRoot);
+    const other = otherRepository(find("GitRepository", ref.name, namespace), repoRoot, rootGiven);
     if (other) return { skip: `its source ${label} is ${other}, not this repository` };
     const tree = newTree();
     tree.linkContents("", repoRoot);
@@ -50,18 +50,27 @@ export function kustomizationSource(kustomization: K8sObject, repoRoot: string, 
   if (ref.kind === "ExternalArtifact") {
     const generator = artifactGenerator(ref.name, namespace, lookup);
     if (!generator) return { skip: `its source ${label} comes from no ArtifactGenerator in the input` };
-    return artifactTree(generator, ref.name, repoRoot, find, newTree, label);
+    return artifactTree(generator, ref.name, repoRoot, rootGiven, find, newTree, label);
   }
   return { skip: `its source ${label} is not in this repository (gitops-lint builds GitRepository sources of this checkout and ExternalArtifacts generated from them)` };
 }
 
-/** Whether a GitRepository of the input points at another repository than this checkout: its URL, else undefined. */
-export function otherRepository(gitRepository: K8sObject | undefined, repoRoot: string): string | undefined {
+/**
+ * Whether a GitRepository of the input points at another repository than this checkout: its URL, else undefined.
+ * Only positive evidence counts: a GitRepository the input does not hold is the bootstrap one (this repository);
+ * without remotes, or with `--repo-root` naming the root, there is nothing to compare; a remote of the same URL, or
+ * of the same repository name (a fork, a mirror, another host), is this repository.
+ */
+export function otherRepository(gitRepository: K8sObject | undefined, repoRoot: string, rootGiven: boolean): string | undefined {
   const url = gitRepository ? getPath(gitRepository.body, ["spec", "url"]) : undefined;
-  if (typeof url !== "string") return undefined; // not in the input: the bootstrap repository, this one
+  if (typeof url !== "string" || rootGiven) return undefined;
   const remotes = remoteUrls(repoRoot);
-  if (remotes.length === 0) return undefined; // nothing to compare with: take it for this one
-  return remotes.some((r) => sameRepository(r, url)) ? undefined : url;
+  if (remotes.length === 0) return undefined;
+  return remotes.some((r) => sameRepository(r, url) || repositoryName(r) === repositoryName(url)) ? undefined : url;
+}
+
+function repositoryName(url: string): string {
+  return url.replace(/\.git\/*$|\/+$/g, "").split(/[/:]/).pop()!.toLowerCase();
 }
 
 const remotesCache = new Map<string, string[]>();
@@ -145,6 +154,7 @@ function artifactTree(
   found: { generator: K8sObject; artifact: Record<string, unknown> },
   artifactName: string,
   repoRoot: string,
+  rootGiven: boolean,
   find: FindObject,
   newTree: () => MirrorTree,
   label: string,
@@ -156,7 +166,7 @@ function artifactTree(
     if (source.kind !== "GitRepository") continue;
     const name = typeof source.name === "string" ? source.name : "";
     const git = find("GitRepository", name, typeof source.namespace === "string" ? source.namespace : generator.namespace);
-    if (otherRepository(git, repoRoot)) continue;
+    if (otherRepository(git, repoRoot, rootGiven)) continue;
     aliases.set(source.alias, git);
   }
   const tree = newTree();

@@ -211,7 +211,7 @@ class RenderRun {
     const fail = (message: string, keyPath: NodePath): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "render-failed", ...at(keyPath), message }] });
 
     const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
-    const source = kustomizationSource(object, repoRoot, this.lookup(object), () => new MirrorTree(this.ctx.tempSubdir("flux")));
+    const source = kustomizationSource(object, repoRoot, this.ctx.options.repoRoot !== undefined, this.lookup(object), () => new MirrorTree(this.ctx.tempSubdir("flux")));
     if ("skip" in source) return skip(`${describe(object)} was not built: ${source.skip}; its objects were not linted`);
     const specPath = fluxKustomizationPath(object);
     const dir = path.resolve(source.tree.root, specPath);
@@ -298,7 +298,7 @@ class RenderRun {
     let how = "";
     if (reference.kind === "unsupported") return notRendered(`${describe(object)} was not rendered: ${reference.reason}; its chart's objects were not linted`, reference.at);
     if (reference.kind === "git") {
-      const other = otherRepository(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), repoRoot);
+      const other = otherRepository(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), repoRoot, this.ctx.options.repoRoot !== undefined);
       if (other) return notRendered(`${describe(object)} was not rendered: its chart comes from ${other}, not this repository; its chart's objects were not linted`, reference.at);
       chartDir = path.resolve(repoRoot, reference.path);
       if (!isInside(chartDir, repoRoot) || !existsSync(path.join(chartDir, "Chart.yaml"))) {
