@@ -53,17 +53,17 @@ export default defineRule({
     tags: ["flux", "server-side-apply", "rollout"],
     precision: "medium",
   },
-  check({ set, base, settings, report }) {
+  check({ set, diff, report }) {
     for (const object of set.ofKind("Deployment", "StatefulSet")) {
       const strategy = updateStrategyOf(object);
       if (!strategy?.isNonRolling || isForceEnabled(object) || fluxNeverUpdates(object)) continue;
 
       let history: History = { kind: "unknown" };
-      if (base) {
-        const previous = base.find(object.kind, object.name, object);
+      if (diff) {
+        const previous = diff.baseOf(object);
         if (!previous) continue; // new in this change: no live object carries a rollingUpdate block yet
         const before = updateStrategyOf(previous);
-        const baseName = settings.baseName ?? "the base";
+        const { baseName } = diff;
         if (before?.isRolling && before.storesRollingUpdate) history = { kind: "flipped", from: before.type ? before.type : "RollingUpdate (default)" };
         // Recreate with the force switch at the base: the migration went through a recreate, the live
         // object is clean, and dropping the switch now is exactly what the remediation asks for.
