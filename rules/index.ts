@@ -9,6 +9,7 @@ import forceAnnotationLeftOn from "./force-annotation-left-on.js";
 import hookAnnotationInvalid from "./hook-annotation-invalid.js";
 import hookBudgetExceedsTimeout from "./hook-budget-exceeds-timeout.js";
 import hookResourceConsumedAtStart from "./hook-resource-consumed-at-start.js";
+import immutableFieldChanged from "./immutable-field-changed.js";
 import inlinePatchDirective from "./inline-patch-directive.js";
 import livenessEqualsReadiness from "./liveness-equals-readiness.js";
 import optionalRefWithoutReload from "./optional-ref-without-reload.js";
@@ -33,6 +34,7 @@ export const rules: AnyRule[] = [
   inlinePatchDirective,
   forceAnnotationIneffective,
   forceAnnotationLeftOn,
+  immutableFieldChanged,
   reloadAnnotationUnmatched,
   reloaderIgnoresCreation,
   hookResourceConsumedAtStart,

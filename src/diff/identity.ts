@@ -1,4 +1,5 @@
 import type { K8sObject } from "../model/objects.js";
+import { groupOf } from "../util/api-group.js";
 
 /**
  * What makes two objects the same object in the cluster: API group (not version: apps/v1 and
@@ -12,10 +13,4 @@ export function identityOf(object: K8sObject): string | undefined {
   const named = typeof metadata === "object" && metadata !== null && typeof (metadata as { name?: unknown }).name === "string";
   if (!named || object.name === "") return undefined;
   return `${groupOf(object.apiVersion)}/${object.kind}/${object.namespace ?? ""}/${object.name}`;
-}
-
-/** The API group of an apiVersion: `apps` for `apps/v1`, `` (core) for `v1`. */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
