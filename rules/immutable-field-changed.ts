@@ -1,9 +1,10 @@
 import { defineRule, type Report } from "../src/engine/rule.js";
-import { fluxNeverUpdates } from "../src/model/flux-force.js";
+import { FLUX_FORCE_KEY, fluxNeverUpdates, isForceEnabled } from "../src/model/flux-force.js";
 import { hookInfo } from "../src/model/helm.js";
 import { apiErrorOf, fieldChangesOf, type FieldChange } from "../src/model/immutable/index.js";
 import { describe, type K8sObject } from "../src/model/objects.js";
 import { recreationOf } from "../src/model/recreation.js";
+import type { NodePath } from "../src/load/types.js";
 import { getPath } from "../src/util/json.js";
 
 export default defineRule({
@@ -81,7 +82,7 @@ export default defineRule({
       for (const change of ignored) {
         report({
           object: head,
-          path: change.path,
+          path: reportPath(head, change.path),
           severity: "warning",
           message: `${describe(head)} ${since}: ${change.change}, but the API server keeps the live "None": the Service stays headless; delete and recreate it to give it a cluster IP`,
           remediation: "Keep `clusterIP: None` in the manifest while the Service is headless; to give it a cluster IP, delete it and let the applier create it again.",
@@ -105,9 +106,9 @@ function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], si
     if (cost === undefined) return undefined;
     return {
       object: head,
-      path: first.path,
+      path: reportPath(head, first.path),
       severity: "warning",
-      message: `${describe(head)} ${since}: ${what}; ${recreatedBy} deletes and recreates it instead of failing, so ${cost}`,
+      message: `${describe(head)} ${since}: ${what}; ${recreatedBy} deletes and recreates it instead of failing: ${cost}`,
       remediation: `${remedyFor(head)} The update is rejected with: ${error}`,
     };
   }
@@ -116,11 +117,22 @@ function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], si
   const condition = uncertain ?? (ttl ? "the finished Job was already deleted by its ttlSecondsAfterFinished" : undefined);
   return {
     object: head,
-    path: first.path,
+    path: reportPath(head, first.path),
     ...(condition !== undefined ? { severity: "warning" as const } : {}),
-    message: `${describe(head)} ${since}: ${what}; ${shortFix(head)}. The API server rejects the update${condition !== undefined ? ` unless ${condition}` : ""}: ${error}`,
+    message: `${describe(head)} ${since}: ${what}; ${first.fix ?? shortFix(head)}${isForceEnabled(head) ? ` (${FLUX_FORCE_KEY} does not help: helm-controller ignores it)` : ""}. The API server rejects the update${condition !== undefined ? ` unless ${condition}` : ""}: ${error}`,
     remediation: remedyFor(head),
   };
+}
+
+/**
+ * Where to point for a change at `path` (relative to the object): the key itself, or for a field the
+ * head removed, its deepest remaining parent; a field removed from the top of the object is shown at
+ * the object's name.
+ */
+function reportPath(head: K8sObject, path: NodePath): NodePath {
+  let depth = path.length;
+  while (depth > 0 && getPath(head.body, path.slice(0, depth)) === undefined) depth--;
+  return [...head.basePath, ...(depth === 0 ? ["metadata", "name"] : path.slice(0, depth))];
 }
 
 /** The fix in a few words, for the message; the remediation has the whole of it. */
@@ -135,7 +147,7 @@ function shortFix(object: K8sObject): string {
     case "Job":
       return "rename the Job when it changes, or let the applier recreate it";
     case "Service":
-      return "keep the address of the base";
+      return "keep what the base had (leave out an address the base left out)";
     case "PersistentVolumeClaim":
       return "a bound claim can only grow its storage request";
     case "ConfigMap":
@@ -145,7 +157,7 @@ function shortFix(object: K8sObject): string {
     case "ClusterRoleBinding":
       return "create a new binding instead";
     case "CustomResourceDefinition":
-      return "keep the version in spec.versions with served: false";
+      return "revert it: a CustomResourceDefinition cannot change this in place";
     default:
       return `revert it, or delete the ${object.kind} before applying`;
   }

@@ -15,6 +15,7 @@ import livenessEqualsReadiness from "./liveness-equals-readiness.js";
 import optionalRefWithoutReload from "./optional-ref-without-reload.js";
 import postbuildVariableUnset from "./postbuild-variable-unset.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
+import releaseLabelInImmutableField from "./release-label-in-immutable-field.js";
 import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
 import replicasOwnedByAutoscaler from "./replicas-owned-by-autoscaler.js";
@@ -35,6 +36,7 @@ export const rules: AnyRule[] = [
   forceAnnotationIneffective,
   forceAnnotationLeftOn,
   immutableFieldChanged,
+  releaseLabelInImmutableField,
   reloadAnnotationUnmatched,
   reloaderIgnoresCreation,
   hookResourceConsumedAtStart,

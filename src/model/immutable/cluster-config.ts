@@ -1,6 +1,8 @@
+import type { NodePath } from "../../load/types.js";
 import { getPath } from "../../util/json.js";
 import { goQuote } from "./go-format.js";
-import { sameValue } from "./same-value.js";
+import { describeValueChange } from "./describe-change.js";
+import { firstDifference } from "./same-value.js";
 import type { FieldChange, KindRules } from "./types.js";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
@@ -46,7 +48,11 @@ export const storageClassRules: KindRules = {
     const out: FieldChange[] = [];
     const a = base.body;
     const b = head.body;
-    if (!sameValue(a.parameters, b.parameters)) out.push(forbidden(["parameters"], "parameters", "parameters changed"));
+    const parameter = firstDifference(a.parameters, b.parameters);
+    if (parameter) {
+      const key = parameter[0];
+      out.push(forbidden(["parameters", ...parameter], "parameters", describeValueChange(`parameters.${String(key)}`, getPath(a.parameters, parameter), getPath(b.parameters, parameter))));
+    }
     if (a.provisioner !== b.provisioner) out.push(forbidden(["provisioner"], "provisioner", `provisioner ${goQuote(a.provisioner)} → ${goQuote(b.provisioner)}`));
     const oldPolicy = a.reclaimPolicy ?? "Delete";
     const newPolicy = b.reclaimPolicy ?? "Delete";
@@ -65,7 +71,7 @@ export const storageClassRules: KindRules = {
   },
 };
 
-function forbidden(path: string[], field: string, change: string): FieldChange {
+function forbidden(path: NodePath, field: string, change: string): FieldChange {
   return { path, error: `${field}: Forbidden: updates to ${field} are forbidden.`, change, effect: "rejected" };
 }
 

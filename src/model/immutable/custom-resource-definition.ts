@@ -13,7 +13,7 @@ import type { FieldChange, KindRules } from "./types.js";
  */
 export const crdRules: KindRules = {
   kinds: ["CustomResourceDefinition"],
-  apiVersions: ["apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1"],
+  apiVersions: ["apiextensions.k8s.io/v1"],
   changes(base, head) {
     const out: FieldChange[] = [];
     for (const path of [["spec", "group"], ["spec", "names", "plural"], ["spec", "scope"], ["spec", "names", "kind"]]) {
@@ -36,6 +36,7 @@ export const crdRules: KindRules = {
         error: `status.storedVersions[…]: Invalid value: ${goQuote(version.name)}: must appear in spec.versions`,
         change: `version ${version.name}${version.storage ? " (the storage version at the base)" : ""} removed from spec.versions`,
         effect: "rejected",
+        fix: `keep ${version.name} in spec.versions with served: false until its objects are migrated and status.storedVersions drops it`,
         ...(version.storage
           ? {}
           : { unless: `no object was ever stored as ${version.name}, or the stored objects were migrated and ${version.name} was removed from status.storedVersions` }),
@@ -46,11 +47,8 @@ export const crdRules: KindRules = {
 };
 
 function versionsOf(body: Record<string, unknown>): Array<{ name: string; storage: boolean }> {
-  const listed = asArray(getPath(body, ["spec", "versions"]))
+  return asArray(getPath(body, ["spec", "versions"]))
     .filter(isObject)
     .filter((v): v is Record<string, unknown> & { name: string } => typeof v.name === "string")
     .map((v) => ({ name: v.name, storage: v.storage === true }));
-  const single = getPath(body, ["spec", "version"]);
-  if (listed.length === 0 && typeof single === "string") return [{ name: single, storage: true }];
-  return listed;
 }

@@ -65,6 +65,7 @@ export const claimRules: KindRules = {
           error: `persistentvolumeclaims ${JSON.stringify(head.name)} is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`,
           wholeError: true,
           change: `${words}, but StorageClass ${JSON.stringify(after.storageClassName)} does not set allowVolumeExpansion: true`,
+          fix: `set allowVolumeExpansion: true on StorageClass ${JSON.stringify(after.storageClassName)} (that field may change) or keep the old size`,
           effect: "rejected",
         });
       }

@@ -17,6 +17,8 @@ export interface FieldChange {
    * change never takes effect).
    */
   effect: "rejected" | "ignored";
+  /** What to do, in a few words, when it differs from the usual fix for the kind. */
+  fix?: string;
   /** Set when the input cannot show whether the live object makes the update fail: the condition, in words. */
   unless?: string;
 }

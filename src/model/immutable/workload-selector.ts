@@ -27,7 +27,8 @@ export function selectorChange(before: unknown, after: unknown, path: readonly s
   const expressions = firstDifference(getPath(before, ["matchExpressions"]), getPath(after, ["matchExpressions"]));
   const words = [labels ? `matchLabels ${labels.words}` : undefined, expressions ? "matchExpressions changed" : undefined].filter(Boolean).join("; ");
   return {
-    path: labels ? labelChangePath([...path, "matchLabels"], labels.firstKey) : [...path, ...difference],
+    // A changed expression is reported at the expression, not somewhere inside its values.
+    path: labels ? labelChangePath([...path, "matchLabels"], labels.firstKey) : [...path, ...difference.slice(0, 2)],
     error: `${path.join(".")}: Invalid value: ${goLabelSelector(after)}: field is immutable`,
     change: `${path.join(".")} ${words}`,
     effect: "rejected",
