@@ -1,9 +1,9 @@
 import { defineRule, type Report } from "../src/engine/rule.js";
+import { applierOf, type Applier } from "../src/model/applier.js";
 import { FLUX_FORCE_KEY, fluxNeverUpdates, isForceEnabled } from "../src/model/flux-force.js";
 import { hookInfo } from "../src/model/helm.js";
 import { apiErrorOf, fieldChangesOf, type FieldChange } from "../src/model/immutable/index.js";
 import { describe, type K8sObject } from "../src/model/objects.js";
-import { recreationOf } from "../src/model/recreation.js";
 import type { NodePath } from "../src/load/types.js";
 import { getPath } from "../src/util/json.js";
 
@@ -90,17 +90,18 @@ export default defineRule({
       }
       const rejected = changes.filter((c) => c.effect === "rejected");
       if (rejected.length === 0) continue;
-      const finding = findingFor(head, base, rejected, since, recreationOf(head, set));
+      const finding = findingFor(head, base, rejected, since, applierOf(head, set, settings));
       if (finding) report(finding);
     }
   },
 });
 
 /** The finding for rejected changes; undefined when the applier recreates the object and that costs nothing. */
-function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], since: string, recreatedBy: string | undefined): Report | undefined {
+function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], since: string, applier: Applier): Report | undefined {
   const what = changes.map((c) => c.change).join("; ");
   const error = apiErrorOf(head, changes);
   const first = changes[0]!;
+  const recreatedBy = recreator(head, applier);
   if (recreatedBy !== undefined) {
     const cost = recreationCost(head);
     if (cost === undefined) return undefined;
@@ -119,9 +120,22 @@ function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], si
     object: head,
     path: reportPath(head, first.path),
     ...(condition !== undefined ? { severity: "warning" as const } : {}),
-    message: `${describe(head)} ${since}: ${what}; ${first.fix ?? shortFix(head)}${isForceEnabled(head) ? ` (${FLUX_FORCE_KEY} does not help: helm-controller ignores it)` : ""}. The API server rejects the update${condition !== undefined ? ` unless ${condition}` : ""}: ${error}`,
+    message:
+      `${describe(head)} ${since}: ${what}; ${first.fix ?? shortFix(head)}${isForceEnabled(head) ? ` (${FLUX_FORCE_KEY} does nothing under ${applier.label})` : ""}. ` +
+      `${applier.label} fails${condition !== undefined ? ` unless ${condition}` : ""}, with the API server's error: ${error}`,
     remediation: remedyFor(head),
   };
+}
+
+/**
+ * Who deletes and recreates the object instead of failing, in words; undefined when the update just
+ * fails. kustomize-controller also honours the object's own force switch when the applier was named
+ * by `--applier`/config rather than found from a Kustomization (fluxcd/pkg ssa AnyInMetadata).
+ */
+function recreator(head: K8sObject, applier: Applier): string | undefined {
+  if (applier.recreatesOnInvalid) return applier.label.includes("(") ? applier.label : `${applier.label} (${applier.why})`;
+  if (applier.id === "flux-kustomize" && isForceEnabled(head)) return `${applier.label} (${FLUX_FORCE_KEY}: enabled)`;
+  return undefined;
 }
 
 /**

@@ -25,7 +25,7 @@ describe("--base-file", () => {
     expect(api).toMatchObject({ severity: "error", file: `fixtures/${RULE}/workload-selectors/current.yaml`, line: 15, column: 7, object: { kind: "Deployment", name: "api" } });
     expect(api!.message).toBe(
       `Deployment "api" changed since fixtures/${RULE}/workload-selectors/base.yaml.orig: spec.selector matchLabels added app.kubernetes.io/version: "1.2.0"; ` +
-        "keep the selector of the base, or delete the object before applying. The API server rejects the update: " +
+        "keep the selector of the base, or delete the object before applying. kubectl apply (client-side) fails, with the API server's error: " +
         'Deployment.apps "api" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"api", "app.kubernetes.io/version":"1.2.0"}, ' +
         "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable",
     );
@@ -60,19 +60,32 @@ describe("--base-file", () => {
   });
 
   it("turns a recreation by the applier into a warning about its price, and stays silent where it costs nothing", async () => {
-    const findings = of((await pair("recreated-by-the-applier")).findings, RULE);
-    expect(findings.map((f) => [f.object?.name, f.severity])).toEqual([
+    const flux = of((await pair("recreated-by-flux", "--applier", "flux-kustomize")).findings, RULE);
+    expect(flux.map((f) => [f.object?.name, f.severity])).toEqual([
       ["forced", "warning"],
       ["store", "warning"],
-      ["charted", "error"],
-      ["replaced", "warning"],
-      ["server-side", "error"],
     ]);
-    const store = findings.find((f) => f.object?.name === "store")!;
-    expect(store.message).toContain("Flux (kustomize.toolkit.fluxcd.io/force: enabled) deletes and recreates it instead of failing");
+    const store = flux.find((f) => f.object?.name === "store")!;
+    expect(store.message).toContain("Flux kustomize-controller (kustomize.toolkit.fluxcd.io/force: enabled) deletes and recreates it instead of failing");
     expect(store.message).toContain("persistentVolumeClaimRetentionPolicy.whenDeleted: Delete deletes their claims: data loss");
     expect(store.message).toContain("kubectl delete statefulset store --cascade=orphan");
-    expect(findings.find((f) => f.object?.name === "charted")!.message).toContain("does not help: helm-controller ignores it");
+    // The same pair applied by plain kubectl: the switch is Flux's, nothing recreates the objects.
+    const kubectl = of((await pair("recreated-by-flux")).findings, RULE);
+    expect(kubectl.map((f) => [f.object?.name, f.severity])).toEqual([
+      ["forced", "error"],
+      ["store", "error"],
+      ["seed", "error"],
+    ]);
+    expect(kubectl[0]!.message).toContain("(kustomize.toolkit.fluxcd.io/force does nothing under kubectl apply (client-side)). kubectl apply (client-side) fails, with the API server's error:");
+
+    const argo = of((await pair("recreated-by-argo-cd")).findings, RULE);
+    expect(argo.map((f) => [f.object?.name, f.severity])).toEqual([
+      ["replaced", "warning"],
+      ["server-side", "error"],
+      ["forced-client-side", "warning"],
+      ["replaced-only", "error"],
+    ]);
+    expect(argo[0]!.message).toContain("Argo CD (Force=true,Replace=true: delete and create) deletes and recreates it instead of failing: the Service gets a new cluster IP");
   });
 
   it("names the shrink of a claim and the class that cannot expand", async () => {
@@ -111,7 +124,8 @@ describe("--base REV over the same fixture pairs", () => {
   });
 
   it.each(cases.map((c) => [path.basename(c.name), c] as const))("%s: the findings of --base-file, read from the revision", async (name, c) => {
-    const report = await lintJson([`${name}/manifests.yaml`, "--base", "HEAD"], { cwd: repo });
+    const otherArgs = c.args.filter((a, i) => a !== "--base-file" && c.args[i - 1] !== "--base-file");
+    const report = await lintJson([`${name}/manifests.yaml`, "--base", "HEAD", ...otherArgs], { cwd: repo });
     const actual = of(report.findings, RULE).map((f) => ({ kind: f.object?.kind, name: f.object?.name, line: f.line, column: f.column }));
     const expected = c.expectations.filter((e) => e.ruleId === RULE).map((e) => ({ kind: e.kind, name: e.name, line: e.line, column: e.column }));
     expect(actual).toEqual(expected);
