@@ -61,11 +61,11 @@ export default defineRule({
     defaultSeverity: "error",
     example: {
       bad:
-        "# gitops-lint --base HEAD~1, where HEAD~1 had matchLabels {app: api}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api, app.kubernetes.io/version: \"1.2.0\"}\n" +
-        "  template:\n    metadata:\n      labels: {app: api, app.kubernetes.io/version: \"1.2.0\"}\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.0\n",
+        "# gitops-lint --base HEAD~1, where HEAD~1 had matchLabels {app: api}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api, tier: web}\n" +
+        "  template:\n    metadata:\n      labels: {app: api, tier: web}\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.0\n",
       good:
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
-        "  template:\n    metadata:\n      labels: {app: api, app.kubernetes.io/version: \"1.2.0\"}\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.0\n",
+        "  template:\n    metadata:\n      labels: {app: api, tier: web}\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.0\n",
     },
     tags: ["diff", "upgrade", "immutable"],
     precision: "high",

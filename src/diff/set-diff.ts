@@ -17,8 +17,14 @@ export interface SetDiff {
   baseName: string;
   /** Every head object that has a base object, in head order. */
   pairs: readonly ObjectPair[];
-  /** The base object paired with a head object; undefined when the object is new in this change. */
+  /** The base object paired with a head object; undefined when the object is new in this change (or `covers` is false). */
   baseOf(head: K8sObject): K8sObject | undefined;
+  /**
+   * False when the base says nothing about the object: it holds the very document the head read (stdin
+   * under `--base REV`, which has no history). Such an object is neither paired nor new: rules treat it as
+   * in a run without a base.
+   */
+  covers(head: K8sObject): boolean;
 }
 
 export function diffSets(base: ManifestSet, head: ManifestSet, baseName: string): SetDiff {
@@ -31,12 +37,17 @@ export function diffSets(base: ManifestSet, head: ManifestSet, baseName: string)
   }
   const pairs: ObjectPair[] = [];
   const baseByHead = new Map<K8sObject, K8sObject>();
+  const uncovered = new Set<K8sObject>();
   for (const object of head.objects) {
     const id = identityOf(object);
     const previous = id === undefined ? undefined : byIdentity.get(id);
     if (!previous) continue;
+    if (previous.source === object.source) {
+      uncovered.add(object);
+      continue;
+    }
     pairs.push({ base: previous, head: object });
     baseByHead.set(object, previous);
   }
-  return { baseName, pairs, baseOf: (object) => baseByHead.get(object) };
+  return { baseName, pairs, baseOf: (object) => baseByHead.get(object), covers: (object) => !uncovered.has(object) };
 }
