@@ -3,6 +3,7 @@ import type { AnyRule, Described } from "../src/engine/rule.js";
 import apiServerRejects from "./api-server-rejects.js";
 import applyOrder from "./apply-order.js";
 import duplicateResource from "./duplicate-resource.js";
+import duplicateEnvRemoved from "./duplicate-env-removed.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
@@ -37,6 +38,7 @@ export const rules: AnyRule[] = [
   forceAnnotationLeftOn,
   immutableFieldChanged,
   releaseLabelInImmutableField,
+  duplicateEnvRemoved,
   reloadAnnotationUnmatched,
   reloaderIgnoresCreation,
   hookResourceConsumedAtStart,

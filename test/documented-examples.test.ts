@@ -10,10 +10,12 @@ import { lintJson } from "./support/cli.js";
 const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-examples-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The base a diff-aware example describes in its first comment line: the example itself, or the Fixed one. */
-const BASES: Record<string, (example: { bad: string; good: string }) => string> = {
-  "force-annotation-left-on": (e) => e.bad,
-  "immutable-field-changed": (e) => e.good,
+/** The base a diff-aware example describes in its first comment line, for the "Fires on" and the "Fixed" example. */
+const BASES: Record<string, (example: { bad: string; good: string }) => { bad: string; good: string }> = {
+  "force-annotation-left-on": (e) => ({ bad: e.bad, good: e.bad }),
+  "immutable-field-changed": (e) => ({ bad: e.good, good: e.good }),
+  // The fix is to the live object: after it, the base is what the manifest says.
+  "duplicate-env-removed": (e) => ({ bad: e.bad.replace(/( {12}- name: LOG_LEVEL\n {14}value: debug\n)/, "$1$1"), good: e.good }),
 };
 
 const lint = async (yaml: string, base: string | undefined): Promise<string[]> => {
@@ -33,15 +35,16 @@ describe.each([
   "force-annotation-left-on",
   "immutable-field-changed",
   "release-label-in-immutable-field",
+  "duplicate-env-removed",
 ])("%s documented example", (id) => {
   const { example } = findRule(id)!.meta;
-  const base = BASES[id]?.(example);
+  const bases = BASES[id]?.(example);
 
   it("Fires on: fires exactly this rule", async () => {
-    expect(new Set(await lint(example.bad, base))).toEqual(new Set([id]));
+    expect(new Set(await lint(example.bad, bases?.bad))).toEqual(new Set([id]));
   });
 
   it("Fixed: is clean for every rule", async () => {
-    expect(await lint(example.good, base)).toEqual([]);
+    expect(await lint(example.good, bases?.good)).toEqual([]);
   });
 });
