@@ -19,9 +19,10 @@ export default defineRule({
       "- Deployment, DaemonSet, ReplicaSet: `spec.selector` (pkg/registry/apps/{deployment,daemonset,replicaset}/strategy.go `ValidateUpdate`).\n" +
       "- StatefulSet: anything in `spec` but replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and " +
       "minReadySeconds (pkg/apis/apps/validation `ValidateStatefulSetUpdate`), after the API server's defaults (podManagementPolicy " +
-      "OrderedReady, revisionHistoryLimit 10, serviceName \"\", claim volumeMode Filesystem). Kubernetes 1.31 also rejects a " +
-      "`revisionHistoryLimit` change and newer releases accept it: on its own that change is an error only with `--kube-version` 1.31 " +
-      "or older, a warning otherwise.\n" +
+      "OrderedReady, revisionHistoryLimit 10, serviceName \"\", claim volumeMode Filesystem). Kubernetes 1.31 rejects a " +
+      "`revisionHistoryLimit` change too (kubernetes#130263) while newer API servers list it among the updatable fields; the release " +
+      "that changed it is not pinned here, so on its own that change is an error only with `--kube-version` 1.31 or older, a warning " +
+      "otherwise.\n" +
       "- Job: selector, template, completions (except an Indexed Job scaling completions with parallelism), completionMode, " +
       "podFailurePolicy, backoffLimitPerIndex, managedBy, successPolicy (pkg/apis/batch/validation `ValidateJobSpecUpdate`); a " +
       "template is compared with the common pod defaults filled in, and a Job suspended at both revisions may change its scheduling " +
@@ -33,7 +34,7 @@ export default defineRule({
       "- PersistentVolumeClaim: anything but the storage request and volumeAttributesClassName (`ValidatePersistentVolumeClaimUpdate`); " +
       "a smaller storage request has its own message; a larger one needs `allowVolumeExpansion: true` on a StorageClass in the input " +
       "(admission plugin PersistentVolumeClaimResize). Setting `storageClassName` where the base left it out is a warning: the claim " +
-      "already holds the cluster's default class.\n" +
+      "already holds the class the cluster defaulted at creation, which may be that one. Claims are taken to be bound.\n" +
       "- ConfigMap, Secret with `immutable: true`: data and `immutable`; a Secret's `type` always (`ValidateConfigMapUpdate`, `ValidateSecretUpdate`).\n" +
       "- RoleBinding, ClusterRoleBinding: `roleRef` (pkg/apis/rbac/validation `ValidateRoleBindingUpdate`); StorageClass: parameters, " +
       "provisioner, reclaimPolicy, volumeBindingMode (pkg/apis/storage/validation `ValidateStorageClassUpdate`); IngressClass " +
@@ -44,6 +45,8 @@ export default defineRule({
       "the base's storage version is an error, another removed version a warning.\n\n" +
       "The message quotes the API server's error, which Helm (`cannot patch … with kind …`), Flux (`dry-run failed (Invalid)`) and " +
       "kubectl (`The … is invalid`) print inside their own words; long values such as a pod template are shortened to `{…}`.\n\n" +
+      "Who applies each object comes from the applier model (a Flux Kustomization or HelmRelease in the input, an Argo CD " +
+      "Application, `--applier`, else Helm 4 for rendered Helm output and `kubectl apply` for plain manifests); the message names it. " +
       "An applier that deletes and recreates the object gets past the error, at a price: Flux kustomize-controller with " +
       "`kustomize.toolkit.fluxcd.io/force: enabled` on the object or `spec.force: true` on its Kustomization (inert under " +
       "helm-controller, whose `upgrade.force` is a PUT), Argo CD with `Force=true,Replace=true` (and `Force=true` alone under " +
