@@ -1,15 +1,10 @@
 import type { NodePath } from "../../load/types.js";
-import { getPath, isObject } from "../../util/json.js";
+import { isObject } from "../../util/json.js";
 import { isEmpty } from "./same-value.js";
 
 /** `spec.serviceName: "db" → "db-headless"`: a changed value in words, at a path relative to `base`/`head`. */
 export function describeValueChange(label: string, before: unknown, after: unknown): string {
   return `${label}: ${shown(before)} → ${shown(after)}`;
-}
-
-/** The value at `path` in both, described; `label` names the path for the reader. */
-export function describeAt(label: string, base: unknown, head: unknown, path: NodePath): string {
-  return describeValueChange(label, getPath(base, path), getPath(head, path));
 }
 
 function shown(value: unknown): string {

@@ -26,11 +26,6 @@ const RULES: KindRules[] = [
   crdRules,
 ];
 
-/** Whether the update rules of this object's kind are known (its kind and apiVersion are listed). */
-export function hasUpdateRules(object: K8sObject): boolean {
-  return rulesFor(object) !== undefined;
-}
-
 /** What in the change from `base` to `head` the API server refuses or ignores; empty when the update goes through. */
 export function fieldChangesOf(base: K8sObject, head: K8sObject, context: ChangeContext): FieldChange[] {
   return rulesFor(head)?.changes(base, head, context) ?? [];

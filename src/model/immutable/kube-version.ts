@@ -1,5 +1,5 @@
 /** `1.31`, `v1.31.4`, `1.31.4-gke.100` → [1, 31]; undefined when it does not read. */
-export function minorVersionOf(version: string | undefined): [number, number] | undefined {
+function minorVersionOf(version: string | undefined): [number, number] | undefined {
   const match = /^v?(\d+)\.(\d+)/.exec(version?.trim() ?? "");
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }

@@ -34,7 +34,3 @@ export function firstDifference(a: unknown, b: unknown, at: NodePath = []): Node
   }
   return a === b ? undefined : at;
 }
-
-export function sameValue(a: unknown, b: unknown): boolean {
-  return firstDifference(a, b) === undefined;
-}
