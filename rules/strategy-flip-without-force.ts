@@ -31,7 +31,7 @@ export default defineRule({
       "reported. Objects Flux never updates in place (`kustomize.toolkit.fluxcd.io/ssa: IfNotPresent` or `Ignore`, " +
       "`kustomize.toolkit.fluxcd.io/reconcile: disabled`) are not reported either.\n\n" +
       "From one revision nobody can see whether the live object was ever RollingUpdate: a Recreate Deployment that " +
-      "was created as Recreate is fine. So without a base the finding is **info** and says so. With `--base REV` " +
+      "was created as Recreate is fine. So without a base the finding is **info** and says so. With `--base auto` or `--base REV` " +
       "(or `--base-file` for a render on stdin) a flip made in this change is an **error**, an unchanged Recreate a " +
       "**warning**; an object new in this change (no live object yet), or already Recreate with the switch at the " +
       "base (the migration is done and the switch was rightly removed), is not reported.",
@@ -138,7 +138,7 @@ function messageFor(object: K8sObject, s: UpdateStrategyView, history: History, 
       return `${subject}: RollingUpdate → ${s.nonRollingType}${without}${under}; the explicit RollingUpdate at ${history.baseName} stored no rollingUpdate block, but if a live one is left, ${fails}; ${fix}`;
     case "unknown": {
       const before = s.nonRollingType === "Recreate" ? `the live ${object.kind} was created as RollingUpdate` : `the live ${object.kind} has a rollingUpdate block`;
-      return `${subject}: ${s.nonRollingType}${without}${under}; if ${before}, ${fails}. One revision cannot show that: run with --base to compare with the previous one; ${fix}`;
+      return `${subject}: ${s.nonRollingType}${without}${under}; if ${before}, ${fails}. One revision cannot show that: --base auto (or --base REV) compares with the previous one; ${fix}`;
     }
   }
 }
