@@ -34,3 +34,18 @@ describe("diffSets", () => {
     expect(diff.pairs.map((p) => [p.head.kind, p.base.body.spec])).toEqual([["Deployment", { replicas: 2 }]]);
   });
 });
+
+describe("covers", () => {
+  it("is false for an object the base holds as the very document the head read: that base says nothing about it", () => {
+    const head = setOf(deployment("apps/v1", "api"));
+    const base = new ManifestSet();
+    for (const object of head.objects) base.add({ file: object.source.file, documents: [{ source: object.source, value: object.body }], problems: [] });
+    const diff = diffSets(base, head, "HEAD");
+    expect(diff.pairs).toEqual([]);
+    expect(diff.covers(head.objects[0]!)).toBe(false);
+    expect(diff.baseOf(head.objects[0]!)).toBeUndefined();
+    // A copy of the same text read again is a base that speaks: paired, covered.
+    const reread = diffSets(setOf(deployment("apps/v1", "api")), head, "HEAD");
+    expect([reread.pairs.length, reread.covers(head.objects[0]!)]).toEqual([1, true]);
+  });
+});
