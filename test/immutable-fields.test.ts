@@ -134,6 +134,8 @@ describe("--base REV over the same fixture pairs", () => {
 });
 
 describe("a chart whose selector gains app.kubernetes.io/version between two commits", () => {
+  // Both ways the base can be given: the previous render with --base-file (piped helm template), and the chart
+  // directory with --base REV, which renders the revision the same way.
   let repo: string;
   let helm: string;
   const HELPERS = (selector: string): string =>
@@ -182,6 +184,9 @@ spec:
     expect(changed[0]!.message).toContain('spec.selector matchLabels added app.kubernetes.io/version: "2.4.0"');
     const predicted = of(report.findings, "release-label-in-immutable-field");
     expect(predicted.map((f) => [f.severity, f.file, f.line])).toEqual([["warning", "chart/templates/deployment.yaml", 7]]);
+    // The chart directory itself with --base: both revisions rendered the same way, the same findings.
+    const direct = await lintJson(["chart", "--base", "HEAD~1"], { cwd: repo });
+    expect(of(direct.findings, RULE).map((f) => [f.severity, f.object?.name, f.file, f.line])).toEqual([["error", "release-name-app", "chart/templates/deployment.yaml", 7]]);
     // The first commit's render is clean for both.
     const before = await lintJson(["previous.yaml", "--chart-dir", "chart"], { cwd: repo });
     expect([...of(before.findings, RULE), ...of(before.findings, "release-label-in-immutable-field")]).toEqual([]);
