@@ -36,9 +36,11 @@ export default defineRule({
     defaultSeverity: "warning",
     example: {
       bad:
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      annotations:\n" +
-        "        kustomize.toolkit.fluxcd.io/force: enabled\n",
-      good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: enabled\nspec:\n  template:\n    metadata: {}\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n      annotations:\n" +
+        "        kustomize.toolkit.fluxcd.io/force: enabled\n    spec:\n      containers:\n        - name: api\n          image: api:1.0\n",
+      good:
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: enabled\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n" +
+        "    spec:\n      containers:\n        - name: api\n          image: api:1.0\n",
     },
     tags: ["flux", "helm"],
     precision: "high",

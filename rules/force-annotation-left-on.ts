@@ -26,12 +26,12 @@ export default defineRule({
     tags: ["flux", "rollout", "diff"],
     precision: "high",
   },
-  check({ set, base, report }) {
-    if (!base) return;
+  check({ set, diff, report }) {
+    if (!diff) return;
     for (const object of set.ofKind("Deployment", "StatefulSet")) {
       const strategy = updateStrategyOf(object);
       if (!strategy?.isNonRolling || !isForceEnabled(object)) continue;
-      const previous = base.find(object.kind, object.name, object);
+      const previous = diff.baseOf(object);
       if (!previous || !isForceEnabled(previous) || !updateStrategyOf(previous)?.isNonRolling) continue;
       const marker = forceMarkersOf(object).find((m) => m.enabled)!;
       report({

@@ -3,17 +3,20 @@ import type { AnyRule, Described } from "../src/engine/rule.js";
 import apiServerRejects from "./api-server-rejects.js";
 import applyOrder from "./apply-order.js";
 import duplicateResource from "./duplicate-resource.js";
+import duplicateEnvRemoved from "./duplicate-env-removed.js";
 import ephemeralStateDir from "./ephemeral-state-dir.js";
 import forceAnnotationIneffective from "./force-annotation-ineffective.js";
 import forceAnnotationLeftOn from "./force-annotation-left-on.js";
 import hookAnnotationInvalid from "./hook-annotation-invalid.js";
 import hookBudgetExceedsTimeout from "./hook-budget-exceeds-timeout.js";
 import hookResourceConsumedAtStart from "./hook-resource-consumed-at-start.js";
+import immutableFieldChanged from "./immutable-field-changed.js";
 import inlinePatchDirective from "./inline-patch-directive.js";
 import livenessEqualsReadiness from "./liveness-equals-readiness.js";
 import optionalRefWithoutReload from "./optional-ref-without-reload.js";
 import postbuildVariableUnset from "./postbuild-variable-unset.js";
 import recreateWithRollingUpdate from "./recreate-with-rolling-update.js";
+import releaseLabelInImmutableField from "./release-label-in-immutable-field.js";
 import reloadAnnotationUnmatched from "./reload-annotation-unmatched.js";
 import reloaderIgnoresCreation from "./reloader-ignores-creation.js";
 import replicasOwnedByAutoscaler from "./replicas-owned-by-autoscaler.js";
@@ -33,6 +36,9 @@ export const rules: AnyRule[] = [
   inlinePatchDirective,
   forceAnnotationIneffective,
   forceAnnotationLeftOn,
+  immutableFieldChanged,
+  releaseLabelInImmutableField,
+  duplicateEnvRemoved,
   reloadAnnotationUnmatched,
   reloaderIgnoresCreation,
   hookResourceConsumedAtStart,

@@ -33,6 +33,10 @@ const git = (cwd: string, ...args: string[]): string =>
 
 const of = (findings: JsonFinding[], ruleId: string): JsonFinding[] => findings.filter((f) => f.ruleId === ruleId);
 
+// Plain manifests default to client-side `kubectl apply`, which clears the rollingUpdate block itself: these
+// runs name the server-side applier the flip breaks under.
+const FLUX = ["--applier", "flux-kustomize"];
+
 describe("--base REV", () => {
   let repo: string;
 
@@ -60,12 +64,13 @@ describe("--base REV", () => {
   });
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-  it("reports a RollingUpdate → Recreate flip in this change as an error, naming the base", async () => {
-    const report = await lintJson(["apps/api.yaml", "--base", "HEAD"], { cwd: repo });
+  it("reports a RollingUpdate → Recreate flip in this change as an error, naming the base and the applier", async () => {
+    const report = await lintJson(["apps/api.yaml", "--base", "HEAD", ...FLUX], { cwd: repo });
     const [flip, ...rest] = of(report.findings, "strategy-flip-without-force");
     expect(rest).toEqual([]);
     expect(flip).toMatchObject({ severity: "error", file: "apps/api.yaml", object: { kind: "Deployment", name: "api" } });
     expect(flip!.message).toMatch(/^Deployment "[^"]*api": RollingUpdate → Recreate without kustomize\.toolkit\.fluxcd\.io\/force: enabled/);
+    expect(flip!.message).toContain("under Flux kustomize-controller, so every apply fails");
     expect(flip!.message).toContain("spec.strategy.rollingUpdate: Forbidden");
     expect(flip!.message).toContain("keep RollingUpdate with maxSurge: 0, maxUnavailable: 1");
     // Proven by the base: no hint to run with --base.
@@ -75,29 +80,29 @@ describe("--base REV", () => {
     expect(report.code).toBe(1);
   });
 
-  it("keeps the single-revision warning for an unchanged Recreate and says it is unchanged", async () => {
-    const report = await lintJson(["apps/worker.yaml", "--base", "HEAD"], { cwd: repo });
+  it("warns about an unchanged Recreate and says it is unchanged; one revision alone is an info", async () => {
+    const report = await lintJson(["apps/worker.yaml", "--base", "HEAD", ...FLUX], { cwd: repo });
     const findings = of(report.findings, "strategy-flip-without-force");
     expect(findings.map((f) => [f.severity, f.object?.name])).toEqual([["warning", "worker"]]);
     expect(findings[0]!.message).toContain("unchanged since HEAD");
-    const single = await lintJson(["apps/worker.yaml"], { cwd: repo });
+    const single = await lintJson(["apps/worker.yaml", ...FLUX], { cwd: repo });
     const unproven = of(single.findings, "strategy-flip-without-force");
-    expect(unproven.map((f) => f.severity)).toEqual(["warning"]);
+    expect(unproven.map((f) => f.severity)).toEqual(["info"]);
     // Without a base the flip is only possible: the message says so and how to prove it.
-    expect(unproven[0]!.message).toContain("if it was RollingUpdate");
-    expect(unproven[0]!.message).toContain("--base REV");
+    expect(unproven[0]!.message).toContain("if the live Deployment was created as RollingUpdate");
+    expect(unproven[0]!.message).toContain("One revision cannot show that: --base auto (or --base REV) compares with the previous one");
   });
 
   it("does not report an object that is new in this change (file absent at the base)", async () => {
-    const report = await lintJson(["apps/new.yaml", "--base", "HEAD"], { cwd: repo });
+    const report = await lintJson(["apps/new.yaml", "--base", "HEAD", ...FLUX], { cwd: repo });
     expect(of(report.findings, "strategy-flip-without-force")).toEqual([]);
     // Without the base, the same file gets the single-revision warning: the base is what proves it new.
-    const single = await lintJson(["apps/new.yaml"], { cwd: repo });
+    const single = await lintJson(["apps/new.yaml", ...FLUX], { cwd: repo });
     expect(of(single.findings, "strategy-flip-without-force")).toHaveLength(1);
   });
 
   it("accepts a flip that carries the force switch and the later removal of the switch, and suggests removing a switch left on", async () => {
-    const report = await lintJson(["apps", "--base", "HEAD"], { cwd: repo });
+    const report = await lintJson(["apps", "--base", "HEAD", ...FLUX], { cwd: repo });
     expect(of(report.findings, "strategy-flip-without-force").map((f) => [f.object?.name, f.severity])).toEqual([
       ["api", "error"],
       ["worker", "warning"],
@@ -108,12 +113,12 @@ describe("--base REV", () => {
   });
 
   it("reads paths with spaces from the revision", async () => {
-    const report = await lintJson(["odd dir/web ui.yaml", "--base", "HEAD"], { cwd: repo });
+    const report = await lintJson(["odd dir/web ui.yaml", "--base", "HEAD", ...FLUX], { cwd: repo });
     expect(of(report.findings, "strategy-flip-without-force").map((f) => [f.object?.name, f.severity])).toEqual([["web", "error"]]);
   });
 
   it("reads files relative to the repository root when run from a subdirectory", async () => {
-    const report = await lintJson(["api.yaml", "--base", "HEAD"], { cwd: path.join(repo, "apps") });
+    const report = await lintJson(["api.yaml", "--base", "HEAD", ...FLUX], { cwd: path.join(repo, "apps") });
     expect(of(report.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["error"]);
   });
 
@@ -123,9 +128,9 @@ describe("--base REV", () => {
       git(clone, "clone", "-q", repo, ".");
       writeFileSync(path.join(clone, "apps", "api.yaml"), deployment("api", { strategy: "Recreate" }));
       git(clone, "commit", "-q", "-am", "flip");
-      const report = await lintJson(["apps/api.yaml", "--base", "HEAD~1"], { cwd: clone });
+      const report = await lintJson(["apps/api.yaml", "--base", "HEAD~1", ...FLUX], { cwd: clone });
       expect(of(report.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["error"]);
-      const none = await lintJson(["apps/api.yaml", "--base", "HEAD"], { cwd: clone });
+      const none = await lintJson(["apps/api.yaml", "--base", "HEAD", ...FLUX], { cwd: clone });
       expect(of(none.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["warning"]);
     } finally {
       rmSync(clone, { recursive: true, force: true });
@@ -143,7 +148,7 @@ describe("--base REV", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-nogit-"));
     try {
       writeFileSync(path.join(dir, "api.yaml"), deployment("api", { strategy: "Recreate" }));
-      const result = await runCli(["api.yaml", "--base", "HEAD"], { cwd: dir });
+      const result = await runCli(["api.yaml", "--base", "HEAD", ...FLUX], { cwd: dir });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("not inside a git repository");
     } finally {
@@ -153,8 +158,8 @@ describe("--base REV", () => {
 
   it("lints stdin with --base alone as without a base, and says that stdin has no history", async () => {
     const stdin = deployment("api", { strategy: "Recreate" });
-    const withBase = await lintJson(["-", "--base", "HEAD"], { cwd: repo, stdin });
-    const without = await lintJson(["-"], { cwd: repo, stdin });
+    const withBase = await lintJson(["-", "--base", "HEAD", ...FLUX], { cwd: repo, stdin });
+    const without = await lintJson(["-", ...FLUX], { cwd: repo, stdin });
     const at = (f: JsonFinding): unknown[] => [f.ruleId, f.severity, f.file, f.line, f.column];
     expect(withBase.findings.filter((f) => f.ruleId !== "base-unavailable").map(at)).toEqual(without.findings.map(at));
     const notice = withBase.findings.filter((f) => f.ruleId === "base-unavailable");
@@ -172,16 +177,20 @@ describe("--base-file for a render on stdin", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("compares stdin with the previous render: a flip is an error", async () => {
+  it("compares stdin with the previous render: a flip is an error under Helm 4's server-side apply", async () => {
     const stdin = `---\n# Source: app/templates/deployment.yaml\n${deployment("api", { strategy: "Recreate" })}`;
     const report = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin });
     const findings = of(report.findings, "strategy-flip-without-force");
     expect(findings.map((f) => f.severity)).toEqual(["error"]);
-    expect(findings[0]!.message).toContain("RollingUpdate (default) → Recreate");
+    expect(findings[0]!.message).toContain("RollingUpdate (default) → Recreate under Helm 4 (server-side apply)");
     // Rendered by Helm: the Flux switch would be inert, so it is neither blamed nor offered as a fix.
     expect(findings[0]!.message).not.toContain("kustomize.toolkit.fluxcd.io/force");
     expect(findings[0]!.remediation).toContain("helm-controller ignores it");
+    expect(findings[0]!.remediation).toContain("upgrades keep the apply method of the release's first install");
     expect(findings[0]!.remediation).not.toContain("for the commit that changes the strategy");
+    // The same flip applied with Helm 3's client-side three-way merge is harmless: retainKeys clears the block.
+    const helm3 = await lintJson(["-", "--base-file", "old.yaml", "--applier", "helm3"], { cwd: dir, stdin });
+    expect(of(helm3.findings, "strategy-flip-without-force")).toEqual([]);
   });
 
   it("exits 2 when the base file cannot be read", async () => {
@@ -208,7 +217,7 @@ describe("--base-file with StatefulSets", () => {
   it("is an error only when the live StatefulSet stores a rollingUpdate block (type left out, or a declared block)", async () => {
     const onDelete = "  updateStrategy:\n    type: OnDelete\n";
     const stdin = [sts("defaulted", onDelete), sts("explicit", onDelete), sts("partitioned", onDelete)].join("---\n");
-    const report = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin });
+    const report = await lintJson(["-", "--base-file", "old.yaml", ...FLUX], { cwd: dir, stdin });
     const found = of(report.findings, "strategy-flip-without-force");
     expect(found.map((f) => [f.object?.name, f.severity])).toEqual([
       ["defaulted", "error"],

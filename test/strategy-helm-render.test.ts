@@ -58,19 +58,27 @@ describe("helm template output", () => {
     const flips = report.findings.filter((f) => f.ruleId === "strategy-flip-without-force");
     expect(flips.map((f) => [f.severity, f.object?.name])).toEqual([["error", "rel-api"]]);
     expect(flips[0]!.message).not.toContain("kustomize.toolkit.fluxcd.io/force");
-    expect(flips[0]!.message).toContain("Helm-delivered: Flux's force annotation does not apply");
+    expect(flips[0]!.message).toContain("RollingUpdate → Recreate under Helm 4 (server-side apply)");
     expect(flips[0]!.remediation).toContain("Helm-delivered (rendered by helm template from app/templates/deployment.yaml)");
     expect(flips[0]!.remediation).toContain("helm-controller ignores it");
     // `rollingUpdate:` with nothing under it renders as null: no block, not invalid.
     expect(report.findings.filter((f) => f.ruleId === "recreate-with-rolling-update")).toEqual([]);
   });
 
-  it("marks the Flux switch in a chart as inert under helm-controller (info), and leaves the Recreate to that finding", async () => {
-    const report = await lintJson(["-"], { cwd: dir, stdin: render("strategy=Recreate", "annotations.kustomize\\.toolkit\\.fluxcd\\.io/force=enabled") });
+  it("marks the Flux switch in a chart as inert under helm-controller (info), and still reports the flip it does not prevent", async () => {
+    const forced = render("strategy=Recreate", "annotations.kustomize\\.toolkit\\.fluxcd\\.io/force=enabled");
+    const report = await lintJson(["-"], { cwd: dir, stdin: forced });
     const inert = report.findings.filter((f) => f.ruleId === "force-annotation-ineffective");
     expect(inert.map((f) => f.severity)).toEqual(["info"]);
     expect(inert[0]!.message).toContain("helm-controller");
     expect(inert[0]!.message).toContain("maxSurge: 0, maxUnavailable: 1");
-    expect(report.findings.filter((f) => f.ruleId === "strategy-flip-without-force")).toEqual([]);
+    // Helm never reads the switch: without a base the flip is possible, so it is an info that says so.
+    const flip = report.findings.filter((f) => f.ruleId === "strategy-flip-without-force");
+    expect(flip.map((f) => [f.severity, f.object?.name])).toEqual([["info", "rel-api"]]);
+    expect(flip[0]!.message).toContain("One revision cannot show that");
+    // With the previous render as base it is the error it would be without the switch.
+    writeFileSync(path.join(dir, "old.yaml"), render());
+    const base = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin: forced });
+    expect(base.findings.filter((f) => f.ruleId === "strategy-flip-without-force").map((f) => f.severity)).toEqual(["error"]);
   });
 });

@@ -36,8 +36,8 @@ it("reports the rollingUpdate block a strategic-merge overlay leaves next to Rec
 
 it("is silent once the overlay also removes the block", async () => {
   const removal = "  - target: {kind: Deployment, name: api}\n    patch: |-\n      - op: remove\n        path: /spec/strategy/rollingUpdate\n";
-  const report = await lintJson(["-"], { stdin: build(`resources: [../base]\npatches:\n  - path: recreate.yaml\n${removal}`) });
+  const report = await lintJson(["-", "--applier", "flux-kustomize"], { stdin: build(`resources: [../base]\npatches:\n  - path: recreate.yaml\n${removal}`) });
   expect(report.findings.filter((f) => f.ruleId === "recreate-with-rolling-update")).toEqual([]);
-  // The live object still has the block: the flip itself is the other rule's business.
+  // The live object still has the block: under server-side apply the flip itself is the other rule's business.
   expect(report.findings.filter((f) => f.ruleId === "strategy-flip-without-force")).toHaveLength(1);
 });

@@ -119,5 +119,6 @@ async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedCon
     config.settings.releaseTimeoutSeconds = seconds;
   }
   if (flags.applier !== undefined) config.settings.applier = { id: flags.applier, why: `--applier ${flags.applier}` };
+  if (flags.kubeVersion !== undefined) config.settings.kubeVersion = flags.kubeVersion;
   return config;
 }

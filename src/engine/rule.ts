@@ -1,5 +1,6 @@
 import type { NodePath, SourceDocument } from "../load/types.js";
 import type { ApplierChoice } from "../model/applier.js";
+import type { SetDiff } from "../diff/set-diff.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import type { K8sObject, ObjectRef } from "../model/objects.js";
 import type { ShellLimits, ShellScripts } from "../shell/shell-scripts.js";
@@ -57,6 +58,8 @@ export interface RunSettings {
   releaseTimeoutSeconds?: number;
   /** How messages name the base of a diff-aware run: the `--base` revision, or the `--base-file` name. */
   baseName?: string;
+  /** `--kube-version`: the Kubernetes version the input is for (rendering, and rules whose API behaviour changed). */
+  kubeVersion?: string;
   /** Report suppression directives that suppressed nothing (config `reportUnusedSuppressions`). */
   reportUnusedSuppressions?: boolean;
   /** A suppression directive without ` -- reason` is invalid (config `requireSuppressionReason`). */
@@ -72,11 +75,11 @@ export interface RuleContext<Options> {
   options: Options;
   settings: RunSettings;
   /**
-   * Diff-aware runs only (`--base REV`, `--base-file FILE`): the same inputs as they were at the base,
-   * loaded the same way. Match objects across the two by kind, namespace and name (`base.find`); an
-   * object missing from the base is new in this change. Absent in an ordinary single-revision run.
+   * Diff-aware runs only (`--base REV`, `--base-file FILE`): the base and head objects paired by
+   * identity (src/diff/), computed once per run. A head object without a base object is new in this
+   * change. Absent in an ordinary single-revision run.
    */
-  base?: ManifestSet;
+  diff?: SetDiff;
   /** The id of every rule the run was given, for checking references to rules (in suppressions). */
   ruleIds: readonly string[];
   /**

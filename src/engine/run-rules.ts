@@ -1,3 +1,4 @@
+import { diffSets } from "../diff/set-diff.js";
 import type { ManifestSet } from "../model/manifest-set.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
 import type { ResolvedConfig } from "./config.js";
@@ -20,8 +21,12 @@ export interface RuleRun {
   failures: string[];
 }
 
-/** Runs every enabled rule over one set. Positions, suppression and output are later stages (src/locate, src/suppress, src/report). */
+/**
+ * Runs every enabled rule over one set. Positions, suppression and output are later stages (src/locate,
+ * src/suppress, src/report). In a diff-aware run the set's objects are paired with the base's once, here.
+ */
 export function runRules(set: ManifestSet, rules: AnyRule[], config: ResolvedConfig, base?: ManifestSet, shell = new ShellScripts(config.settings.shellLimits)): RuleRun {
+  const diff = base ? diffSets(base, set, config.settings.baseName ?? "the base") : undefined;
   const reports: RuleReport[] = [];
   const failures: string[] = [];
   const ruleIds = rules.map((r) => r.meta.id);
@@ -34,7 +39,7 @@ export function runRules(set: ManifestSet, rules: AnyRule[], config: ResolvedCon
       reports.push({ ...r, ruleId: id, severity: gradedSeverity(defaultSeverity, r.severity, configured), remediation: r.remediation ?? rule.meta.remediation });
     };
     try {
-      rule.check({ set, options, settings: config.settings, ruleIds, shell, report, ...(base ? { base } : {}) });
+      rule.check({ set, options, settings: config.settings, ruleIds, shell, report, ...(diff ? { diff } : {}) });
     } catch (error) {
       failures.push(`rule ${id} failed: ${(error as Error).message ?? String(error)} (a bug in gitops-lint; please report it with the input)`);
     }
