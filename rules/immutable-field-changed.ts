@@ -104,7 +104,7 @@ function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], si
   const what = changes.map((c) => c.change).join("; ");
   const error = apiErrorOf(head, changes);
   const first = changes[0]!;
-  const recreatedBy = recreator(head, applier);
+  const recreatedBy = recreator(applier);
   if (recreatedBy !== undefined) {
     const cost = recreationCost(head);
     if (cost === undefined) return undefined;
@@ -132,12 +132,10 @@ function findingFor(head: K8sObject, base: K8sObject, changes: FieldChange[], si
 
 /**
  * Who deletes and recreates the object instead of failing, in words; undefined when the update just
- * fails. kustomize-controller also honours the object's own force switch when the applier was named
- * by `--applier`/config rather than found from a Kustomization (fluxcd/pkg ssa AnyInMetadata).
+ * fails (the applier model reads the object's own force switch: fluxcd/pkg ssa AnyInMetadata).
  */
-function recreator(head: K8sObject, applier: Applier): string | undefined {
+function recreator(applier: Applier): string | undefined {
   if (applier.recreatesOnInvalid) return applier.label.includes("(") ? applier.label : `${applier.label} (${applier.why})`;
-  if (applier.id === "flux-kustomize" && isForceEnabled(head)) return `${applier.label} (${FLUX_FORCE_KEY}: enabled)`;
   return undefined;
 }
 

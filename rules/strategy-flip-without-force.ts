@@ -67,7 +67,7 @@ export default defineRule({
       const strategy = updateStrategyOf(object);
       if (!strategy?.isNonRolling || fluxNeverUpdates(object)) continue;
       const applier = applierOf(object, set, settings);
-      if (!failsUnder(applier, object)) continue;
+      if (!failsUnder(applier)) continue;
 
       let history: History = { kind: "unknown" };
       if (diff?.covers(object)) {
@@ -98,12 +98,10 @@ export default defineRule({
  * Whether applying the flip can leave the live rollingUpdate block in place. Client-side apply removes
  * it (the strategy field's `retainKeys` patch strategy drops the keys the new manifest leaves out), a
  * replace (PUT) sends the whole object, and a recreate starts from nothing: only a server-side apply
- * that updates in place keeps it. kustomize-controller also honours the object's own force switch when
- * the applier was named by `--applier`/config rather than found from a Kustomization.
+ * that updates in place keeps it.
  */
-function failsUnder(applier: Applier, object: K8sObject): boolean {
-  if (!applier.serverSideApply || applier.replaces || applier.recreatesOnInvalid) return false;
-  return !(applier.id === "flux-kustomize" && isForceEnabled(object));
+function failsUnder(applier: Applier): boolean {
+  return applier.serverSideApply && !applier.replaces && !applier.recreatesOnInvalid;
 }
 
 /** The grade of each history: proven by the base (error), told by the base (warning), unknown (info). */

@@ -57,6 +57,20 @@ describe("applierOf: defaults and the user's choice", () => {
     }
   });
 
+  it("keeps what the object itself tells the applier the user named: Flux's force annotation, Argo CD's sync options", () => {
+    const forced = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: forced\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: enabled\n";
+    const replaced = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: replaced\n  annotations:\n    argocd.argoproj.io/sync-options: Force=true,Replace=true\n";
+    const set = setOf(["apps/forced.yaml", forced], ["apps/replaced.yaml", replaced], ["apps/settings.yaml", CONFIGMAP]);
+    const flux = { applier: { id: "flux-kustomize" as const, why: "--applier flux-kustomize" } };
+    const argo = { applier: { id: "argocd" as const, why: "--applier argocd" } };
+    expect(pick(applierOf(one(set, "ConfigMap", "forced"), set, flux))).toEqual({ id: "flux-kustomize", serverSideApply: true, recreatesOnInvalid: true, replaces: false });
+    expect(applierOf(one(set, "ConfigMap", "forced"), set, flux).why).toBe("--applier flux-kustomize, force enabled by the object's kustomize.toolkit.fluxcd.io/force");
+    expect(pick(applierOf(one(set, "ConfigMap", "settings"), set, flux)).recreatesOnInvalid).toBe(false);
+    expect(pick(applierOf(one(set, "ConfigMap", "replaced"), set, argo))).toEqual({ id: "argocd", serverSideApply: false, recreatesOnInvalid: true, replaces: true });
+    expect(pick(applierOf(one(set, "ConfigMap", "settings"), set, argo))).toEqual({ id: "argocd", serverSideApply: false, recreatesOnInvalid: false, replaces: false });
+    expect(pick(applierOf(one(set, "ConfigMap", "forced"), set, { applier: { id: "helm3", why: "--applier helm3" } })).recreatesOnInvalid).toBe(false);
+  });
+
   it("gives rendered output linted with a HelmRelease of its chart to helm-controller, server-side unless the release turns it off", () => {
     const release = (install: string): string =>
       `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: api, namespace: apps}\nspec:\n  chart: {spec: {chart: api, sourceRef: {kind: HelmRepository, name: charts}}}\n${install}`;

@@ -66,7 +66,7 @@ describe("--base-file", () => {
       ["store", "warning"],
     ]);
     const store = flux.find((f) => f.object?.name === "store")!;
-    expect(store.message).toContain("Flux kustomize-controller (kustomize.toolkit.fluxcd.io/force: enabled) deletes and recreates it instead of failing");
+    expect(store.message).toContain("Flux kustomize-controller (--applier flux-kustomize, force enabled by the object's kustomize.toolkit.fluxcd.io/force) deletes and recreates it instead of failing");
     expect(store.message).toContain("persistentVolumeClaimRetentionPolicy.whenDeleted: Delete deletes their claims: data loss");
     expect(store.message).toContain("kubectl delete statefulset store --cascade=orphan");
     // The same pair applied by plain kubectl: the switch is Flux's, nothing recreates the objects.

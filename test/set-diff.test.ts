@@ -25,6 +25,22 @@ describe("diffSets", () => {
     expect(head.objects.map((o) => diff.baseOf(o)?.name)).toEqual(["web", "api", undefined, undefined]);
   });
 
+  it("pairs a rendered object that starts naming its release namespace with the one that named none", () => {
+    const rendered = (namespace?: string): ManifestSet => {
+      const set = new ManifestSet();
+      const file = loadFile("rendered.yaml", deployment("apps/v1", "api", namespace));
+      for (const document of file.documents) document.source.defaultNamespace = "payments";
+      set.add(file);
+      return set;
+    };
+    const head = rendered("payments");
+    expect(diffSets(rendered(), head, "HEAD").baseOf(head.objects[0]!)?.name).toBe("api");
+    const elsewhere = rendered("billing");
+    expect(diffSets(rendered(), elsewhere, "HEAD").baseOf(elsewhere.objects[0]!)).toBeUndefined();
+    // plain manifests: no release namespace, so an object that names one is another object
+    expect(diffSets(setOf(deployment("apps/v1", "api")), setOf(deployment("apps/v1", "api", "payments")), "HEAD").pairs).toEqual([]);
+  });
+
   it("never pairs objects the API server names (generateName), and takes the last of a repeated identity", () => {
     const job = (image: string): string => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\nspec: {template: {spec: {containers: [{name: a, image: ${image}}]}}}\n`;
     const repeated = (replicas: number): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: ${replicas}}\n`;

@@ -64,7 +64,7 @@ export function applierOf(object: K8sObject, set: ManifestSet, settings: { appli
   }
   const argo = argoSyncOf(object, set);
   if (argo) return argoCd(object, argo.app, `${argo.app.kind} ${argo.app.namespace ? `${argo.app.namespace}/` : ""}${argo.app.name} (${argo.via})`);
-  if (settings.applier) return byId(settings.applier.id, settings.applier.why);
+  if (settings.applier) return chosen(object, settings.applier);
   return isRenderedHelm(object, set) ? byId("helm4", "default for rendered Helm output") : byId("kubectl", "default for plain manifests");
 }
 
@@ -81,6 +81,16 @@ function filesWithHelmSource(set: ManifestSet): Set<string> {
   const files = new Set<string>();
   for (const document of set.documents()) if (document.helmSource !== undefined) files.add(document.file);
   return files;
+}
+
+/**
+ * The applier the user named, with what the object itself says to that applier: Flux's force annotation,
+ * Argo CD's sync-options annotation (the Flux or Argo CD object that would add more is not in the input).
+ */
+function chosen(object: K8sObject, choice: ApplierChoice): Applier {
+  if (choice.id === "flux-kustomize") return fluxKustomize(object, undefined, choice.why);
+  if (choice.id === "argocd") return argoCd(object, undefined, choice.why);
+  return byId(choice.id, choice.why);
 }
 
 /** An applier chosen by name (config or command line), with the defaults of that tool. */
@@ -151,7 +161,7 @@ function fluxHelm(release: K8sObject | undefined, why: string): Applier {
  * invalid) for `Force=true` under client-side apply. `Force=true` comes from the object's annotation:
  * Application sync options do not set it.
  */
-function argoCd(object: K8sObject, app: K8sObject, why: string): Applier {
+function argoCd(object: K8sObject, app: K8sObject | undefined, why: string): Applier {
   const options = argoSyncOptions(app, object);
   const all = [...options.app, ...options.object];
   const replace = all.includes("Replace=true");
@@ -160,5 +170,5 @@ function argoCd(object: K8sObject, app: K8sObject, why: string): Applier {
   const updatedOnly = object.kind === "CustomResourceDefinition" || object.kind === "Namespace";
   const recreates = force && (replace ? !updatedOnly : !ssa);
   const how = replace ? (recreates ? "Force=true,Replace=true: delete and create" : "Replace=true") : ssa ? "server-side apply" : recreates ? "client-side apply with Force=true" : "client-side apply";
-  return { id: "argocd", label: `Argo CD (${how})`, tool: "Argo CD", serverSideApply: ssa, recreatesOnInvalid: recreates, replaces: replace, why, owner: app };
+  return { id: "argocd", label: `Argo CD (${how})`, tool: "Argo CD", serverSideApply: ssa, recreatesOnInvalid: recreates, replaces: replace, why, ...(app ? { owner: app } : {}) };
 }

@@ -47,8 +47,8 @@ export function argoSyncOf(object: K8sObject, set: ManifestSet): ArgoSync | unde
  * annotation, comma-separated (gitops-engine `resource.GetAnnotationCSVs`). Options are matched
  * exactly, case-sensitive, as gitops-engine does (`HasAnnotationOption`).
  */
-export function argoSyncOptions(app: K8sObject, object: K8sObject): { app: string[]; object: string[] } {
-  const spec = app.kind === "ApplicationSet" ? getPath(app.body, ["spec", "template", "spec"]) : app.body.spec;
+export function argoSyncOptions(app: K8sObject | undefined, object: K8sObject): { app: string[]; object: string[] } {
+  const spec = app === undefined ? undefined : argoAppSpec(app);
   const fromApp = asArray(getPath(spec, ["syncPolicy", "syncOptions"])).filter((o): o is string => typeof o === "string").map((o) => o.trim());
   const fromObject = (object.annotations[ARGO_SYNC_OPTIONS_KEY] ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
   return { app: fromApp, object: fromObject };
