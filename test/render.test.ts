@@ -114,6 +114,17 @@ describe("chart directories", () => {
     expect(fixed.findings).toEqual([]);
   });
 
+  it("points at the template line of Helm 4's multi-line error and says a left-out dependency may be why", async () => {
+    const report = await lintJson([`${FIXTURES}/chart-dep-helper`, "--helm", helm]);
+    expect(report.code).toBe(1);
+    expect(report.findings.map((f) => [f.ruleId, f.severity, f.file, f.line, f.column])).toEqual([["render-failed", "error", `${FIXTURES}/chart-dep-helper/templates/service.yaml`, 5, 14]]);
+    const message = report.findings[0]!.message;
+    // the include chain and its cause in one sentence, no slog lines
+    expect(message).toMatch(/^`helm template` failed for the Helm chart test\/fixtures\/render\/chart-dep-helper: uses-common\/templates\/service\.yaml:5:14 executing .* no template "common\.labels\.standard"/);
+    expect(message).not.toContain("level=");
+    expect(message).toContain("; it was rendered without its dependencies common 2.x.x (oci://registry-1.docker.io/bitnamicharts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build test/fixtures/render/chart-dep-helper`");
+  });
+
   it("says what is missing and how to install it when helm is not installed, and lints the rest", async () => {
     // no --helm, and a PATH without helm on it
     const result = spawnCli([`${FLEET}/charts/platform`, `${FLEET}/infrastructure/base/platform-settings.yaml`, "-f", "json"], { env: { PATH: "/nonexistent" } });

@@ -21,8 +21,11 @@ export interface ChartAssembly {
   dir: string;
   /** Dependencies taken from elsewhere in the repository (`file://`, or a chart of the same name and a matching version). */
   fromRepository: Array<{ dependency: string; dir: string; declaredIn: string }>;
-  /** Dependencies neither vendored in `charts/` nor in the repository: left out of the render. */
-  leftOut: Array<ChartDependency & { declaredIn: string }>;
+  /**
+   * Dependencies neither vendored in `charts/` nor in the repository: left out of the render, with the versions
+   * of that name the repository does have (none inside the constraint).
+   */
+  leftOut: Array<ChartDependency & { declaredIn: string; versionsHere: string[] }>;
 }
 
 export interface AssembleOptions {
@@ -68,7 +71,7 @@ function assemble(chartDir: string, values: JsonObject | undefined, options: Ass
       assembly.fromRepository.push({ dependency: dependency.name, dir: local, declaredIn: chartDir });
       continue;
     }
-    assembly.leftOut.push({ ...dependency, declaredIn: chartDir });
+    assembly.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere: dependency.repository?.startsWith("file://") ? [] : options.index.versionsOf(dependency.name) });
   }
   const unchanged = values === undefined && (options.dependencyUpdate || kept.length === dependencies.length) && added.length === 0;
   if (unchanged) return chartDir;

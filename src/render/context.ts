@@ -105,12 +105,18 @@ export class RenderContext {
   }
 }
 
-/** The first meaningful line(s) of a tool's error output, without `Error:` prefixes. */
-export function errorSummary(stderr: string, maxLines = 3): string {
+/**
+ * What a tool's error output says, without `Error:` prefixes: from the first `Error:` line on (Helm 4 spreads
+ * one error over several lines: each template of an include chain, then the cause), else the first lines.
+ * Log lines (Helm's slog `level=…`, such as one INFO line per symlinked file of a chart) are left out.
+ */
+export function errorSummary(stderr: string): string {
   const lines = stderr
     .split("\n")
     // kubectl logs through klog: `E1201 13:38:04.904479  3346 run.go:72] "command failed" err="…"`
     .map((l) => l.trim().replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] (?:"command failed" err=)?/, ""))
-    .filter((l) => l !== "" && !/^(usage|use ".* --help"|use --debug flag)/i.test(l));
-  return lines.slice(0, maxLines).map((l) => l.replace(/^(error|Error):\s*/, "")).join("; ") || "no error message";
+    .filter((l) => l !== "" && !/^(usage|use ".* --help"|use --debug flag)/i.test(l) && !/^level=[A-Z]+ /.test(l));
+  const error = lines.findIndex((l) => /^error:/i.test(l));
+  const summary = error === -1 ? lines.slice(0, 3).join("; ") : lines.slice(error, error + 8).map((l) => l.replace(/^error:\s*/i, "")).join(" ");
+  return summary || "no error message";
 }

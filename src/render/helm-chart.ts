@@ -93,7 +93,7 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
           `run \`helm dependency build ${chartDisplay}\` and lint again`,
       );
     }
-    const message = `\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr.replace(UNKNOWN_HOOKS, "")))}`;
+    const message = `\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr.replace(UNKNOWN_HOOKS, "")))}${leftOutSuffix(ctx, render, assembly)}`;
     return fail(message, "object" in render.reportAt ? undefined : templateErrorPosition(ctx, render.chartDir, result.stderr));
   }
 
@@ -139,16 +139,34 @@ function assembledTemplate(helmSource: string, assembledDir: string, chartDir: s
 /** One finding naming the dependencies left out of a render, and how to render them. */
 function leftOutProblems(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): InputProblem[] {
   if (assembly.leftOut.length === 0) return [];
-  const names = assembly.leftOut.map((d) => `${d.name}${d.version ? ` ${d.version}` : ""}${d.repository ? ` (${d.repository})` : ""}${d.declaredIn !== render.chartDir ? ` of ${ctx.display(d.declaredIn)}` : ""}`);
-  const dirs = [...new Set(assembly.leftOut.map((d) => ctx.display(d.declaredIn)))];
   return [
     problem(
       render,
       "render-incomplete",
-      `${render.what} was rendered without its dependencies ${names.join(", ")}: they are not vendored in charts/ and not in this repository, so their templates were not linted; ` +
-        `run \`helm dependency build ${dirs.join(" && helm dependency build ")}\` (or pass --dependency-update with registry access) to lint them too`,
+      `${render.what} was rendered without its dependencies ${leftOutNames(ctx, render, assembly)}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
+        `run ${dependencyBuild(ctx, assembly)} (or pass --dependency-update with registry access) to lint them too`,
     ),
   ];
+}
+
+/** A failed render without some dependencies most often failed for want of them (their named templates, their values). */
+function leftOutSuffix(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): string {
+  if (assembly.leftOut.length === 0) return "";
+  return `; it was rendered without its dependencies ${leftOutNames(ctx, render, assembly)} (not vendored in charts/, not in this repository at those versions), which its templates may need: run ${dependencyBuild(ctx, assembly)} (or pass --dependency-update with registry access) and lint again`;
+}
+
+function leftOutNames(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): string {
+  return assembly.leftOut
+    .map((d) => {
+      const here = d.versionsHere.length > 0 ? `, this repository has ${d.versionsHere.join(", ")}` : "";
+      return `${d.name}${d.version ? ` ${d.version}` : ""}${d.repository || here ? ` (${[d.repository, here.slice(2)].filter(Boolean).join("; ")})` : ""}${d.declaredIn !== render.chartDir ? ` of ${ctx.display(d.declaredIn)}` : ""}`;
+    })
+    .join(", ");
+}
+
+function dependencyBuild(ctx: RenderContext, assembly: ChartAssembly): string {
+  const dirs = [...new Set(assembly.leftOut.map((d) => ctx.display(d.declaredIn)))];
+  return `\`helm dependency build ${dirs.join(" && helm dependency build ")}\``;
 }
 
 /**
@@ -263,8 +281,9 @@ function problem(render: ChartRender, kind: InputProblem["kind"], message: strin
 
 // Helm names the failing template as <chart>/templates/x.yaml (subcharts: <chart>/charts/<sub>/templates/x.yaml):
 // `execution error at (c/templates/x.yaml:9:16)`, `template: c/templates/x.yaml:4:20: executing …`,
-// `parse error at (c/templates/x.yaml:3)`, `YAML parse error on c/templates/x.yaml` (no template line).
-const TEMPLATE_IN_ERROR = /(?:at \(|template: )([^\s:()]+\/templates\/[^\s:()]+):(\d+)(?::(\d+))?|YAML parse error on ([^\s:()]+\/templates\/[^\s:()]+)/;
+// `parse error at (c/templates/x.yaml:3)`, `YAML parse error on c/templates/x.yaml` (no template line),
+// Helm 4's `Error: c/templates/x.yaml:4:20` (the include chain follows on the next lines).
+const TEMPLATE_IN_ERROR = /(?:at \(|template: |^Error: )([^\s:()]+\/templates\/[^\s:()]+):(\d+)(?::(\d+))?|YAML parse error on ([^\s:()]+\/templates\/[^\s:()]+)/m;
 
 /** The template file and line a Helm error names, when that file is in the chart directory (charts given on the command line). */
 function templateErrorPosition(ctx: RenderContext, chartDir: string, stderr: string): { file: string; line: number; column: number } | undefined {
