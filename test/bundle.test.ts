@@ -10,7 +10,7 @@ import { BIN, REPO } from "./support/cli.js";
 // dist/gitops-lint.mjs copied alone into an empty directory (no package.json, no node_modules anywhere above
 // it), linting there: what the GitHub Action and the Helm plugin run. The inputs reach every package the
 // bundle loads on demand: mvdan-sh (the demo's hook scripts), yaml (positions of findings), ajv (a config
-// file), ignore (.gitignore in a Git work tree) and globby (a glob).
+// file), ignore (.gitignore in a Git work tree) and picomatch (a glob).
 describe("the single-file bundle, alone in an empty directory", () => {
   let dir: string;
   let bundle: string;

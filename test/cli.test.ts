@@ -156,7 +156,7 @@ describe("the bundled binary (dist/cli/, what bin/ runs)", () => {
     expect(threaded.stdout).toBe(spawnCli(["bad.yaml", "-f", "json"], { cwd: dir, env: { GITOPS_LINT_WORKERS: "0" } }).stdout);
   });
 
-  it("loads its lazy parts: .gitignore rules in a Git work tree, globby for patterns", () => {
+  it("loads its lazy parts: .gitignore rules in a Git work tree, picomatch for patterns", () => {
     const dir = tmp();
     execFileSync("git", ["init", "-q"], { cwd: dir });
     writeFileSync(path.join(dir, ".gitignore"), "bad.yaml\n");

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expandGlob } from "../src/load/expand-glob.js";
 import { walkDirectory } from "../src/load/walk-directory.js";
 
 // Git itself is the reference for what .gitignore files leave out: in a repository where nothing is
@@ -43,6 +44,8 @@ describe("walking a Git work tree honours .gitignore files as git does", () => {
             .sort();
           const walked = walkDirectory(root, wanted).map((f) => path.relative(root, f)).sort();
           expect(walked).toEqual(byGit);
+          // a glob argument leaves out what a directory argument leaves out
+          expect(expandGlob("**/*.{yaml,yml,json}", root, () => {}).map((f) => path.relative(root, f)).sort()).toEqual(byGit);
         } finally {
           rmSync(root, { recursive: true, force: true });
         }

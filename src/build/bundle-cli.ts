@@ -35,7 +35,7 @@ await build({
 
 /**
  * The npm packages our code loads on demand — with `createRequire(import.meta.url)("name")` (synchronous:
- * yaml, mvdan-sh, ignore) or `import("name")` (ajv, globby) — go into the bundle as their own bundled
+ * yaml, mvdan-sh, ignore, picomatch) or `import("name")` (ajv) — go into the bundle as their own bundled
  * CommonJS source, brotli-compressed in a base64 string (a fast scan for V8: no escapes, a fifth of the
  * size), decompressed and compiled by `vm.compileFunction` the first time the package is required. esbuild
  * does not follow the createRequire call, so it is rewritten to the `require` esbuild follows.

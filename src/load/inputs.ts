@@ -1,11 +1,9 @@
 import { lstatSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { expandDirectory, type RenderUnit } from "./discover.js";
-import { gitWorkTreeOf } from "./git-work-tree.js";
+import { expandGlob, isGlob } from "./expand-glob.js";
 import { realPathOrSelf } from "./fs-checks.js";
 import { kustomizePatchesAmong } from "./kustomize-patches.js";
-// globby is loaded only for glob patterns (directories are walked by walk-directory.ts): its load costs ~35 ms.
-const globbyLib = (): Promise<typeof import("globby")> => import("globby");
 import type { LoadProblem } from "./types.js";
 
 export interface InputFile {
@@ -41,6 +39,9 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
     problems.push({ kind: "invalid-input", file: toPosix(arg), line: 1, column: 1, message });
   };
 
+  const unreadableDirectory = (dir: string, error: NodeJS.ErrnoException): void =>
+    missing(displayName(options.cwd, dir), `cannot read the directory ${displayName(options.cwd, dir)}: ${reasonOf(error)}; nothing in it was linted`);
+
   for (const arg of args) {
     if (arg === "-") {
       if (!seen.has("-")) files.push({ name: options.stdinName });
@@ -54,7 +55,7 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
         // Chart and kustomization directories become render units; their files are not read raw.
         // Symlinked directories are not followed: a link loop must not hang the walk.
         const expanded = expandDirectory(absolute, true);
-        for (const { dir, error } of expanded.unreadable) missing(displayName(options.cwd, dir), `cannot read the directory ${displayName(options.cwd, dir)}: ${reasonOf(error)}; nothing in it was linted`);
+        for (const { dir, error } of expanded.unreadable) unreadableDirectory(dir, error);
         if (expanded.files.length === 0 && expanded.units.length === 0 && expanded.unreadable.length === 0) {
           const only = expanded.skipped.length > 0 ? `: ${describeSkipped(expanded.skipped, options.cwd)}, which gitops-lint renders only through the charts or kustomizations that use them` : "";
           missing(arg, `nothing to lint in ${toPosix(arg)}: no manifests (*.yaml, *.yml, *.json), charts or kustomizations were found${only}`);
@@ -75,13 +76,11 @@ export async function collectInputs(args: string[], options: { cwd: string; stdi
       } else {
         add(absolute);
       }
-    } else if ((await globbyLib()).isDynamicPattern(arg)) {
-      const { globby } = await globbyLib();
-      const gitignore = gitWorkTreeOf(options.cwd) !== undefined; // as for directories (src/render/discover.ts)
-      const found = await globby(arg, { cwd: options.cwd, gitignore, absolute: true, followSymbolicLinks: false, suppressErrors: true, onlyFiles: false });
+    } else if (isGlob(arg)) {
+      const found = expandGlob(arg, options.cwd, unreadableDirectory);
       let matched = 0;
       const walked = new Set(found);
-      for (const entry of found.sort()) {
+      for (const entry of found) {
         const kind = entryKind(entry, walked);
         if (kind === "directory") continue;
         if (kind === "duplicate") {
