@@ -114,6 +114,12 @@ describe("chart directories", () => {
     expect(fixed.findings).toEqual([]);
   });
 
+  it("names the versions the repository has of a dependency it left out, so a version bump is not mistaken for a missing chart", async () => {
+    const report = await lintJson([`${FIXTURES}/chart-other-version`, "--helm", helm]);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([["render-incomplete", `${FIXTURES}/chart-other-version/Chart.yaml`, 1]]);
+    expect(report.findings[0]!.message).toContain("without its dependencies gitops-lint-fixture-lib 2.x.x (oci://registry.example.com/charts; this repository has 1.0.0)");
+  });
+
   it("points at the template line of Helm 4's multi-line error and says a left-out dependency may be why", async () => {
     const report = await lintJson([`${FIXTURES}/chart-dep-helper`, "--helm", helm]);
     expect(report.code).toBe(1);

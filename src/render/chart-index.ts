@@ -29,9 +29,9 @@ export class ChartIndex {
     return matching.sort((a, b) => compareVersions(b.version, a.version))[0];
   }
 
-  /** The versions of this name the repository has, for saying why none matched. */
-  versionsOf(name: string): string[] {
-    return this.all().filter((c) => c.name === name).map((c) => c.version);
+  /** The versions of this name the repository has (but the chart in `except`), for saying why none matched. */
+  versionsOf(name: string, except?: string): string[] {
+    return this.all().filter((c) => c.name === name && c.dir !== except).map((c) => c.version);
   }
 
   private all(): RepositoryChart[] {

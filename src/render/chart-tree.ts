@@ -71,7 +71,7 @@ function assemble(chartDir: string, values: JsonObject | undefined, options: Ass
       assembly.fromRepository.push({ dependency: dependency.name, dir: local, declaredIn: chartDir });
       continue;
     }
-    assembly.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere: dependency.repository?.startsWith("file://") ? [] : options.index.versionsOf(dependency.name) });
+    assembly.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere: dependency.repository?.startsWith("file://") ? [] : options.index.versionsOf(dependency.name, chartDir) });
   }
   const unchanged = values === undefined && (options.dependencyUpdate || kept.length === dependencies.length) && added.length === 0;
   if (unchanged) return chartDir;
