@@ -209,6 +209,31 @@ describe("everything not rendered is said, with the reason", () => {
     expect(quiet.stdout).toBe("no problems in what was linted, but not everything was (1 object in 1 file, 1 not rendered)\n");
   });
 
+  it("builds a GitRepository of this repository only from a branch this checkout stands for", async () => {
+    const source = (name: string, branch: string): string =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  url: https://github.com/example/fleet\n  ref:\n    branch: ${branch}\n`;
+    const dir = repository({
+      "clusters/prod/units.yaml": [
+        source("flux-system", "production"),
+        source("team", "team-a"),
+        source("release", "release-2"),
+        kustomization("apps", "./apps"),
+        kustomization("team", "./team").replace("name: flux-system\n  path", "name: team\n  path"),
+        kustomization("release", "./apps").replace("name: flux-system\n  path", "name: release\n  path"),
+      ].join("---\n"),
+      "apps/web.yaml": deployment("web"),
+    });
+    git(dir, "remote", "add", "origin", "git@github.com:example/fleet.git");
+    const notBuilt = (report: { findings: JsonFinding[] }): string[] => report.findings.filter((f) => f.ruleId === "not-rendered" || f.ruleId === "render-failed").map((f) => `${f.ruleId} ${f.object!.name}: ${f.message}`);
+    // the cluster's own sync follows production; main is checked out; team-a and release-2 are other content
+    expect(notBuilt(await lintJson(["clusters/prod"], { cwd: dir }))).toEqual([
+      'not-rendered team: Kustomization "flux-system/team" was not built: its source GitRepository flux-system/team is branch team-a of this repository, not this checkout (which stands for main, master, production); its objects were not linted',
+      'not-rendered release: Kustomization "flux-system/release" was not built: its source GitRepository flux-system/release is branch release-2 of this repository, not this checkout (which stands for main, master, production); its objects were not linted',
+    ]);
+    // a pull request into release-2 stands for that branch
+    expect(notBuilt(await lintJson(["clusters/prod"], { cwd: dir, env: { GITHUB_BASE_REF: "release-2" } })).map((l) => l.split(":")[0])).toEqual(["not-rendered team"]);
+  });
+
   it("follows an ExternalArtifact to the ArtifactGenerator that copies it from this repository", async () => {
     const dir = repository({
       "clusters/prod/apps.yaml":

@@ -16,6 +16,17 @@ export interface ObjectLookup {
   all(kind: string): K8sObject[];
 }
 
+/** This checkout, as Flux sources are compared with it. */
+export interface Checkout {
+  repoRoot: string;
+  /** `--repo-root` named the root: there may be no Git remotes to compare URLs with. */
+  rootGiven: boolean;
+  /** The run's environment: CI variables name the branches a run stands for. */
+  env: NodeJS.ProcessEnv;
+  /** localBranches of the root, read once per run. */
+  branches(): { current?: string; default?: string };
+}
+
 /** The files a Flux source hands a Kustomization: a directory tree gitops-lint can build in, or why not. */
 export type SourceTree =
   | {
@@ -34,15 +45,16 @@ export type SourceTree =
  * through the ArtifactGenerator in the input that copies it from this repository. Every other source (an
  * OCIRepository, a Bucket, another repository) is not in this checkout: the caller reports it as not rendered.
  */
-export function kustomizationSource(kustomization: K8sObject, repoRoot: string, rootGiven: boolean, lookup: ObjectLookup, newTree: () => MirrorTree): SourceTree {
+export function kustomizationSource(kustomization: K8sObject, checkout: Checkout, lookup: ObjectLookup, newTree: () => MirrorTree): SourceTree {
+  const { repoRoot } = checkout;
   const find = lookup.find;
   const ref = getPath(kustomization.body, ["spec", "sourceRef"]);
   if (!isObject(ref) || typeof ref.kind !== "string" || typeof ref.name !== "string") return { skip: "it has no spec.sourceRef" };
   const namespace = typeof ref.namespace === "string" ? ref.namespace : kustomization.namespace;
   const label = `${ref.kind} ${namespace ? `${namespace}/` : ""}${ref.name}`;
   if (ref.kind === "GitRepository") {
-    const other = otherRepository(find("GitRepository", ref.name, namespace), repoRoot, rootGiven);
-    if (other) return { skip: `its source ${label} is ${other}, not this repository` };
+    const other = notThisCheckout(find("GitRepository", ref.name, namespace), checkout, lookup);
+    if (other) return { skip: `its source ${label} is ${other}` };
     const tree = newTree();
     tree.linkContents("", repoRoot);
     return { tree, kind: "repository", describe: "the repository", ignored: sourceIgnore(repoRoot, find("GitRepository", ref.name, namespace)) };
@@ -50,23 +62,70 @@ export function kustomizationSource(kustomization: K8sObject, repoRoot: string, 
   if (ref.kind === "ExternalArtifact") {
     const generator = artifactGenerator(ref.name, namespace, lookup);
     if (!generator) return { skip: `its source ${label} comes from no ArtifactGenerator in the input` };
-    return artifactTree(generator, ref.name, repoRoot, rootGiven, find, newTree, label);
+    return artifactTree(generator, ref.name, checkout, lookup, newTree, label);
   }
   return { skip: `its source ${label} is not in this repository (gitops-lint builds GitRepository sources of this checkout and ExternalArtifacts generated from them)` };
 }
 
 /**
- * Whether a GitRepository of the input points at another repository than this checkout: its URL, else undefined.
- * Only positive evidence counts: a GitRepository the input does not hold is the bootstrap one (this repository);
- * without remotes, or with `--repo-root` naming the root, there is nothing to compare; a remote of the same URL, or
- * of the same repository name (a fork, a mirror, another host), is this repository.
+ * Why a GitRepository of the input does not hand out this checkout, in words (`<url>, not this repository`, or
+ * `branch x of this repository, …`), else undefined. Only positive evidence counts: a GitRepository the input does
+ * not hold is the bootstrap one (this checkout); without remotes, or with `--repo-root` naming the root, there is no
+ * URL to compare; a remote of the same URL, or of the same repository name (a fork, a mirror, another host), is this
+ * repository. A branch of this repository is this checkout when the checkout can stand for it (branchesOfThisCheckout).
  */
-export function otherRepository(gitRepository: K8sObject | undefined, repoRoot: string, rootGiven: boolean): string | undefined {
+export function notThisCheckout(gitRepository: K8sObject | undefined, checkout: Checkout, lookup: ObjectLookup): string | undefined {
+  const { repoRoot, rootGiven } = checkout;
   const url = gitRepository ? getPath(gitRepository.body, ["spec", "url"]) : undefined;
-  if (typeof url !== "string" || rootGiven) return undefined;
-  const remotes = remoteUrls(repoRoot);
-  if (remotes.length === 0) return undefined;
-  return remotes.some((r) => sameRepository(r, url) || repositoryName(r) === repositoryName(url)) ? undefined : url;
+  if (typeof url !== "string") return undefined;
+  if (!rootGiven) {
+    const remotes = remoteUrls(repoRoot);
+    if (remotes.length > 0 && !remotes.some((r) => sameRepository(r, url) || repositoryName(r) === repositoryName(url))) return `${url}, not this repository`;
+  }
+  const branch = getPath(gitRepository!.body, ["spec", "ref", "branch"]);
+  if (typeof branch !== "string" || branch === "") return undefined;
+  const ours = branchesOfThisCheckout(checkout, lookup);
+  if (ours.has(branch)) return undefined;
+  return `branch ${branch} of this repository, not this checkout (which stands for ${[...ours].join(", ")})`;
+}
+
+/**
+ * The branches whose content this checkout stands for: the one checked out, the default branch, those a CI run
+ * names as its own or its pull request's target, and the branch of the cluster's own sync (the `flux-system`
+ * GitRepository, when the input holds it); `main` and `master` when the default branch cannot be read. A
+ * GitRepository following another branch of this repository (a tenant's or a team's branch) gets that branch's
+ * content, which is not here.
+ */
+function branchesOfThisCheckout(checkout: Checkout, lookup: ObjectLookup): Set<string> {
+  const branches = new Set<string>();
+  const add = (name: string | undefined): void => {
+    if (name) branches.add(name);
+  };
+  const local = checkout.branches();
+  add(local.current);
+  add(local.default);
+  if (local.default === undefined) ["main", "master"].forEach(add);
+  for (const name of ["GITHUB_BASE_REF", "GITHUB_HEAD_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_BRANCH", "CI_DEFAULT_BRANCH"]) add(checkout.env[name]);
+  for (const sync of lookup.all("GitRepository").filter((g) => g.name === "flux-system")) {
+    const branch = getPath(sync.body, ["spec", "ref", "branch"]);
+    if (typeof branch === "string") add(branch);
+  }
+  return branches;
+}
+
+/** The branch checked out and the remote's default branch, when Git knows them. */
+export function localBranches(repoRoot: string): { current?: string; default?: string } {
+  const current = git(repoRoot, ["symbolic-ref", "-q", "--short", "HEAD"]);
+  const defaultBranch = git(repoRoot, ["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"])?.replace(/^origin\//, "");
+  return { ...(current ? { current } : {}), ...(defaultBranch ? { default: defaultBranch } : {}) };
+}
+
+function git(repoRoot: string, args: string[]): string | undefined {
+  try {
+    return execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function repositoryName(url: string): string {
@@ -153,21 +212,22 @@ function artifactGenerator(name: string, namespace: string | undefined, lookup: 
 function artifactTree(
   found: { generator: K8sObject; artifact: Record<string, unknown> },
   artifactName: string,
-  repoRoot: string,
-  rootGiven: boolean,
-  find: FindObject,
+  checkout: Checkout,
+  lookup: ObjectLookup,
   newTree: () => MirrorTree,
   label: string,
 ): SourceTree {
+  const { repoRoot } = checkout;
+  const find = lookup.find;
   const { generator, artifact } = found;
   const aliases = new Map<string, K8sObject | undefined>();
   for (const source of asArray(getPath(generator.body, ["spec", "sources"]))) {
     if (!isObject(source) || typeof source.alias !== "string") continue;
     if (source.kind !== "GitRepository") continue;
     const name = typeof source.name === "string" ? source.name : "";
-    const git = find("GitRepository", name, typeof source.namespace === "string" ? source.namespace : generator.namespace);
-    if (otherRepository(git, repoRoot, rootGiven)) continue;
-    aliases.set(source.alias, git);
+    const repository = find("GitRepository", name, typeof source.namespace === "string" ? source.namespace : generator.namespace);
+    if (notThisCheckout(repository, checkout, lookup)) continue;
+    aliases.set(source.alias, repository);
   }
   const tree = newTree();
   for (const rule of asArray(artifact.copy)) {

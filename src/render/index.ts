@@ -13,7 +13,7 @@ import type { RenderContext } from "./context.js";
 import { chartReference, isHelmRelease, postRenderersOf, releaseNameOf, releaseNamespaceOf, releaseUnit, releaseValues, valuesFilesOf } from "./flux-helmrelease.js";
 import { composeFluxKustomization, fluxKustomizationPath, isFluxKustomization, unitName } from "./flux-kustomization.js";
 import { applyPostBuild, postBuildVariables } from "./flux-postbuild.js";
-import { kustomizationSource, otherRepository, type ObjectLookup } from "./flux-sources.js";
+import { kustomizationSource, localBranches, notThisCheckout, type Checkout, type ObjectLookup } from "./flux-sources.js";
 import { chartYamlOf, renderChart } from "./helm-chart.js";
 import { buildKustomization, runKustomize, takeOrigins } from "./kustomize.js";
 import { MirrorTree } from "./mirror.js";
@@ -78,6 +78,7 @@ class RenderRun {
   private readonly entries: Entry[] = [];
   private readonly done = new Set<string>();
   private readonly indexes = new Map<string, ChartIndex>();
+  private readonly checkouts = new Map<string, Checkout>();
   private readonly renderedUnits = new Set<string>();
   /** The objects read so far, by kind; rebuilt after entries change (Flux lookups ask often, and sets are large). */
   private objectIndex: Map<string, Array<{ object: K8sObject; entry: Entry }>> | undefined;
@@ -174,6 +175,16 @@ class RenderRun {
     return this.objectIndex;
   }
 
+  private checkout(repoRoot: string): Checkout {
+    let checkout = this.checkouts.get(repoRoot);
+    if (!checkout) {
+      let branches: ReturnType<Checkout["branches"]> | undefined;
+      checkout = { repoRoot, rootGiven: this.ctx.options.repoRoot !== undefined, env: this.ctx.env, branches: () => (branches ??= localBranches(repoRoot)) };
+      this.checkouts.set(repoRoot, checkout);
+    }
+    return checkout;
+  }
+
   private lookup(near?: K8sObject): ObjectLookup {
     const all = (kind: string): K8sObject[] => {
       const found = this.ofKind(kind).map((o) => o.object);
@@ -211,7 +222,7 @@ class RenderRun {
     const fail = (message: string, keyPath: NodePath): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "render-failed", ...at(keyPath), message }] });
 
     const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
-    const source = kustomizationSource(object, repoRoot, this.ctx.options.repoRoot !== undefined, this.lookup(object), () => new MirrorTree(this.ctx.tempSubdir("flux")));
+    const source = kustomizationSource(object, this.checkout(repoRoot), this.lookup(object), () => new MirrorTree(this.ctx.tempSubdir("flux")));
     if ("skip" in source) return skip(`${describe(object)} was not built: ${source.skip}; its objects were not linted`);
     const specPath = fluxKustomizationPath(object);
     const dir = path.resolve(source.tree.root, specPath);
@@ -298,8 +309,8 @@ class RenderRun {
     let how = "";
     if (reference.kind === "unsupported") return notRendered(`${describe(object)} was not rendered: ${reference.reason}; its chart's objects were not linted`, reference.at);
     if (reference.kind === "git") {
-      const other = otherRepository(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), repoRoot, this.ctx.options.repoRoot !== undefined);
-      if (other) return notRendered(`${describe(object)} was not rendered: its chart comes from ${other}, not this repository; its chart's objects were not linted`, reference.at);
+      const other = notThisCheckout(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), this.checkout(repoRoot), lookup);
+      if (other) return notRendered(`${describe(object)} was not rendered: its chart comes from ${other}; its chart's objects were not linted`, reference.at);
       chartDir = path.resolve(repoRoot, reference.path);
       if (!isInside(chartDir, repoRoot) || !existsSync(path.join(chartDir, "Chart.yaml"))) {
         return failed(`${describe(object)}: chart path not found: ${reference.path} holds no Chart.yaml in the repository; Flux fails to build the chart`, reference.at);
