@@ -32,8 +32,8 @@ export default defineRule({
       "`kustomize.toolkit.fluxcd.io/reconcile: disabled`) are not reported either.\n\n" +
       "From one revision nobody can see whether the live object was ever RollingUpdate: a Recreate Deployment that " +
       "was created as Recreate is fine. So without a base the finding is **info** and says so. With `--base auto` or `--base REV` " +
-      "(or `--base-file` for a render on stdin) a flip made in this change is an **error**, an unchanged Recreate a " +
-      "**warning**; an object new in this change (no live object yet), or already Recreate with the switch at the " +
+      "(or `--base-file` for a render on stdin) a flip made in this change is an **error**; a Recreate this change did not touch stays " +
+      "**info** (its flip, if any, was applied before and is not this change's news); an object new in this change (no live object yet), or already Recreate with the switch at the " +
       "base (the migration is done and the switch was rightly removed), is not reported.",
     remediation:
       "Pick one:\n\n" +
@@ -104,8 +104,11 @@ function failsUnder(applier: Applier): boolean {
   return applier.serverSideApply && !applier.replaces && !applier.recreatesOnInvalid;
 }
 
-/** The grade of each history: proven by the base (error), told by the base (warning), unknown (info). */
-const SEVERITY: Record<History["kind"], Severity | undefined> = { flipped: undefined, unchanged: "warning", "no-block-at-base": "warning", unknown: "info" };
+/**
+ * The grade of each history: proven by the base (error); a flip the base shows but whose live block it cannot
+ * (warning); not changed by this change, or unknown (info) — an untouched Recreate is no news in a pull request.
+ */
+const SEVERITY: Record<History["kind"], Severity | undefined> = { flipped: undefined, unchanged: "info", "no-block-at-base": "warning", unknown: "info" };
 
 /** What the base revision says about the live object; `unknown` in a single-revision run. */
 type History =

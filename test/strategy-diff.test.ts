@@ -80,10 +80,11 @@ describe("--base REV", () => {
     expect(report.code).toBe(1);
   });
 
-  it("warns about an unchanged Recreate and says it is unchanged; one revision alone is an info", async () => {
+  it("keeps a Recreate this change did not touch at info, saying it is unchanged since the base; one revision alone is an info too", async () => {
     const report = await lintJson(["apps/worker.yaml", "--base", "HEAD", ...FLUX], { cwd: repo });
     const findings = of(report.findings, "strategy-flip-without-force");
-    expect(findings.map((f) => [f.severity, f.object?.name])).toEqual([["warning", "worker"]]);
+    expect(findings.map((f) => [f.severity, f.object?.name])).toEqual([["info", "worker"]]);
+    expect(report.code).toBe(0);
     expect(findings[0]!.message).toContain("unchanged since HEAD");
     const single = await lintJson(["apps/worker.yaml", ...FLUX], { cwd: repo });
     const unproven = of(single.findings, "strategy-flip-without-force");
@@ -105,7 +106,7 @@ describe("--base REV", () => {
     const report = await lintJson(["apps", "--base", "HEAD", ...FLUX], { cwd: repo });
     expect(of(report.findings, "strategy-flip-without-force").map((f) => [f.object?.name, f.severity])).toEqual([
       ["api", "error"],
-      ["worker", "warning"],
+      ["worker", "info"],
     ]);
     const leftOn = of(report.findings, "force-annotation-left-on");
     expect(leftOn.map((f) => [f.object?.name, f.severity, f.file])).toEqual([["db", "info", "apps/db.yaml"]]);
@@ -131,7 +132,7 @@ describe("--base REV", () => {
       const report = await lintJson(["apps/api.yaml", "--base", "HEAD~1", ...FLUX], { cwd: clone });
       expect(of(report.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["error"]);
       const none = await lintJson(["apps/api.yaml", "--base", "HEAD", ...FLUX], { cwd: clone });
-      expect(of(none.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["warning"]);
+      expect(of(none.findings, "strategy-flip-without-force").map((f) => f.severity)).toEqual(["info"]);
     } finally {
       rmSync(clone, { recursive: true, force: true });
     }
