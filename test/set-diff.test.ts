@@ -41,6 +41,24 @@ describe("diffSets", () => {
     expect(diffSets(setOf(deployment("apps/v1", "api")), setOf(deployment("apps/v1", "api", "payments")), "HEAD").pairs).toEqual([]);
   });
 
+  it("pairs a rendered object only with one of the same Helm release: the same HelmRelease, or the same chart directory", () => {
+    const rendered = (source: { chartDir?: string; helmRelease?: { namespace?: string; name: string } }): ManifestSet => {
+      const set = new ManifestSet();
+      const file = loadFile("rendered.yaml", deployment("apps/v1", "release-name-alertmanager"));
+      for (const document of file.documents) Object.assign(document.source, source, { defaultNamespace: "default" });
+      set.add(file);
+      return set;
+    };
+    const head = rendered({ chartDir: "charts/alertmanager" });
+    // the umbrella chart's copy of its subchart at the base is another release's object
+    expect(diffSets(rendered({ chartDir: "charts/prometheus" }), head, "HEAD").baseOf(head.objects[0]!)).toBeUndefined();
+    expect(diffSets(rendered({ chartDir: "charts/alertmanager" }), head, "HEAD").baseOf(head.objects[0]!)?.name).toBe("release-name-alertmanager");
+    // a HelmRelease's objects follow the release, wherever its chart or file moved
+    const viaRelease = rendered({ chartDir: "charts/new-place", helmRelease: { namespace: "monitoring", name: "alertmanager" } });
+    expect(diffSets(rendered({ chartDir: "charts/alertmanager", helmRelease: { namespace: "monitoring", name: "alertmanager" } }), viaRelease, "HEAD").baseOf(viaRelease.objects[0]!)).toBeDefined();
+    expect(diffSets(rendered({ chartDir: "charts/alertmanager", helmRelease: { namespace: "monitoring", name: "other" } }), viaRelease, "HEAD").baseOf(viaRelease.objects[0]!)).toBeUndefined();
+  });
+
   it("never pairs objects the API server names (generateName), and takes the last of a repeated identity", () => {
     const job = (image: string): string => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\nspec: {template: {spec: {containers: [{name: a, image: ${image}}]}}}\n`;
     const repeated = (replicas: number): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: ${replicas}}\n`;
