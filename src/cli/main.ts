@@ -54,6 +54,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--base-file <file>", "diff-aware: the previous render of stdin (or of all inputs), instead of or with --base")
     .option("--helm <path>", "helm binary for rendering chart directories (default: helm on PATH)")
     .option("--dependency-update", "let helm fetch chart dependencies (needs registry access) instead of rendering charts without the ones that are not vendored or in the repository")
+    .option("--pull-charts", "pull HelmReleases' registry charts that the repository does not hold (helm pull, with your Helm's registry logins; needs registry access) and lint their render")
     .option("--kustomize <path>", "kustomize or kubectl binary for building kustomizations (default: kustomize, else kubectl, on PATH)")
     .option("--values <file>", "values file for charts given on the command line, like helm -f (repeatable)", collect, [] as string[])
     .option("--set <key=value>", "set a value for charts given on the command line, like helm --set (repeatable)", collectKeyValue, [] as string[])

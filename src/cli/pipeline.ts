@@ -21,7 +21,7 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
   const config = await resolveConfig(flags, io.cwd);
   const limits = limitsFrom(config, flags);
   const stdin = paths.includes("-") ? await readStdin(io, limits.maxFileSize, flags.allowEmpty === true) : undefined;
-  const render = { ...renderOptionsOf(flags, io.cwd), ...(config.charts ? { charts: config.charts } : {}) };
+  const render = { ...renderOptionsOf(flags, io.cwd), ...(config.charts ? { charts: config.charts } : {}), ...(config.pullCharts ? { pullCharts: true } : {}) };
   const read = { stdinName: flags.stdinFilename, limits, env: io.env, render };
   const head = await readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) });
   if (flags.chartDir !== undefined) checkChartDir(flags.chartDir, io.cwd, head.sets);

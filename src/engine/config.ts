@@ -29,6 +29,8 @@ export interface ResolvedConfig {
   limits?: LoadLimits;
   /** Config `charts`: chart references (URL or name) → directories of the repository, for HelmReleases whose chart a name cannot decide. */
   charts?: Record<string, string>;
+  /** Config `pullCharts`: like `--pull-charts`. */
+  pullCharts?: boolean;
 }
 
 /** A config or command-line mistake: exit code 2, with the position when there is one. */
@@ -73,6 +75,10 @@ export function configSchema(rules: Described[]): Record<string, unknown> {
         description:
           "chart reference → directory of the repository (relative to the repository root) that HelmReleases' charts are rendered from: " +
           "an OCI chart URL (oci://ghcr.io/org/chart), a HelmRepository URL with the chart name (https://charts.example.com/podinfo), or a chart name",
+      },
+      pullCharts: {
+        type: "boolean",
+        description: "pull HelmReleases' registry charts that the repository does not hold with `helm pull` (needs registry access), like --pull-charts",
       },
       reportUnusedSuppressions: { type: "boolean", description: "report suppression directives that suppressed nothing (like --report-unused-suppressions)" },
       requireSuppressionReason: { type: "boolean", description: "a suppression directive without ` -- reason` suppresses nothing and is reported" },
@@ -152,7 +158,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   const shellLimits = shellLimitsOf(value.limits);
   if (shellLimits) settings.shellLimits = shellLimits;
   const charts = isObject(value.charts) ? (value.charts as Record<string, string>) : undefined;
-  return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}), ...(charts ? { charts } : {}) };
+  return { file: displayName, severities, options, settings, ...(limits ? { limits } : {}), ...(charts ? { charts } : {}), ...(value.pullCharts === true ? { pullCharts: true } : {}) };
 }
 
 /** `--rule id=severity`, applied over the config. */

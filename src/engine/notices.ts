@@ -143,8 +143,9 @@ export const NOT_RENDERED: Notice = {
       "A linter that skips what it cannot see passes silently over it. Each unit gitops-lint could not render is reported, with the reason, " +
       "and counted in the summary (`notRendered`), so a green run says exactly what it covered.",
     remediation:
-      "Map the chart to its directory with `charts:` in .gitops-lint.yaml, lint its render separately (`helm template … | gitops-lint - helmrelease.yaml`), " +
-      "or turn this notice off when those units are linted elsewhere (the summary still counts them).",
+      "Map the chart to its directory with `charts:` in .gitops-lint.yaml, pull registry charts with `--pull-charts` (config `pullCharts: true`; needs " +
+      "registry access), lint its render separately (`helm template … | gitops-lint - helmrelease.yaml`), or turn this notice off when those units are " +
+      "linted elsewhere (the summary still counts them). With `--pull-charts`, a pull that fails is reported here with Helm's reason.",
     defaultSeverity: "info",
     example: {
       bad:

@@ -25,6 +25,8 @@ export interface RenderOptions {
   dependencyUpdate?: boolean;
   /** Config `charts`: a chart reference (`oci://…/chart`, `<HelmRepository URL>/<chart>`, or a chart name) → a directory of the repository. */
   charts?: Record<string, string>;
+  /** `--pull-charts` (config `pullCharts`): a HelmRelease's registry chart that the repository does not hold is pulled with `helm pull`. */
+  pullCharts?: boolean;
 }
 
 export function defaultRenderOptions(): RenderOptions {

@@ -11,10 +11,27 @@ export { isHelmRelease } from "../model/helm-release.js";
 export type ChartReference =
   /** A path inside a GitRepository (relative to its root). */
   | { kind: "git"; path: string; sourceName: string; sourceNamespace?: string; at: NodePath }
-  /** A chart from a registry (HelmRepository, OCIRepository, HelmChart): rendered from the repository's chart of that name when it has one. */
-  | { kind: "registry"; name: string; version?: string; source: string; url?: string; at: NodePath }
+  /**
+   * A chart from a registry (HelmRepository, OCIRepository, HelmChart): rendered from the repository's chart of that
+   * name when it has one, else pulled (`--pull-charts`) as `pull` says when the source object is in the input.
+   */
+  | { kind: "registry"; name: string; version?: string; source: string; url?: string; pull?: ChartPull; at: NodePath }
   /** A source gitops-lint cannot follow, and why. */
   | { kind: "unsupported"; reason: string; at: NodePath };
+
+/**
+ * How `helm pull` fetches a registry chart as source-controller does: `chart` is `oci://…/<chart>` (with `@<digest>`
+ * for an OCIRepository pinned by digest) or, for an HTTP(S) HelmRepository, the chart's name in `repo`.
+ */
+export interface ChartPull {
+  chart: string;
+  /** The HTTP(S) HelmRepository URL (`helm pull --repo`). */
+  repo?: string;
+  /** A version or semver constraint (`--version`). */
+  version?: string;
+  /** Flux `spec.insecure` of an OCI source: the registry speaks plain HTTP (`--plain-http`). */
+  plainHttp?: boolean;
+}
 
 /**
  * The chart a HelmRelease installs: `spec.chart.spec` (chart + sourceRef GitRepository / HelmRepository /
@@ -31,12 +48,20 @@ export function chartReference(release: K8sObject, find: (kind: string, name: st
     if (ref.kind === "OCIRepository") {
       const source = find("OCIRepository", ref.name, namespaceOf(ref));
       const url = source ? getPath(source.body, ["spec", "url"]) : undefined;
-      const tag = source ? getPath(source.body, ["spec", "ref", "tag"]) : undefined;
-      const semverRange = source ? getPath(source.body, ["spec", "ref", "semver"]) : undefined;
-      if (typeof url !== "string") return { kind: "unsupported", reason: `its OCIRepository ${ref.name} is not in the input, so the chart's name is unknown`, at };
-      const name = url.replace(/\/+$/, "").split("/").pop()!;
-      const version = typeof semverRange === "string" ? semverRange : typeof tag === "string" ? tag : undefined;
-      return { kind: "registry", name, ...(version !== undefined ? { version } : {}), source: `OCIRepository ${namespaceOf(ref) ? `${namespaceOf(ref)}/` : ""}${ref.name}`, url, at };
+      if (!source || typeof url !== "string") return { kind: "unsupported", reason: `its OCIRepository ${ref.name} is not in the input, so the chart's name is unknown`, at };
+      const tag = getPath(source.body, ["spec", "ref", "tag"]);
+      const semverRange = getPath(source.body, ["spec", "ref", "semver"]);
+      const digest = getPath(source.body, ["spec", "ref", "digest"]);
+      const chartUrl = url.replace(/\/+$/, "");
+      const name = chartUrl.split("/").pop()!;
+      // source-controller: a digest wins over semver, semver over tag.
+      const version = typeof digest === "string" ? undefined : typeof semverRange === "string" ? semverRange : typeof tag === "string" ? tag : undefined;
+      const pull: ChartPull = {
+        chart: typeof digest === "string" ? `${chartUrl}@${digest}` : chartUrl,
+        ...(version !== undefined ? { version } : {}),
+        ...(getPath(source.body, ["spec", "insecure"]) === true ? { plainHttp: true } : {}),
+      };
+      return { kind: "registry", name, ...(version !== undefined ? { version } : {}), source: `OCIRepository ${namespaceOf(ref) ? `${namespaceOf(ref)}/` : ""}${ref.name}`, url, pull, at };
     }
     if (ref.kind === "HelmChart") {
       const chart = find("HelmChart", ref.name, namespaceOf(ref));
@@ -63,11 +88,19 @@ function chartSpecReference(chartSpec: unknown, owner: K8sObject, find: (kind: s
       name: chartSpec.chart,
       ...(version !== undefined ? { version } : {}),
       source: `HelmRepository ${sourceNamespace ? `${sourceNamespace}/` : ""}${sourceName}`,
-      ...(typeof url === "string" ? { url } : {}),
+      ...(typeof url === "string" ? { url, pull: helmRepositoryPull(repository!, url, chartSpec.chart, version) } : {}),
       at,
     };
   }
   return { kind: "unsupported", reason: `its chart source is a ${String(sourceRef.kind ?? "missing sourceRef")}, which is not in this repository`, at };
+}
+
+/** A HelmRepository's chart as `helm pull` names it: `oci://<url>/<chart>` for an OCI repository (`spec.insecure` applies to those only), else `--repo <url>`. */
+function helmRepositoryPull(repository: K8sObject, url: string, chart: string, version: string | undefined): ChartPull {
+  const base = url.replace(/\/+$/, "");
+  const versioned = version !== undefined ? { version } : {};
+  if (!base.startsWith("oci://")) return { chart, repo: base, ...versioned };
+  return { chart: `${base}/${chart}`, ...versioned, ...(getPath(repository.body, ["spec", "insecure"]) === true ? { plainHttp: true } : {}) };
 }
 
 /** `spec.chart.spec.valuesFiles` (and the deprecated `valuesFile`), relative to the source root. */

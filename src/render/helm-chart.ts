@@ -35,6 +35,11 @@ export interface ChartRender {
   what: string;
   /** HelmRelease `spec.postRenderers[].kustomize`, applied to the output in order. */
   postRenderers?: JsonObject[];
+  /**
+   * The chart was pulled from a registry into the run's temp directory (`--pull-charts`): its reference and version
+   * name the output, and nothing is located in its files (they are not the user's, and are gone after the run).
+   */
+  pulledAs?: string;
 }
 
 /** What rendering did besides producing documents: for the summary and the findings about rendering. */
@@ -56,7 +61,7 @@ const UNKNOWN_HOOKS = /skipping unknown hooks?(?::\s*"?|"\s*hookTypes=)"?([^"\n]
  * dependencies taken from elsewhere in the repository, the template file) so findings map to template lines.
  */
 export async function renderChart(ctx: RenderContext, index: ChartIndex, render: ChartRender): Promise<ChartOutcome> {
-  const chartDisplay = ctx.display(render.chartDir);
+  const chartDisplay = render.pulledAs ?? ctx.display(render.chartDir);
   const name = `${chartDisplay} (helm template${render.helmRelease ? ` for HelmRelease ${render.helmRelease.namespace ? `${render.helmRelease.namespace}/` : ""}${render.helmRelease.name}` : ""})`;
   const fail = (message: string, at?: { file: string; line: number; column: number }): ChartOutcome => ({
     read: { file: name, documents: [], problems: [problem(render, "render-failed", message, at)] },
@@ -107,7 +112,7 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
   const loaded = loadFile(name, Buffer.from(stream));
   const sources = new Map<string, string | undefined>();
   for (const document of loaded.documents) {
-    document.source.chartDir = chartDisplay;
+    if (render.pulledAs === undefined) document.source.chartDir = chartDisplay;
     if (render.unit !== undefined) document.source.unit = render.unit;
     if (render.cluster !== undefined) document.source.cluster = render.cluster;
     if (render.helmRelease) document.source.helmRelease = render.helmRelease;
@@ -177,7 +182,7 @@ function unknownHookProblems(ctx: RenderContext, render: ChartRender, stderr: st
   const problems: InputProblem[] = [];
   for (const match of stderr.matchAll(UNKNOWN_HOOKS)) {
     const value = match[1]!.trim();
-    const at = hookLine(render.chartDir, value);
+    const at = render.pulledAs === undefined ? hookLine(render.chartDir, value) : undefined;
     const message =
       `helm.sh/hook "${value}" names an event Helm does not know: Helm skips the whole object (its log says "skipping unknown hooks"), so it is never installed ` +
       `and gitops-lint could not lint it either; use only pre-install, post-install, pre-upgrade, post-upgrade, pre-rollback, post-rollback, pre-delete, post-delete or test`;

@@ -9,6 +9,7 @@ import type { LoadedFile, NodePath, ParsedDocument } from "../load/types.js";
 import type { InputProblem, ReadFile } from "../model/manifest-set.js";
 import { describe, objectsOf, type K8sObject } from "../model/objects.js";
 import { ChartIndex } from "./chart-index.js";
+import { ChartPuller } from "./chart-pull.js";
 import type { RenderContext } from "./context.js";
 import { chartReference, isHelmRelease, postRenderersOf, releaseNameOf, releaseNamespaceOf, releaseUnit, releaseValues, valuesFilesOf } from "./flux-helmrelease.js";
 import { composeFluxKustomization, fluxKustomizationPath, isFluxKustomization, unitName } from "./flux-kustomization.js";
@@ -17,6 +18,7 @@ import { kustomizationSource, localBranches, notThisCheckout, type Checkout, typ
 import { chartYamlOf, renderChart } from "./helm-chart.js";
 import { buildKustomization, runKustomize, takeOrigins } from "./kustomize.js";
 import { MirrorTree } from "./mirror.js";
+import { registryChart } from "./registry-chart.js";
 
 /** A plain file already read, by absolute path, and the set it belongs to (see SourceDocument.cluster). */
 export interface RawInput {
@@ -29,7 +31,7 @@ export interface RawInput {
 /** What rendering produced: the inputs as the cluster gets them, and notes for the summary. */
 export interface Rendered {
   files: ReadFile[];
-  /** One line per HelmRelease rendered from a chart the repository publishes (matched by name and version). */
+  /** One line per HelmRelease rendered from a registry chart: the repository's (matched by name and version), or pulled. */
   notes: string[];
 }
 
@@ -43,9 +45,9 @@ const MAX_FLUX_ROUNDS = 20;
  *  2. Flux Kustomizations, roots first, each built as kustomize-controller builds it (flux-kustomization.ts,
  *     flux-postbuild.ts) from its source (flux-sources.ts); the built objects replace the same files read raw,
  *     and carry the Kustomization as their apply unit and its root as their cluster; then the HelmReleases,
- *     each rendered from its chart (a Git path, or the repository's chart of the registry chart's name and
- *     version) with the values, name, namespace and post-renderers helm-controller would use; repeated for
- *     the Flux objects that brings in;
+ *     each rendered from its chart (a Git path, the repository's chart of the registry chart's name and
+ *     version, or with --pull-charts the chart pulled from the registry) with the values, name, namespace and
+ *     post-renderers helm-controller would use; repeated for the Flux objects that brings in;
  *  3. charts found by walking that no HelmRelease rendered, with the command line's values.
  * Everything that is not rendered is said, with the reason (`not-rendered`, `render-failed`, `render-incomplete`).
  */
@@ -80,10 +82,13 @@ class RenderRun {
   private readonly indexes = new Map<string, ChartIndex>();
   private readonly checkouts = new Map<string, Checkout>();
   private readonly renderedUnits = new Set<string>();
+  private readonly puller: ChartPuller;
   /** The objects read so far, by kind; rebuilt after entries change (Flux lookups ask often, and sets are large). */
   private objectIndex: Map<string, Array<{ object: K8sObject; entry: Entry }>> | undefined;
 
-  constructor(private readonly ctx: RenderContext) {}
+  constructor(private readonly ctx: RenderContext) {
+    this.puller = new ChartPuller(ctx);
+  }
 
   add(read: ReadFile, options: { raw?: string; flux?: boolean; cluster?: string } = {}): void {
     if (options.cluster !== undefined) for (const d of read.documents) d.source.cluster ??= options.cluster;
@@ -306,7 +311,7 @@ class RenderRun {
     const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
     const reference = chartReference(object, lookup.find);
     let chartDir: string;
-    let how = "";
+    let pulledAs: string | undefined;
     if (reference.kind === "unsupported") return notRendered(`${describe(object)} was not rendered: ${reference.reason}; its chart's objects were not linted`, reference.at);
     if (reference.kind === "git") {
       const other = notThisCheckout(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), this.checkout(repoRoot), lookup);
@@ -316,24 +321,18 @@ class RenderRun {
         return failed(`${describe(object)}: chart path not found: ${reference.path} holds no Chart.yaml in the repository; Flux fails to build the chart`, reference.at);
       }
     } else {
-      const configured = this.configuredChart(reference, repoRoot);
-      const found = configured ?? this.chartIndex(repoRoot).find(reference.name, reference.version);
-      if (!found) {
-        const versions = this.chartIndex(repoRoot).versionsOf(reference.name);
-        const why = versions.length > 0 ? `the repository has ${reference.name} ${versions.join(", ")}, none in ${reference.version}` : `no chart named ${reference.name} is in this repository`;
-        return notRendered(
-          `${describe(object)} was not rendered: its chart ${reference.name}${reference.version ? ` ${reference.version}` : ""} comes from ${reference.source}${reference.url ? ` (${reference.url})` : ""} and ${why}; ` +
-            `map it to a directory with \`charts:\` in .gitops-lint.yaml, or lint its render (\`helm template … | gitops-lint - ${object.source.origin?.file ?? object.source.file}\`)`,
-          reference.at,
-        );
-      }
-      chartDir = found.dir;
-      how = configured ? `the chart mapped in .gitops-lint.yaml \`charts:\`` : `the repository's chart ${found.name} ${found.version}, matching ${reference.name}${reference.version ? ` ${reference.version}` : ""} from ${reference.source}`;
-      this.notes.push(`${unit}: rendered from ${this.ctx.display(chartDir)} (${how})`);
+      const releaseFile = object.source.origin?.file ?? object.source.file;
+      const chart = await registryChart(reference, { ctx: this.ctx, repoRoot, index: this.chartIndex(repoRoot), puller: this.puller, releaseFile });
+      if ("skip" in chart) return notRendered(`${describe(object)} was not rendered: ${chart.skip}`, reference.at);
+      chartDir = chart.dir;
+      pulledAs = chart.pulledAs;
+      this.notes.push(`${unit}: ${chart.note}`);
     }
-    // `helm template … | gitops-lint - hr.yaml`: the user rendered this chart already; do not lint it twice.
+    // `helm template … | gitops-lint - hr.yaml`: the user rendered this chart already; do not lint it twice. What was
+    // rendered for another HelmRelease is not that, though a pulled chart's documents have no chart directory either.
     const chartName = chartNameOf(chartDir);
-    if (chartName !== undefined && this.objects().some(({ object: o }) => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined)) return undefined;
+    const renderedByUser = (o: K8sObject): boolean => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined && o.source.helmRelease === undefined;
+    if (chartName !== undefined && this.objects().some(({ object: o }) => renderedByUser(o))) return undefined;
     this.chartsRenderedByRelease.add(chartDir);
 
     const problems: InputProblem[] = [];
@@ -363,22 +362,11 @@ class RenderRun {
       ...(object.source.cluster !== undefined ? { cluster: object.source.cluster } : {}),
       helmRelease: { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name },
       reportAt: at(reference.at),
-      what: `the chart ${this.ctx.display(chartDir)} of ${describe(object)}${unresolved}`,
+      what: `the chart ${pulledAs ?? this.ctx.display(chartDir)} of ${describe(object)}${unresolved}`,
       postRenderers: postRenderersOf(object),
+      ...(pulledAs !== undefined ? { pulledAs } : {}),
     });
     return { ...outcome.read, problems: [...problems, ...outcome.read.problems] };
-  }
-
-  /** A chart mapped by config `charts:`, by the chart's URL (`oci://…`, `<HelmRepository URL>/<chart>`) or its name. */
-  private configuredChart(reference: { name: string; url?: string }, repoRoot: string): { dir: string; name: string; version: string } | undefined {
-    const charts = this.ctx.options.charts;
-    if (!charts) return undefined;
-    const url = reference.url?.replace(/\/+$/, "");
-    const keys = [url, url && !url.endsWith(`/${reference.name}`) ? `${url}/${reference.name}` : undefined, reference.name].filter((k): k is string => k !== undefined);
-    const dir = keys.map((k) => charts[k]).find((d) => d !== undefined);
-    if (dir === undefined) return undefined;
-    const absolute = path.resolve(repoRoot, dir);
-    return { dir: absolute, name: chartNameOf(absolute) ?? reference.name, version: "" };
   }
 
   private chartIndex(repoRoot: string): ChartIndex {
