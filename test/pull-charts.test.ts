@@ -72,9 +72,14 @@ const of = (findings: JsonFinding[], ruleId: string): string[] => findings.filte
 const notRendered = (findings: JsonFinding[]): string[] => findings.filter((f) => f.ruleId === "not-rendered").map((f) => `${f.object?.name} ${f.severity}: ${f.message}`);
 const pulledWeb = (server: Served): string => `${server.url}/web 1.2.3`;
 const renderedFile = (chart: string, release: string): string => `${chart} (helm template for HelmRelease flux-system/${release})`;
-/** The recreate-with-rolling-update finding about Deployment `name` in the render of the pulled `chart` for `release`. */
-const rollingUpdateAt = (chart: string, release: string, name: string): string =>
-  `recreate-with-rolling-update Deployment//${name} ${renderedFile(chart, release)}:${ROLLING_UPDATE.line}:${ROLLING_UPDATE.column} error`;
+/**
+ * The recreate-with-rolling-update finding about Deployment `name` in the render of the pulled `chart` for `release`:
+ * on the HelmRelease key `at` that names the chart (the chart's files are not the user's), rendered where the chart put it.
+ */
+const rollingUpdateAt = (chart: string, release: string, name: string, at: string): string =>
+  `recreate-with-rolling-update Deployment//${name} ${at} error, rendered at ${renderedFile(chart, release)}:${ROLLING_UPDATE.line}:${ROLLING_UPDATE.column}`;
+const withRendered = (findings: JsonFinding[], ruleId: string): string[] =>
+  findings.filter((f) => f.ruleId === ruleId).map((f) => `${at(f)}, rendered at ${f.rendered ? `${f.rendered.file}:${f.rendered.line}:${f.rendered.column}` : "(nowhere)"}`);
 
 describe("--pull-charts: an HTTP(S) HelmRepository", () => {
   it("pulls the chart once, renders it for each release with that release's name, namespace and values, and lints the render", async () => {
@@ -93,10 +98,10 @@ describe("--pull-charts: an HTTP(S) HelmRepository", () => {
 
     const report = await lintJson(["clusters/prod", "--pull-charts"], { cwd: dir });
     const pulled = pulledWeb(server);
-    expect(of(report.findings, "recreate-with-rolling-update")).toEqual([
-      rollingUpdateAt(pulled, "web", "web-web"),
-      rollingUpdateAt(pulled, "web-b", "team-web-b-b"),
-      rollingUpdateAt(pulled, "web-c", "web-c-web"),
+    expect(withRendered(report.findings, "recreate-with-rolling-update")).toEqual([
+      rollingUpdateAt(pulled, "web", "web-web", "clusters/prod/web.yaml:10:7"),
+      rollingUpdateAt(pulled, "web-b", "team-web-b-b", "clusters/prod/web.yaml:26:7"),
+      rollingUpdateAt(pulled, "web-c", "web-c-web", "clusters/prod/web.yaml:37:3"),
     ]);
     expect(notRendered(report.findings)).toEqual([]);
     expect(report.notes).toEqual([
@@ -126,11 +131,23 @@ describe("--pull-charts: an HTTP(S) HelmRepository", () => {
     });
     const report = await lintJson(["clusters/prod", "--pull-charts"], { cwd: dir });
     const pulled = pulledWeb(server);
-    expect(of(report.findings, "recreate-with-rolling-update")).toEqual([
-      rollingUpdateAt(pulled, "web", "web-web"),
-      rollingUpdateAt(pulled, "web-d", "web-d-d"),
+    expect(withRendered(report.findings, "recreate-with-rolling-update")).toEqual([
+      // the release a chart of this repository renders: on that chart's template line
+      rollingUpdateAt(pulled, "web-d", "web-d-d", "charts/apps/templates/web.yaml:12:7"),
+      rollingUpdateAt(pulled, "web", "web-web", "clusters/prod/web.yaml:10:7"),
     ]);
     expect(server.requests).toEqual(["GET /index.yaml", "GET /web-1.2.3.tgz"]);
+  });
+
+  it("lets a comment above the HelmRelease's chart key suppress a finding in the pulled chart, where the finding lands", async () => {
+    const server = await webRepository();
+    const suppressed = fromHelmRepository("1.2.3").replace("      chart: web\n", "      # gitops-lint-ignore recreate-with-rolling-update -- the vendor's chart; tracked upstream\n      chart: web\n");
+    const dir = repository({ "clusters/prod/web.yaml": [helmRelease("web", suppressed), helmRepository(server.url)].join("---\n") });
+    const report = await lintJson(["clusters/prod", "--pull-charts"], { cwd: dir });
+    const found = report.findings.filter((f) => f.ruleId === "recreate-with-rolling-update");
+    expect(found.map((f) => [f.file, f.line, f.suppressed])).toEqual([["clusters/prod/web.yaml", 11, true]]);
+    expect(report.summary.suppressed).toBe(1);
+    expect(report.code).toBe(0);
   });
 
   it("applies the release's post-renderers to the pulled chart's output", async () => {
@@ -138,9 +155,11 @@ describe("--pull-charts: an HTTP(S) HelmRepository", () => {
     const patch = "  postRenderers:\n    - kustomize:\n        patches:\n          - target: {kind: Deployment}\n            patch: |\n              - op: remove\n                path: /spec/strategy/rollingUpdate\n";
     const dir = repository({ "clusters/prod/web.yaml": [helmRelease("web", `${patch}${fromHelmRepository("1.2.3")}`), helmRepository(server.url)].join("---\n") });
     const report = await lintJson(["clusters/prod", "--pull-charts"], { cwd: dir });
-    expect(of(report.findings, "recreate-with-rolling-update")).toEqual([]);
+    expect(withRendered(report.findings, "recreate-with-rolling-update")).toEqual([]);
     // Still rendered and linted: the Recreate it keeps is reported (an info without a base).
-    expect(of(report.findings, "strategy-flip-without-force")).toEqual([expect.stringMatching(new RegExp(`^strategy-flip-without-force Deployment//web-web ${renderedFile(pulledWeb(server), "web").replace(/[.()]/g, "\\$&")}:\\d+:5 info$`))]);
+    expect(withRendered(report.findings, "strategy-flip-without-force")).toEqual([
+      expect.stringMatching(new RegExp(`^strategy-flip-without-force Deployment//web-web clusters/prod/web\\.yaml:17:7 info, rendered at ${renderedFile(pulledWeb(server), "web").replace(/[.()]/g, "\\$&")}:\\d+:5$`)),
+    ]);
   });
 
   it("reports a version the repository does not have as not rendered, with Helm's reason and the charts: hint", async () => {
@@ -221,8 +240,8 @@ describe("--pull-charts: OCI registries (plain HTTP, as Flux's spec.insecure say
       const report = await lintJson(["clusters/prod", "--pull-charts"], { cwd: dir });
       expect(notRendered(report.findings)).toEqual([]);
       expect(report.notes).toEqual([`HelmRelease flux-system/web: rendered from ${shown} (pulled)`]);
-      expect(of(report.findings, "recreate-with-rolling-update")).toEqual([
-        rollingUpdateAt(shown, "web", "web-web"),
+      expect(withRendered(report.findings, "recreate-with-rolling-update")).toEqual([
+        rollingUpdateAt(shown, "web", "web-web", "clusters/prod/web.yaml:8:3"),
       ]);
       expect(server.requests).toContain(request);
     }

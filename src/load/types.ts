@@ -1,4 +1,5 @@
-export type { NodePath } from "../util/json.js";
+import type { NodePath } from "../util/json.js";
+export type { NodePath };
 
 /** A 1-based position in a file, columns in UTF-16 code units (what SARIF and editors expect). */
 export interface Position {
@@ -34,6 +35,12 @@ export interface SourceDocument {
    * is not under `chartDir`. Never printed.
    */
   templateFile?: string;
+  /**
+   * For a document rendered from a chart pulled from a registry (--pull-charts): the HelmRelease and its key
+   * that name the chart. The chart's files are not the user's and are gone after the run, so findings land
+   * on that key, the rendered position kept beside them.
+   */
+  pulledFor?: { owner: LocatableObject; path: NodePath };
   /** The namespace an applier puts this document's namespaced objects in when they name none (the Helm release namespace). */
   defaultNamespace?: string;
   /**
@@ -95,4 +102,12 @@ export interface LoadedFile {
   file: string;
   documents: ParsedDocument[];
   problems: LoadProblem[];
+}
+
+/** What locating needs of an object (a K8sObject is one): its kind, name, place in its document, and the document. */
+export interface LocatableObject {
+  kind: string;
+  name: string;
+  basePath: NodePath;
+  source: SourceDocument;
 }

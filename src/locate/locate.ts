@@ -1,7 +1,7 @@
 import type { Finding, FindingPlace } from "../engine/finding.js";
 import type { RuleReport } from "../engine/run-rules.js";
 import { PositionResolver } from "../load/positions.js";
-import type { SourceDocument } from "../load/types.js";
+import type { LocatableObject, NodePath, SourceDocument } from "../load/types.js";
 import { refOf } from "../model/objects.js";
 import { OriginMap } from "./origin-map.js";
 import { TemplateMap, type TemplateMapOptions } from "./template-map.js";
@@ -62,8 +62,32 @@ export class Locator {
     if (template) {
       this.moveTo(finding, template.file, { line: template.line, column: template.column, endLine: template.line, endColumn: template.endColumn });
       finding.places!.push(this.placeIn(template.file, template.lines, 1, template.line));
+    } else if (document.pulledFor) {
+      this.moveToOwner(finding, document.pulledFor.owner, document.pulledFor.path);
     }
     return finding;
+  }
+
+  /**
+   * A finding in a chart pulled from a registry lands on the HelmRelease key naming the chart, in the file the
+   * user edits: the HelmRelease's kustomize source, or the template of the chart that renders the HelmRelease.
+   */
+  private moveToOwner(finding: Finding, owner: LocatableObject, path: NodePath): void {
+    const origin = this.origins.locate(owner, path);
+    if (origin) {
+      this.moveTo(finding, origin.file, origin.position);
+      finding.places!.push(this.placeIn(origin.file, this.linesOf(origin.document), origin.document.startLine, origin.position.line));
+      return;
+    }
+    const position = this.positions.resolve(owner.source, path);
+    const template = this.templates.locate(owner.source, position.line, position.column, position.endColumn);
+    if (template) {
+      this.moveTo(finding, template.file, { line: template.line, column: template.column, endLine: template.line, endColumn: template.endColumn });
+      finding.places!.push(this.placeIn(template.file, template.lines, 1, template.line));
+      return;
+    }
+    this.moveTo(finding, owner.source.file, position);
+    finding.places!.push(this.placeIn(owner.source.file, this.linesOf(owner.source), owner.source.startLine, position.line));
   }
 
   /** The finding sits in `document` as read: it is shown from there, and a comment there may suppress it. */

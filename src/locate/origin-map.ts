@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { loadFile } from "../load/load-file.js";
 import type { PositionResolver } from "../load/positions.js";
-import type { LoadedFile, NodePath, Position, SourceDocument } from "../load/types.js";
+import type { LoadedFile, LocatableObject, NodePath, Position, SourceDocument } from "../load/types.js";
 import { objectsOf, type K8sObject } from "../model/objects.js";
 import { asArray, getPath, isObject } from "../util/json.js";
 
@@ -23,7 +23,7 @@ export class OriginMap {
 
   constructor(private readonly positions: PositionResolver) {}
 
-  locate(object: K8sObject, path: NodePath): OriginPosition | undefined {
+  locate(object: LocatableObject, path: NodePath): OriginPosition | undefined {
     const origin = object.source.origin;
     if (!origin) return undefined;
     const loaded = this.file(origin.absolutePath, origin.file);
@@ -69,7 +69,7 @@ function bestMatch(candidates: K8sObject[], builtName: string): K8sObject | unde
 }
 
 /** The generator entry (`configMapGenerator[i].name`) that made a generated object, else the generator list. */
-function generatorPath(kustomization: unknown, object: K8sObject): NodePath {
+function generatorPath(kustomization: unknown, object: LocatableObject): NodePath {
   const key = object.kind === "Secret" ? "secretGenerator" : "configMapGenerator";
   const entries = asArray(getPath(kustomization, [key]));
   let best = -1;

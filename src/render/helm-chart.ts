@@ -113,6 +113,7 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
   const sources = new Map<string, string | undefined>();
   for (const document of loaded.documents) {
     if (render.pulledAs === undefined) document.source.chartDir = chartDisplay;
+    else if ("object" in render.reportAt) document.source.pulledFor = { owner: render.reportAt.object, path: render.reportAt.path };
     if (render.unit !== undefined) document.source.unit = render.unit;
     if (render.cluster !== undefined) document.source.cluster = render.cluster;
     if (render.helmRelease) document.source.helmRelease = render.helmRelease;
