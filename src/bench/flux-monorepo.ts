@@ -151,14 +151,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 `;
 }
 
-function deploymentTemplate(chart: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
+/** A chart template's first lines: the object's kind and its name and labels from the chart's helpers. */
+function objectHeader(apiVersion: string, kind: string, chart: string): string {
+  return `apiVersion: ${apiVersion}
+kind: ${kind}
 metadata:
   name: {{ include "${chart}.fullname" . }}
   labels:
     {{- include "${chart}.labels" . | nindent 4 }}
-spec:
+`;
+}
+
+function deploymentTemplate(chart: string): string {
+  return `${objectHeader("apps/v1", "Deployment", chart)}spec:
   replicas: {{ .Values.replicaCount }}
   selector:
     matchLabels:
@@ -199,13 +204,7 @@ spec:
 }
 
 function serviceTemplate(chart: string): string {
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: {{ include "${chart}.fullname" . }}
-  labels:
-    {{- include "${chart}.labels" . | nindent 4 }}
-spec:
+  return `${objectHeader("v1", "Service", chart)}spec:
   type: {{ .Values.service.type }}
   ports:
     - port: {{ .Values.service.port }}
@@ -217,13 +216,7 @@ spec:
 }
 
 function configMapTemplate(chart: string): string {
-  return `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ include "${chart}.fullname" . }}
-  labels:
-    {{- include "${chart}.labels" . | nindent 4 }}
-data:
+  return `${objectHeader("v1", "ConfigMap", chart)}data:
   {{- range $key, $value := .Values.settings }}
   {{ $key }}: {{ $value | quote }}
   {{- end }}
@@ -232,13 +225,7 @@ data:
 
 function serviceAccountTemplate(chart: string): string {
   return `{{- if .Values.serviceAccount.create }}
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: {{ include "${chart}.fullname" . }}
-  labels:
-    {{- include "${chart}.labels" . | nindent 4 }}
-{{- end }}
+${objectHeader("v1", "ServiceAccount", chart)}{{- end }}
 `;
 }
 

@@ -73,7 +73,8 @@ export class Fingerprints {
   }
 }
 
-function realOrUndefined(p: string): string | undefined {
+/** The path with its links resolved; undefined when it does not exist (or a link is broken). */
+export function realOrUndefined(p: string): string | undefined {
   try {
     return realpathSync(p);
   } catch {

@@ -1,9 +1,9 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import jsYaml from "js-yaml";
 import { KUSTOMIZATION_FILES } from "../load/discover.js";
 import { isObject } from "../util/json.js";
-import type { Fingerprints } from "./fingerprint.js";
+import { realOrUndefined, type Fingerprints } from "./fingerprint.js";
 
 /** Lists whose entries kustomize loads, locally or (an entry that is no local path) from the network. */
 const LOADED_LISTS = ["resources", "bases", "components", "generators", "transformers", "validators"];
@@ -92,14 +92,6 @@ function kindOf(p: string): "file" | "directory" | undefined {
   try {
     const stat = statSync(p);
     return stat.isDirectory() ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
-
-function realOrUndefined(p: string): string | undefined {
-  try {
-    return realpathSync(p);
   } catch {
     return undefined;
   }
