@@ -262,10 +262,15 @@ class RenderRun {
     return checkout;
   }
 
-  /** The objects read so far (and `alsoRead`, a build not added yet, for a render started ahead), by kind and name. */
+  /**
+   * The objects read so far, by kind and name. For a render started ahead, as they will be once `alsoRead` (a build
+   * not added yet) is: its objects in, the copies read raw of the files it built out (see apply).
+   */
   private lookup(near?: K8sObject, alsoRead: K8sObject[] = []): ObjectLookup {
+    const built = new Set(alsoRead.flatMap((o) => (o.source.origin ? [o.source.origin.absolutePath] : [])));
     const all = (kind: string): K8sObject[] => {
-      const found = [...this.ofKind(kind).map((o) => o.object), ...alsoRead.filter((o) => o.kind === kind)];
+      const kept = this.ofKind(kind).filter(({ object, entry }) => entry.flux || !built.has(object.source.origin?.absolutePath ?? entry.raw ?? ""));
+      const found = [...kept.map((o) => o.object), ...alsoRead.filter((o) => o.kind === kind)];
       // Objects of the same cluster first: two clusters of one repository have same-named sources.
       return near ? [...found.filter((o) => o.source.cluster === near.source.cluster), ...found.filter((o) => o.source.cluster !== near.source.cluster)] : found;
     };
