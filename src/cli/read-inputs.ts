@@ -15,6 +15,8 @@ export interface ReadOptions {
   limits?: LoadLimits;
   /** Told of every render, for the progress line. */
   progress?: RenderProgress;
+  /** Temporary directories the inputs are in (the base revision's tree): see RenderContext.scratch. */
+  scratch?: string[];
 }
 
 /** What a run read: one ManifestSet per set of objects applied together, and notes for the summary. */
@@ -45,7 +47,10 @@ export async function readInputs(args: string[], options: ReadOptions): Promise<
   });
   // Charts, kustomizations, and what Flux objects in the input apply (src/render/); the charts and kustomizations
   // named start rendering while the plain files are read.
-  const rendered = await renderInputs(raw, units, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions(), options.progress));
+  const rendered = await renderInputs(raw, units, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions(), {
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.scratch ? { scratch: options.scratch } : {}),
+  }));
   const loaded = await loading;
   const sets = intoSets(rendered.files);
   const loose = sets.get("") ?? new ManifestSet();

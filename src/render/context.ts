@@ -1,6 +1,7 @@
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { realPathOrSelf } from "../load/fs-checks.js";
 import { Fingerprints } from "./fingerprint.js";
 import { RENDER_CONCURRENCY } from "./process-slots.js";
 import { RenderCache } from "./render-cache.js";
@@ -59,34 +60,57 @@ export class RenderContext {
   readonly concurrency = RENDER_CONCURRENCY;
   readonly cache?: RenderCache;
 
+  readonly progress?: RenderProgress;
+  /**
+   * Temporary directories of the run outside the render's own, made by mkdtemp: the base revision's extracted tree
+   * (src/cli/read-base.ts). Their random names are fixed in cache keys and placeholders in cached output.
+   */
+  readonly scratch: string[];
+
   constructor(
     cwd: string,
     readonly env: NodeJS.ProcessEnv,
     readonly options: RenderOptions,
-    readonly progress?: RenderProgress,
+    extras: { progress?: RenderProgress; scratch?: string[] } = {},
   ) {
     this.cwd = path.resolve(cwd);
     if (options.cacheDir !== undefined) this.cache = new RenderCache(options.cacheDir);
+    if (extras.progress) this.progress = extras.progress;
+    this.scratch = (extras.scratch ?? []).flatMap((dir) => [...new Set([dir, realPathOrSelf(dir)])]);
   }
 
-  /** Content hashes of this run's inputs, each file read once. */
+  /** Content hashes of this run's inputs, each file read once; a file this run wrote, with random names fixed. */
   fingerprints(): Fingerprints {
-    return (this.fingerprintsOfRun ??= new Fingerprints((p) => this.stablePath(p)));
+    return (this.fingerprintsOfRun ??= new Fingerprints(
+      (p) => this.stablePath(p),
+      (realPath, bytes) => ([this.tempDir, this.tempDirReal].some((t) => t !== undefined && realPath.startsWith(t + path.sep)) ? this.stableText(bytes.toString("utf8")) : bytes),
+    ));
   }
 
   /**
    * A path as the render cache's keys show it: inside this run's temp directory, the random parts of the
-   * directory names (`gitops-lint-XXXXXX/chart-XXXXXX`) are fixed, so the next run's same render has the same
-   * key; the depth stays, so paths relative to it stay right.
+   * directory names (`gitops-lint-XXXXXX/chart-XXXXXX`) are fixed, and so is a scratch directory's, so the next
+   * run's same render has the same key; the depth stays, so paths relative to it stay right.
    */
   stablePath(absolutePath: string): string {
+    const inside = (dir: string | undefined): dir is string => dir !== undefined && (absolutePath === dir || absolutePath.startsWith(dir + path.sep));
     for (const temp of [this.tempDir, this.tempDirReal]) {
-      if (temp === undefined || !(absolutePath === temp || absolutePath.startsWith(temp + path.sep))) continue;
+      if (!inside(temp)) continue;
       const [first, ...rest] = path.relative(temp, absolutePath).split(path.sep);
-      const fixed = (name: string): string => name.replace(/.{6}$/, "XXXXXX");
-      return path.join(path.dirname(temp), fixed(path.basename(temp)), ...(first ? [fixed(first), ...rest] : []));
+      return path.join(path.dirname(temp), fixedName(path.basename(temp)), ...(first ? [fixedName(first), ...rest] : []));
     }
-    return absolutePath;
+    const scratch = this.scratch.find(inside);
+    return scratch === undefined ? absolutePath : path.join(path.dirname(scratch), fixedName(path.basename(scratch)), path.relative(scratch, absolutePath));
+  }
+
+  /** Text of a file this run wrote (a kustomization naming a path of the base's tree), scratch directories' names fixed. */
+  stableText(text: string): string {
+    return this.scratchNames().reduce((out, name) => out.split(name).join(fixedName(name)), text);
+  }
+
+  /** The random names of the scratch directories, as output names them (in paths relative to a temp directory too). */
+  scratchNames(): string[] {
+    return [...new Set(this.scratch.map((dir) => path.basename(dir)))];
   }
 
   /** This run's temp directory, once there is one. */
@@ -154,6 +178,11 @@ export class RenderContext {
   private envPath(): string | undefined {
     return this.env.PATH ?? process.env.PATH;
   }
+}
+
+/** A mkdtemp name with its random part (the last six characters) fixed. */
+function fixedName(name: string): string {
+  return name.replace(/.{6}$/, "XXXXXX");
 }
 
 /**

@@ -14,6 +14,8 @@ export class Fingerprints {
   constructor(
     /** How a path outside the content shows in a key: temporary directories of the run made stable (see RenderContext.stablePath). */
     private readonly stable: (absolutePath: string) => string,
+    /** What a file's hash is of: its bytes, or for a file the run wrote itself, its text with random names fixed. */
+    private readonly content: (realPath: string, bytes: Buffer) => Buffer | string = (_, bytes) => bytes,
   ) {}
 
   /** sha256 of a file's bytes (following links); undefined when it cannot be read. */
@@ -23,7 +25,7 @@ export class Fingerprints {
     if (!this.files.has(real)) {
       let hash: string | undefined;
       try {
-        hash = createHash("sha256").update(readFileSync(real)).digest("hex");
+        hash = createHash("sha256").update(this.content(real, readFileSync(real))).digest("hex");
       } catch {
         hash = undefined;
       }

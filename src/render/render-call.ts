@@ -44,11 +44,17 @@ export async function runRender(ctx: RenderContext, call: RenderCall): Promise<R
   try {
     if (!cache || key === undefined) return await processSlots.run(() => runTool(call.tool, call.args, { cwd: call.cwd, env: ctx.childEnv() }));
     const paths = volatilePaths(ctx, call);
+    const names = ctx.scratchNames().map((name, i) => ({ path: name, token: `\0scratch${i}\0` }));
+    const restore = (r: RunResult): RunResult => ({ ...r, stdout: restorePaths(r.stdout, names), stderr: restorePaths(restorePaths(r.stderr, paths), names) });
     const hit = cache.get(key);
-    if (hit) return { ...hit, stderr: restorePaths(hit.stderr, paths) };
+    if (hit) return restore(hit);
     let pending = running.get(key);
     if (!pending) {
-      const result = processSlots.run(() => runTool(call.tool, call.args, { cwd: call.cwd, env: ctx.childEnv() })).then((r) => ({ ...r, stderr: hidePaths(r.stderr, paths) }));
+      // The output as stored: the paths of this run are placeholders, in the error output, and the random names of
+      // its scratch directories anywhere (kustomize's origin annotations name files relative to the build).
+      const result = processSlots
+        .run(() => runTool(call.tool, call.args, { cwd: call.cwd, env: ctx.childEnv() }))
+        .then((r) => ({ ...r, stdout: hidePaths(r.stdout, names), stderr: hidePaths(hidePaths(r.stderr, paths), names) }));
       // Answered from here until the entry is written: another run's cache (the base's) reads it from disk.
       // A tool that could not start, or was stopped, says nothing about the next run: not cached.
       void result
@@ -57,8 +63,7 @@ export async function runRender(ctx: RenderContext, call: RenderCall): Promise<R
         .catch(() => undefined);
       running.set(key, (pending = result));
     }
-    const result = await pending;
-    return { ...result, stderr: restorePaths(result.stderr, paths) };
+    return restore(await pending);
   } finally {
     if (counted) ctx.progress?.finished();
   }
