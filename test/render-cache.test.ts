@@ -30,13 +30,17 @@ function write(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** helm and kubectl behind scripts that log each run, so a test sees which renders ran and which came from the cache. */
-function countingTools(): { flags: string[]; calls: () => { helm: number; kustomize: number } } {
+/**
+ * helm and kubectl behind scripts that log each render (not the `version` a script is asked, see tool-identity.ts),
+ * so a test sees which renders ran and which came from the cache. `version`, when given, is what they report.
+ */
+function countingTools(version?: string): { flags: string[]; calls: () => { helm: number; kustomize: number } } {
   const dir = tempDir("tools");
   const log = path.join(dir, "log");
   writeFileSync(log, "");
   for (const [name, real] of [["helm", ensureHelm()], ["kubectl", ensureKubectl()]] as const) {
-    writeFileSync(path.join(dir, name), `#!/bin/sh\necho ${name} >> '${log}'\nexec '${real}' "$@"\n`);
+    const reported = version === undefined ? `exec '${real}' "$@"` : `cat '${version}'; exit 0`;
+    writeFileSync(path.join(dir, name), `#!/bin/sh\ncase "$1" in version) ${reported};; *) echo ${name} >> '${log}';; esac\nexec '${real}' "$@"\n`);
     chmodSync(path.join(dir, name), 0o755);
   }
   return {
@@ -164,6 +168,23 @@ describe("what invalidates a cached render", () => {
     writeFileSync(release, readFileSync(release, "utf8").replace("  values:\n", "  values:\n    serviceAccount:\n      create: false\n"));
     // The chart again, and the two builds that hold the HelmRelease (apps/releases plainly, and its Flux Kustomization).
     expect(await lint()).toEqual({ objects: first.objects - 1, calls: { helm: 1, kustomize: 2 } });
+  });
+});
+
+describe("the tool a render runs", () => {
+  it("counts by the version it reports when it is a script (a version manager's shim): another version renders again", async () => {
+    const version = path.join(tempDir("version"), "VERSION");
+    writeFileSync(version, "v4.1.4\n");
+    const cache = tempDir("cache");
+    const tools = countingTools(version);
+    const args = ["test/fixtures/render/fleet/charts/platform", ...tools.flags, "--cache-dir", cache];
+    const first = await lintJson(args, { cwd: REPO });
+    expect(tools.calls().helm).toBe(1);
+    await lintJson(args, { cwd: REPO });
+    expect(tools.calls().helm).toBe(0);
+    writeFileSync(version, "v3.19.0\n"); // the shim now runs another Helm; the script itself did not change
+    expect(await lintJson(args, { cwd: REPO })).toEqual(first);
+    expect(tools.calls().helm).toBe(1);
   });
 });
 

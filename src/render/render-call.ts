@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { RenderContext } from "./context.js";
 import { processSlots } from "./process-slots.js";
+import { toolIdentity } from "./tool-identity.js";
 import { runTool, type RunResult, type Tool } from "./tools.js";
 
 /** One run of a render tool, and what its output depends on, for the render cache. */
@@ -36,7 +36,7 @@ const running = new Map<string, Promise<RunResult>>();
  */
 export async function runRender(ctx: RenderContext, call: RenderCall): Promise<RunResult> {
   const cache = ctx.cache;
-  const key = cache ? renderKey(ctx, call) : undefined;
+  const key = cache ? await renderKey(ctx, call) : undefined;
   // A render asked for twice (started ahead of its turn, then in it) is one render for the progress line.
   const counted = key === undefined || !countedKeys(ctx).has(key);
   if (key !== undefined) countedKeys(ctx).add(key);
@@ -77,9 +77,9 @@ function countedKeys(ctx: RenderContext): Set<string> {
   return keys;
 }
 
-function renderKey(ctx: RenderContext, call: RenderCall): string | undefined {
+async function renderKey(ctx: RenderContext, call: RenderCall): Promise<string | undefined> {
   const inputs = call.inputs();
-  const tool = toolIdentity(ctx, call.tool);
+  const tool = await identityOf(ctx, call);
   if (inputs === undefined || tool === undefined) return undefined;
   const env = Object.entries(ctx.childEnv())
     .filter(([name]) => /^(?:HELM|KUSTOMIZE|KUBECTL)_/.test(name))
@@ -91,24 +91,15 @@ function renderKey(ctx: RenderContext, call: RenderCall): string | undefined {
   return createHash("sha256").update(JSON.stringify({ tool, env, args, inputs })).digest("hex");
 }
 
-const identities = new WeakMap<RenderContext, Map<string, string | undefined>>();
+const identities = new WeakMap<RenderContext, Map<string, Promise<string | undefined>>>();
 
-/** The tool binary by where it really is, its size and its modification time (as ccache checks compilers). */
-function toolIdentity(ctx: RenderContext, tool: Tool): string | undefined {
+/** The tool's identity (tool-identity.ts), found once per run. */
+function identityOf(ctx: RenderContext, call: RenderCall): Promise<string | undefined> {
   let known = identities.get(ctx);
   if (!known) identities.set(ctx, (known = new Map()));
-  if (!known.has(tool.command)) {
-    let identity: string | undefined;
-    try {
-      const real = realpathSync(tool.command);
-      const stat = statSync(real);
-      identity = `${real} ${stat.size} ${stat.mtimeMs} ${tool.prefix.join(" ")}`;
-    } catch {
-      identity = undefined;
-    }
-    known.set(tool.command, identity);
-  }
-  return known.get(tool.command);
+  let identity = known.get(call.tool.command);
+  if (!identity) known.set(call.tool.command, (identity = toolIdentity(call.tool, { cwd: call.cwd, env: ctx.childEnv() })));
+  return identity;
 }
 
 /** Paths that differ from run to run and may show in error output, longest first (a path before its parent). */
