@@ -5,7 +5,7 @@ import { REPO } from "./support/cli.js";
 
 // The pipeline reads in one direction (docs/architecture.md): a folder imports only from the stages before it.
 // Files directly in src/ (the package root, the bundle's version) are below everything.
-const LAYERS = ["util", "load", "shell", "model", "render", "diff", "engine", "rules", "docs", "locate", "suppress", "report", "cli", "fuzz", "bench", "build"];
+const LAYERS = ["util", "load", "shell", "model", "render", "diff", "engine", "rules", "docs", "locate", "suppress", "report", "cli", "fuzz", "build", "bench"];
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(REPO, dir), { recursive: true, encoding: "utf8" })

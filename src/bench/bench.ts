@@ -5,8 +5,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { generateCorpus } from "./corpus.js";
+import { benchMonorepo } from "./monorepo.js";
 
-// `npm run bench [-- --runs 3 --corpus DIR --no-yamllint]`: figures are printed, never asserted.
+// `npm run bench [-- --runs 3 --corpus DIR --no-yamllint --only monorepo]`: figures are printed, never asserted.
 const args = process.argv.slice(2);
 function flag(name: string, fallback: string): string;
 function flag(name: string): string | undefined;
@@ -64,6 +65,10 @@ const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (ok: boolean): string => (ok ? "ok" : "OVER TARGET");
 
+if (flag("--only") === "monorepo") {
+  await benchMonorepo(RUNS);
+  process.exit(0);
+}
 const work = mkdtempSync(path.join(tmpdir(), "gitops-lint-bench-"));
 try {
   console.log(`gitops-lint bench — Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, best of ${RUNS} runs`);
@@ -142,6 +147,8 @@ try {
     const j = best(process.execPath, ["--import", RSS, BASELINE, corpus]);
     console.log(`real charts (${corpus}, ${mb(bytes)}): gitops-lint ${s(g.ms)}, peak RSS ${(g.rssKb / 1024).toFixed(0)} MB; js-yaml ${s(j.ms)}; ratio ${(g.ms / j.ms).toFixed(2)}`);
   }
+
+  await benchMonorepo(RUNS);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

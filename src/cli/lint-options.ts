@@ -6,7 +6,7 @@ export interface Io {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
   stdin: NodeJS.ReadableStream;
 }
 
@@ -29,4 +29,6 @@ export interface LintFlags extends RenderOptions {
   maxDocuments?: string;
   reportUnusedSuppressions?: boolean;
   allowEmpty?: boolean;
+  /** false with `--no-cache` */
+  cache?: boolean;
 }

@@ -63,6 +63,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--namespace <namespace>", "release namespace for charts given on the command line")
     .option("--kube-version <version>", "Kubernetes version charts are rendered for (helm --kube-version)")
     .option("--api-versions <list>", "API versions available to charts' Capabilities (helm --api-versions; repeatable)", collect, [] as string[])
+    .option("--cache-dir <dir>", "where renders are cached (default: $XDG_CACHE_HOME/gitops-lint, else ~/.cache/gitops-lint; macOS ~/Library/Caches/gitops-lint)")
+    .option("--no-cache", "render every chart and kustomization again instead of reusing the cached output of identical inputs")
     .option("--repo-root <dir>", "root of the Git repository that Flux paths and SARIF URIs are relative to (default: the Git work tree)")
     .option("--chart-dir <dir>", "chart directory the helm template input was rendered from: findings point at the template lines")
     .option("--sarif-category <category>", "SARIF automationDetails.id: keeps separate alert sets per category in GitHub code scanning")

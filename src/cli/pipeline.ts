@@ -12,6 +12,8 @@ import { chartNameOf } from "../load/chart-yaml.js";
 import type { Io, LintFlags } from "./lint-options.js";
 import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
+import { renderCacheDir } from "./cache-dir.js";
+import { ProgressLine } from "./progress-line.js";
 
 /**
  * The lint run behind the command line: config → read and render the inputs (and the base, in a
@@ -21,13 +23,19 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
   const config = await resolveConfig(flags, io.cwd);
   const limits = limitsFrom(config, flags);
   const stdin = paths.includes("-") ? await readStdin(io, limits.maxFileSize, flags.allowEmpty === true) : undefined;
-  const render = { ...renderOptionsOf(flags, io.cwd), ...(config.charts ? { charts: config.charts } : {}), ...(config.pullCharts ? { pullCharts: true } : {}) };
-  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render };
-  const head = await readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) });
-  if (flags.chartDir !== undefined) checkChartDir(flags.chartDir, io.cwd, head.sets);
-  const diff =
+  const render: RenderOptions = {
+    ...renderOptionsOf(flags, io.cwd),
+    cacheDir: renderCacheDir(flags, io.cwd, io.env),
+    ...(config.charts ? { charts: config.charts } : {}),
+    ...(config.pullCharts ? { pullCharts: true } : {}),
+  };
+  const progress = new ProgressLine(io.stderr);
+  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress };
+  // The base is read (rendered) alongside the head: their renders share the cores (src/render/process-slots.ts).
+  const reads = await Promise.allSettled([
+    readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) }),
     flags.base !== undefined || flags.baseFile !== undefined
-      ? await readBase({
+      ? readBase({
           cwd: io.cwd,
           env: io.env,
           paths,
@@ -36,7 +44,12 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
           ...(flags.baseFile !== undefined ? { baseFile: flags.baseFile } : {}),
           ...(paths.includes("-") ? { stdinName: flags.stdinFilename } : {}),
         })
-      : undefined;
+      : undefined,
+  ]).finally(() => progress.end());
+  // Errors in the order they had when the base was read after the head.
+  const head = settled(reads[0]);
+  if (flags.chartDir !== undefined) checkChartDir(flags.chartDir, io.cwd, head.sets);
+  const diff = settled(reads[1]);
   if (diff) config.settings.baseName = diff.name;
   // Stdin has no history: without --base-file its base is itself, so it is linted exactly as without a base.
   if (diff?.sets && !diff.everywhere && paths.includes("-")) {
@@ -54,6 +67,11 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
     templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
     ...(flags.reportUnusedSuppressions ? { reportUnusedSuppressions: true } : {}),
   });
+}
+
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === "rejected") throw result.reason;
+  return result.value;
 }
 
 /**

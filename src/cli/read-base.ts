@@ -122,7 +122,7 @@ async function readAtRevision(revision: string, options: BaseOptions): Promise<{
       values: options.read.render.values.map(mapped),
       repoRoot: options.read.render.repoRoot !== undefined ? mapped(options.read.render.repoRoot) : tree,
     };
-    const read = await readInputs(paths, { ...options.read, ...(render ? { render } : {}), cwd, readStdin: async () => Buffer.alloc(0) });
+    const read = await readInputs(paths, { ...options.read, ...(render ? { render } : {}), cwd, readStdin: async () => Buffer.alloc(0), scratch: [temp] });
     return { sets: read.sets };
   } finally {
     rmSync(temp, { recursive: true, force: true });

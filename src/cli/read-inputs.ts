@@ -2,7 +2,7 @@ import { collectInputs } from "../load/inputs.js";
 import type { LoadLimits } from "../load/limits.js";
 import { loadMany } from "../load/load-many.js";
 import { ManifestSet, type ReadFile } from "../model/manifest-set.js";
-import { defaultRenderOptions, RenderContext, type RenderOptions } from "../render/context.js";
+import { defaultRenderOptions, RenderContext, type RenderOptions, type RenderProgress } from "../render/context.js";
 import { renderInputs, type RawInput } from "../render/index.js";
 
 export interface ReadOptions {
@@ -13,6 +13,10 @@ export interface ReadOptions {
   env?: NodeJS.ProcessEnv;
   render?: RenderOptions;
   limits?: LoadLimits;
+  /** Told of every render, for the progress line. */
+  progress?: RenderProgress;
+  /** Temporary directories the inputs are in (the base revision's tree): see RenderContext.scratch. */
+  scratch?: string[];
 }
 
 /** What a run read: one ManifestSet per set of objects applied together, and notes for the summary. */
@@ -29,17 +33,25 @@ export interface ReadResult {
  */
 export async function readInputs(args: string[], options: ReadOptions): Promise<ReadResult> {
   const { files, problems, units } = await collectInputs(args, { cwd: options.cwd, stdinName: options.stdinName });
-  const loaded = await loadMany(files, { readStdin: options.readStdin, ...(options.limits ? { limits: options.limits } : {}) });
+  const loading = loadMany(files, { readStdin: options.readStdin, ...(options.limits ? { limits: options.limits } : {}) });
   const inputOf = new Map(files.map((f) => [f.name, f]));
-  const raw: RawInput[] = [];
   const patches: ReadFile[] = [];
-  for (const file of loaded.files) {
-    const input = inputOf.get(file.file);
-    if (input?.kustomizePatch) patches.push(file);
-    else raw.push({ loaded: file, ...(input?.absolutePath !== undefined ? { absolutePath: input.absolutePath } : {}), ...(input?.cluster !== undefined ? { cluster: input.cluster } : {}) });
-  }
-  // Charts, kustomizations, and what Flux objects in the input apply (src/render/).
-  const rendered = await renderInputs(raw, units, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions()));
+  const raw = loading.then((loaded) => {
+    const out: RawInput[] = [];
+    for (const file of loaded.files) {
+      const input = inputOf.get(file.file);
+      if (input?.kustomizePatch) patches.push(file);
+      else out.push({ loaded: file, ...(input?.absolutePath !== undefined ? { absolutePath: input.absolutePath } : {}), ...(input?.cluster !== undefined ? { cluster: input.cluster } : {}) });
+    }
+    return out;
+  });
+  // Charts, kustomizations, and what Flux objects in the input apply (src/render/); the charts and kustomizations
+  // named start rendering while the plain files are read.
+  const rendered = await renderInputs(raw, units, new RenderContext(options.cwd, options.env ?? process.env, options.render ?? defaultRenderOptions(), {
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.scratch ? { scratch: options.scratch } : {}),
+  }));
+  const loaded = await loading;
   const sets = intoSets(rendered.files);
   const loose = sets.get("") ?? new ManifestSet();
   sets.set("", loose);

@@ -1,6 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { realPathOrSelf } from "../load/fs-checks.js";
+import { Fingerprints } from "./fingerprint.js";
+import { RENDER_CONCURRENCY } from "./process-slots.js";
+import { RenderCache } from "./render-cache.js";
 import { lookupHelm, lookupKustomize, type ToolLookup } from "./tools.js";
 
 /** What the command line says about rendering. */
@@ -27,29 +31,91 @@ export interface RenderOptions {
   charts?: Record<string, string>;
   /** `--pull-charts` (config `pullCharts`): a HelmRelease's registry chart that the repository does not hold is pulled with `helm pull`. */
   pullCharts?: boolean;
+  /** The render cache's directory (src/cli/cache-dir.ts picks it); absent: nothing is cached. */
+  cacheDir?: string;
+}
+
+/** Told when a render starts and when it ends (a cached one too), for a progress line. */
+export interface RenderProgress {
+  started(): void;
+  finished(): void;
 }
 
 export function defaultRenderOptions(): RenderOptions {
   return { values: [], set: [], setString: [], apiVersions: [] };
 }
 
-/** Per-run state of rendering: tools (looked up once), a private temp directory, path display. */
+/** Per-run state of rendering: tools (looked up once), a private temp directory, path display, the render cache. */
 export class RenderContext {
   private helmLookup?: ToolLookup;
   private kustomizeLookup?: ToolLookup;
   private tempDir?: string;
+  private tempDirReal?: string;
   private tempCount = 0;
+  private filesDir?: string;
+  private fingerprintsOfRun?: Fingerprints;
 
   readonly cwd: string;
-  /** Renders run at once: each is a process of its own (helm, kustomize), bounded by the cores. */
-  readonly concurrency = Math.max(2, os.availableParallelism());
+  /** Units rendered at once; the processes they start are bounded by the cores across runs too (process-slots.ts). */
+  readonly concurrency = RENDER_CONCURRENCY;
+  readonly cache?: RenderCache;
+
+  readonly progress?: RenderProgress;
+  /**
+   * Temporary directories of the run outside the render's own, made by mkdtemp: the base revision's extracted tree
+   * (src/cli/read-base.ts). Their random names are fixed in cache keys and placeholders in cached output.
+   */
+  readonly scratch: string[];
 
   constructor(
     cwd: string,
     readonly env: NodeJS.ProcessEnv,
     readonly options: RenderOptions,
+    extras: { progress?: RenderProgress; scratch?: string[] } = {},
   ) {
     this.cwd = path.resolve(cwd);
+    if (options.cacheDir !== undefined) this.cache = new RenderCache(options.cacheDir);
+    if (extras.progress) this.progress = extras.progress;
+    this.scratch = (extras.scratch ?? []).flatMap((dir) => [...new Set([dir, realPathOrSelf(dir)])]);
+  }
+
+  /** Content hashes of this run's inputs, each file read once; a file this run wrote, with random names fixed. */
+  fingerprints(): Fingerprints {
+    return (this.fingerprintsOfRun ??= new Fingerprints(
+      (p) => this.stablePath(p),
+      (realPath, bytes) => ([this.tempDir, this.tempDirReal].some((t) => t !== undefined && realPath.startsWith(t + path.sep)) ? this.stableText(bytes.toString("utf8")) : bytes),
+    ));
+  }
+
+  /**
+   * A path as the render cache's keys show it: inside this run's temp directory, the random parts of the
+   * directory names (`gitops-lint-XXXXXX/chart-XXXXXX`) are fixed, and so is a scratch directory's, so the next
+   * run's same render has the same key; the depth stays, so paths relative to it stay right.
+   */
+  stablePath(absolutePath: string): string {
+    const inside = (dir: string | undefined): dir is string => dir !== undefined && (absolutePath === dir || absolutePath.startsWith(dir + path.sep));
+    for (const temp of [this.tempDir, this.tempDirReal]) {
+      if (!inside(temp)) continue;
+      const [first, ...rest] = path.relative(temp, absolutePath).split(path.sep);
+      return path.join(path.dirname(temp), fixedName(path.basename(temp)), ...(first ? [fixedName(first), ...rest] : []));
+    }
+    const scratch = this.scratch.find(inside);
+    return scratch === undefined ? absolutePath : path.join(path.dirname(scratch), fixedName(path.basename(scratch)), path.relative(scratch, absolutePath));
+  }
+
+  /** Text of a file this run wrote (a kustomization naming a path of the base's tree), scratch directories' names fixed. */
+  stableText(text: string): string {
+    return this.scratchNames().reduce((out, name) => out.split(name).join(fixedName(name)), text);
+  }
+
+  /** The random names of the scratch directories, as output names them (in paths relative to a temp directory too). */
+  scratchNames(): string[] {
+    return [...new Set(this.scratch.map((dir) => path.basename(dir)))];
+  }
+
+  /** This run's temp directory, once there is one. */
+  tempRoot(): string | undefined {
+    return this.tempDir;
   }
 
   helm(): ToolLookup {
@@ -67,14 +133,17 @@ export class RenderContext {
 
   /** A fresh directory inside this run's temp directory (removed by `dispose`). */
   tempSubdir(prefix: string): string {
-    this.tempDir ??= mkdtempSync(path.join(os.tmpdir(), "gitops-lint-"));
+    if (this.tempDir === undefined) {
+      this.tempDir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-"));
+      this.tempDirReal = realpathSync(this.tempDir);
+    }
     return mkdtempSync(path.join(this.tempDir, `${prefix}-`));
   }
 
   /** Writes a temp file and returns its absolute path. */
   tempFile(name: string, content: string): string {
-    const dir = this.tempSubdir("f");
-    const file = path.join(dir, `${this.tempCount++}-${name}`);
+    this.filesDir ??= this.tempSubdir("f");
+    const file = path.join(this.filesDir, `${this.tempCount++}-${name}`);
     writeFileSync(file, content);
     return file;
   }
@@ -97,14 +166,23 @@ export class RenderContext {
     return out;
   }
 
-  dispose(): void {
+  /** The run's renders are over: the cache's entries written, the temp directory removed. */
+  async dispose(): Promise<void> {
+    await this.cache?.flush();
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     this.tempDir = undefined;
+    this.filesDir = undefined;
+    this.cache?.prune();
   }
 
   private envPath(): string | undefined {
     return this.env.PATH ?? process.env.PATH;
   }
+}
+
+/** A mkdtemp name with its random part (the last six characters) fixed. */
+function fixedName(name: string): string {
+  return name.replace(/.{6}$/, "XXXXXX");
 }
 
 /**

@@ -10,7 +10,9 @@ import type { ChartIndex } from "./chart-index.js";
 import { assembleChart, type ChartAssembly } from "./chart-tree.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { isInside } from "../load/discover.js";
-import { runTool, type RunResult, type Tool } from "./tools.js";
+import { kustomizeBuild } from "./kustomize.js";
+import { runRender } from "./render-call.js";
+import type { RunResult } from "./tools.js";
 
 export interface ChartRender {
   /** Absolute chart directory (holds Chart.yaml). */
@@ -68,28 +70,10 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
     failed: true,
   });
 
-  const lookup = ctx.helm();
-  if ("missing" in lookup) return fail(`cannot render ${render.what}: ${lookup.missing}; its templates were not linted`);
-
-  const assembly = assembleChart(render.chartDir, {
-    index,
-    tempDir: () => ctx.tempSubdir("chart"),
-    ...(render.chartValuesFiles ? { valuesFiles: render.chartValuesFiles } : {}),
-    ...(ctx.options.dependencyUpdate ? { dependencyUpdate: true } : {}),
-  });
-  const args = ["template"];
-  if (render.releaseName !== undefined) args.push(render.releaseName);
-  args.push(assembly.dir);
-  if (render.namespace !== undefined) args.push("--namespace", render.namespace);
-  for (const file of render.valuesFiles) args.push("--values", file);
-  render.inlineValues.forEach((values, i) => args.push("--values", ctx.tempFile(`values-${i}.json`, JSON.stringify(values))));
-  for (const s of render.set) args.push("--set", s);
-  for (const s of render.setString) args.push("--set-string", s);
-  if (ctx.options.kubeVersion !== undefined) args.push("--kube-version", ctx.options.kubeVersion);
-  for (const v of ctx.options.apiVersions) args.push("--api-versions", v);
-  if (ctx.options.dependencyUpdate) args.push("--dependency-update");
-
-  const result = await runHelm(ctx, lookup.tool, args);
+  const started = startChartRender(ctx, index, render);
+  if ("missing" in started) return fail(`cannot render ${render.what}: ${started.missing}; its templates were not linted`);
+  const { assembly } = started;
+  const result = await started.result;
   if (result.code !== 0) {
     const missing = MISSING_DEPENDENCIES.exec(result.stderr);
     if (missing) {
@@ -127,6 +111,43 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
     }
   }
   return { read: { ...loaded, problems: [...problems, ...loaded.problems] }, assembly, failed: false };
+}
+
+/**
+ * `helm template` of a chart, started: the chart assembled (chart-tree.ts) and Helm running, or why Helm cannot
+ * run. Cached by the chart tree and the values files (render-call.ts).
+ */
+export function startChartRender(ctx: RenderContext, index: ChartIndex, render: ChartRender): { assembly: ChartAssembly; result: Promise<RunResult> } | { missing: string } {
+  const lookup = ctx.helm();
+  if ("missing" in lookup) return { missing: lookup.missing };
+  const assembly = assembleChart(render.chartDir, {
+    index,
+    tempDir: () => ctx.tempSubdir("chart"),
+    ...(render.chartValuesFiles ? { valuesFiles: render.chartValuesFiles } : {}),
+    ...(ctx.options.dependencyUpdate ? { dependencyUpdate: true } : {}),
+  });
+  const args = ["template"];
+  if (render.releaseName !== undefined) args.push(render.releaseName);
+  args.push(assembly.dir);
+  if (render.namespace !== undefined) args.push("--namespace", render.namespace);
+  for (const file of render.valuesFiles) args.push("--values", file);
+  render.inlineValues.forEach((values, i) => args.push("--values", ctx.tempFile(`values-${i}.json`, JSON.stringify(values))));
+  for (const s of render.set) args.push("--set", s);
+  for (const s of render.setString) args.push("--set-string", s);
+  if (ctx.options.kubeVersion !== undefined) args.push("--kube-version", ctx.options.kubeVersion);
+  for (const v of ctx.options.apiVersions) args.push("--api-versions", v);
+  if (ctx.options.dependencyUpdate) args.push("--dependency-update");
+
+  const valuesFiles = args.filter((_, i) => args[i - 1] === "--values");
+  const result = runRender(ctx, {
+    tool: lookup.tool,
+    args,
+    cwd: ctx.cwd,
+    // Helm reads the chart (through its links) and the values files; fetching dependencies reads the network.
+    inputs: () => (ctx.options.dependencyUpdate ? undefined : contentsOf(ctx, assembly.dir, valuesFiles)),
+    placeholders: [assembly.dir, ...valuesFiles],
+  });
+  return { assembly, result };
 }
 
 /** The real template file behind a `# Source:` path of an assembled chart tree, when it is not the chart's own. */
@@ -247,7 +268,7 @@ async function postRender(ctx: RenderContext, stream: string, renderers: JsonObj
       if (Array.isArray(renderer[key])) kustomization[key] = renderer[key];
     }
     writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify(kustomization));
-    const result = await runTool(lookup.tool, [dir], { cwd: dir, env: ctx.childEnv() });
+    const result = await kustomizeBuild(ctx, lookup.tool, dir, { restricted: true });
     if (result.code !== 0) return { error: ctx.clean(errorSummary(result.stderr)) };
     current = withSources(current, result.stdout);
   }
@@ -276,9 +297,10 @@ function identity(value: JsonObject): string {
   return `${String(value.kind)}/${String(metadata.namespace ?? "")}/${String(metadata.name ?? "")}`;
 }
 
-// Helm needs no network for a local chart whose dependencies are vendored.
-function runHelm(ctx: RenderContext, tool: Tool, args: string[]): Promise<RunResult> {
-  return runTool(tool, args, { cwd: ctx.cwd, env: ctx.childEnv() });
+/** The chart tree and the values files by content; undefined when one cannot be read. */
+function contentsOf(ctx: RenderContext, chartDir: string, valuesFiles: string[]): string[] | undefined {
+  const contents = [ctx.fingerprints().tree(chartDir), ...valuesFiles.map((file) => ctx.fingerprints().file(file))];
+  return contents.every((c) => c !== undefined) ? contents : undefined;
 }
 
 function problem(render: ChartRender, kind: InputProblem["kind"], message: string, at?: { file: string; line: number; column: number }): InputProblem {

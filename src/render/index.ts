@@ -14,8 +14,8 @@ import type { RenderContext } from "./context.js";
 import { chartReference, isHelmRelease, postRenderersOf, releaseNameOf, releaseNamespaceOf, releaseUnit, releaseValues, valuesFilesOf } from "./flux-helmrelease.js";
 import { composeFluxKustomization, fluxKustomizationPath, isFluxKustomization, unitName } from "./flux-kustomization.js";
 import { applyPostBuild, postBuildVariables } from "./flux-postbuild.js";
-import { kustomizationSource, localBranches, notThisCheckout, type Checkout, type ObjectLookup } from "./flux-sources.js";
-import { chartYamlOf, renderChart } from "./helm-chart.js";
+import { kustomizationSource, localBranches, notThisCheckout, type Checkout, type ObjectLookup, type SourceTree } from "./flux-sources.js";
+import { chartYamlOf, renderChart, startChartRender, type ChartRender } from "./helm-chart.js";
 import { buildKustomization, runKustomize, takeOrigins } from "./kustomize.js";
 import { MirrorTree } from "./mirror.js";
 import { registryChart } from "./registry-chart.js";
@@ -51,17 +51,24 @@ const MAX_FLUX_ROUNDS = 20;
  *  3. charts found by walking that no HelmRelease rendered, with the command line's values.
  * Everything that is not rendered is said, with the reason (`not-rendered`, `render-failed`, `render-incomplete`).
  */
-export async function renderInputs(raw: RawInput[], units: RenderUnit[], ctx: RenderContext): Promise<Rendered> {
+export async function renderInputs(raw: Promise<RawInput[]>, units: RenderUnit[], ctx: RenderContext): Promise<Rendered> {
   const run = new RenderRun(ctx);
+  const walkedCharts = units.filter((u) => u.kind === "helm-chart" && !u.explicit);
+  // Started before the plain files are read, added after them (the order of what was read stays the same).
+  const first = run.renderUnits(units.filter((u) => !walkedCharts.includes(u)));
   try {
-    for (const input of raw) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
-    const walkedCharts = units.filter((u) => u.kind === "helm-chart" && !u.explicit);
-    await run.renderUnits(units.filter((u) => !walkedCharts.includes(u)));
+    for (const input of await raw) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
+    for (const read of await first) run.add(read);
+    // Not before: the plain builds hold the sources (GitRepositories) a Flux build asks for.
+    run.startAhead(run.aheadOfTurn());
     await run.followFlux();
-    await run.renderUnits([...walkedCharts, ...run.deferredCharts].filter((u) => !run.chartsRenderedByRelease.has(u.dir)));
+    for (const read of await run.renderUnits([...walkedCharts, ...run.deferredCharts].filter((u) => !run.chartsRenderedByRelease.has(u.dir)))) run.add(read);
     return { files: run.files(), notes: run.notes };
   } finally {
-    ctx.dispose();
+    // Renders still running use the temp directory until they end.
+    await first.catch(() => undefined);
+    await run.aheadSettled();
+    await ctx.dispose();
   }
 }
 
@@ -82,6 +89,10 @@ class RenderRun {
   private readonly indexes = new Map<string, ChartIndex>();
   private readonly checkouts = new Map<string, Checkout>();
   private readonly renderedUnits = new Set<string>();
+  /** Builds and renders started before their turn (startAhead), by the object's content. */
+  private readonly ahead = new Map<string, Promise<unknown>>();
+  /** Flux builds started, by the Kustomization's content, with what they asked of the objects read. */
+  private readonly startedBuilds = new Map<string, { repoRoot: string; asked: Asked[]; started: StartedBuild }>();
   private readonly puller: ChartPuller;
   /** The objects read so far, by kind; rebuilt after entries change (Flux lookups ask often, and sets are large). */
   private objectIndex: Map<string, Array<{ object: K8sObject; entry: Entry }>> | undefined;
@@ -100,12 +111,11 @@ class RenderRun {
     return this.entries.map((e) => e.read);
   }
 
-  /** Chart and kustomization directories of the command line (and charts no release rendered), concurrently, added in order. */
-  async renderUnits(units: RenderUnit[]): Promise<void> {
+  /** Chart and kustomization directories of the command line (and charts no release rendered), concurrently, in order. */
+  renderUnits(units: RenderUnit[]): Promise<ReadFile[]> {
     const fresh = units.filter((u, i) => !this.renderedUnits.has(u.dir) && units.findIndex((v) => v.dir === u.dir) === i);
     for (const unit of fresh) this.renderedUnits.add(unit.dir);
-    const results = await mapLimit(fresh, this.ctx.concurrency, (u) => this.renderUnit(u));
-    results.forEach((read) => this.add(read));
+    return mapLimit(fresh, this.ctx.concurrency, (u) => this.renderUnit(u));
   }
 
   private async renderUnit(unit: RenderUnit): Promise<ReadFile> {
@@ -130,18 +140,18 @@ class RenderRun {
 
   async followFlux(): Promise<void> {
     for (let round = 0; round < MAX_FLUX_ROUNDS; round++) {
-      const kustomizations = this.ofKind("Kustomization").filter(({ object }) => isFluxKustomization(object) && !this.done.has(this.key(object)));
-      // A Kustomization read raw that another one builds comes again, built, with its unit and cluster: roots first.
-      const pending = kustomizations.filter(({ entry }) => !entry.flux);
-      const covered = (k: K8sObject): boolean =>
-        pending.some(({ object: other }) => other !== k && this.covers(other, k.source.origin?.absolutePath ?? this.fileOf(k)));
-      const ready = kustomizations.filter(({ object, entry }) => entry.flux || !covered(object));
-      const chosen = ready.length > 0 ? ready : kustomizations;
+      const chosen = this.nextKustomizations();
       for (const { object } of chosen) this.done.add(this.key(object));
-      const builds = await mapLimit(chosen, this.ctx.concurrency, ({ object, entry }) => this.buildKustomization(object, entry));
+      const builds = await mapLimit(chosen, this.ctx.concurrency, async ({ object, entry }) => {
+        const build = await this.buildKustomization(object, entry);
+        // What a build brings in is final (no later build replaces it): its Flux objects can start rendering now.
+        if (build.read) this.startAhead(build.read.documents.flatMap(objectsOf).filter((o) => isFluxKustomization(o) || isHelmRelease(o)), build.read.documents.flatMap(objectsOf));
+        return build;
+      });
       // A root builds itself too (its path holds its own file): that copy, in the root's new cluster, is the same Kustomization.
       for (const build of builds) this.done.add(this.key(build.object, build.cluster));
       builds.forEach((build) => this.apply(build));
+      this.startAhead(this.aheadOfTurn());
       // HelmReleases wait until no Kustomization is left to build: a build may replace the copy read so far.
       if (chosen.length > 0) continue;
 
@@ -153,6 +163,68 @@ class RenderRun {
       });
       if (releases.length === 0) return;
     }
+  }
+
+  /**
+   * The Flux Kustomizations to build next: those not built yet, except that one read raw (or built plainly) whose
+   * file the path of another such Kustomization holds waits for that one's build, which brings it again with its
+   * unit and cluster (roots first); all of them when each waits for another.
+   */
+  private nextKustomizations(): Array<{ object: K8sObject; entry: Entry }> {
+    const kustomizations = this.ofKind("Kustomization").filter(({ object }) => isFluxKustomization(object) && !this.done.has(this.key(object)));
+    const pending = kustomizations.filter(({ entry }) => !entry.flux);
+    const covered = (k: K8sObject): boolean => pending.some(({ object: other }) => other !== k && this.covers(other, k.source.origin?.absolutePath ?? this.fileOf(k)));
+    const ready = kustomizations.filter(({ object, entry }) => entry.flux || !covered(object));
+    return ready.length > 0 ? ready : kustomizations;
+  }
+
+  /**
+   * What the coming rounds will most likely build and render as read so far: the Kustomizations the next round
+   * builds, the HelmReleases of Flux builds (final copies), and those read raw that no pending Kustomization's path
+   * holds.
+   */
+  aheadOfTurn(): K8sObject[] {
+    const pending = this.ofKind("Kustomization").filter(({ object, entry }) => isFluxKustomization(object) && !entry.flux && !this.done.has(this.key(object)));
+    const releases = this.ofKind("HelmRelease").filter(
+      ({ object, entry }) => isHelmRelease(object) && (entry.flux || !pending.some(({ object: k }) => this.covers(k, object.source.origin?.absolutePath ?? this.fileOf(object)))),
+    );
+    return [...this.nextKustomizations(), ...releases].map(({ object }) => object);
+  }
+
+  /**
+   * Starts the kustomize builds and Helm renders of these Flux objects before their turn, so the processes keep the
+   * cores busy while a round's last builds finish instead of waiting for the round to end. Only with a render cache:
+   * the turn's own call then finds the running or cached result by its key (render-call.ts), so nothing runs twice
+   * and what was read decides everything as before; a guess that proves wrong (a copy a later build replaces with
+   * another, values from an object read later) costs its process, nothing else. `alsoRead`: the objects of a build
+   * not added yet, which these may look up (sources, values). Registry charts are never pulled on a guess.
+   */
+  startAhead(objects: K8sObject[], alsoRead: K8sObject[] = []): void {
+    if (!this.ctx.cache) return;
+    for (const object of objects) {
+      const identity = JSON.stringify(object.body); // a copy read raw and the same one built render alike
+      if (this.done.has(this.key(object)) || this.ahead.has(identity)) continue;
+      let started: Promise<unknown> | undefined;
+      try {
+        if (isFluxKustomization(object)) {
+          const build = this.startKustomizationBuild(object, alsoRead);
+          if (!("done" in build)) started = build.built;
+        } else {
+          started = this.planRelease(object, { alsoRead, pull: false }).then((plan) => {
+            const render = "done" in plan ? undefined : startChartRender(this.ctx, plan.index, plan.render);
+            return render && !("missing" in render) ? render.result : undefined;
+          });
+        }
+      } catch {
+        // its turn reports what is wrong with it
+      }
+      this.ahead.set(identity, (started ?? Promise.resolve()).catch(() => undefined));
+    }
+  }
+
+  /** Renders started ahead are done (they use the temp directory until then). */
+  async aheadSettled(): Promise<void> {
+    await Promise.all(this.ahead.values());
   }
 
   /** Every object read so far, with the entry it came from. */
@@ -190,9 +262,15 @@ class RenderRun {
     return checkout;
   }
 
-  private lookup(near?: K8sObject): ObjectLookup {
+  /**
+   * The objects read so far, by kind and name. For a render started ahead, as they will be once `alsoRead` (a build
+   * not added yet) is: its objects in, the copies read raw of the files it built out (see apply).
+   */
+  private lookup(near?: K8sObject, alsoRead: K8sObject[] = []): ObjectLookup {
+    const built = new Set(alsoRead.flatMap((o) => (o.source.origin ? [o.source.origin.absolutePath] : [])));
     const all = (kind: string): K8sObject[] => {
-      const found = this.ofKind(kind).map((o) => o.object);
+      const kept = this.ofKind(kind).filter(({ object, entry }) => entry.flux || !built.has(object.source.origin?.absolutePath ?? entry.raw ?? ""));
+      const found = [...kept.map((o) => o.object), ...alsoRead.filter((o) => o.kind === kind)];
       // Objects of the same cluster first: two clusters of one repository have same-named sources.
       return near ? [...found.filter((o) => o.source.cluster === near.source.cluster), ...found.filter((o) => o.source.cluster !== near.source.cluster)] : found;
     };
@@ -218,16 +296,32 @@ class RenderRun {
     return isInside(file, path.resolve(root, fluxKustomizationPath(kustomization)));
   }
 
-  private async buildKustomization(object: K8sObject, entry: Entry): Promise<FluxBuild> {
-    const unit = unitName("Kustomization", object);
-    const ownFile = object.source.origin?.absolutePath ?? this.fileOf(object);
-    let cluster = object.source.cluster;
-    const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: [...object.basePath, ...keyPath] });
-    const skip = (message: string, keyPath: NodePath = ["spec", "sourceRef"]): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "not-rendered", ...at(keyPath), message }] });
-    const fail = (message: string, keyPath: NodePath): FluxBuild => ({ object, unit, cluster, problems: [{ kind: "render-failed", ...at(keyPath), message }] });
-
+  /**
+   * A Flux Kustomization's kustomize build, started: its source tree, the kustomization kustomize-controller would
+   * compose, kustomize running; or the build's outcome when it cannot start. Changes nothing of the run (a build
+   * started ahead uses it too).
+   */
+  private startKustomizationBuild(object: K8sObject, alsoRead: K8sObject[] = []): StartedBuild {
+    // Started before (ahead of its turn, or for a copy in another cluster), and what it found then is what it would
+    // find now: the same build, whose tree of links is not made twice. An outcome without a build names its object: not shared.
+    const identity = JSON.stringify(object.body);
+    const before = this.startedBuilds.get(identity);
     const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
-    const source = kustomizationSource(object, this.checkout(repoRoot), this.lookup(object), () => new MirrorTree(this.ctx.tempSubdir("flux")));
+    if (before && before.repoRoot === repoRoot && before.asked.every((q) => q.ask(this.lookup(object)) === q.answer)) return before.started;
+    const asked: Asked[] = [];
+    const started = this.newKustomizationBuild(object, repoRoot, recording(this.lookup(object, alsoRead), asked));
+    if (!("done" in started)) this.startedBuilds.set(identity, { repoRoot, asked, started });
+    return started;
+  }
+
+  private newKustomizationBuild(object: K8sObject, repoRoot: string, lookup: ObjectLookup): StartedBuild {
+    const unit = unitName("Kustomization", object);
+    const cluster = object.source.cluster;
+    const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: [...object.basePath, ...keyPath] });
+    const skip = (message: string, keyPath: NodePath = ["spec", "sourceRef"]): { done: FluxBuild } => ({ done: { object, unit, cluster, problems: [{ kind: "not-rendered", ...at(keyPath), message }] } });
+    const fail = (message: string, keyPath: NodePath): { done: FluxBuild } => ({ done: { object, unit, cluster, problems: [{ kind: "render-failed", ...at(keyPath), message }] } });
+
+    const source = kustomizationSource(object, this.checkout(repoRoot), lookup, () => new MirrorTree(this.ctx.tempSubdir("flux")));
     if ("skip" in source) return skip(`${describe(object)} was not built: ${source.skip}; its objects were not linted`);
     const specPath = fluxKustomizationPath(object);
     const dir = path.resolve(source.tree.root, specPath);
@@ -241,8 +335,19 @@ class RenderRun {
     const relativeDir = path.relative(source.tree.root, dir);
     source.tree.writeFile(path.join(relativeDir, composed.fileName), JSON.stringify(composed.content));
     const shown = this.ctx.display(repoRoot);
-    const built = await runKustomize(this.ctx, source.tree.materialize(relativeDir), { root: source.tree.root, shownAs: shown === "." ? "" : `${shown}/` });
-    if ("error" in built) return fail(`${describe(object)} fails to build, as it does in kustomize-controller: ${built.error}`, ["spec", "path"]);
+    const built = runKustomize(this.ctx, source.tree.materialize(relativeDir), { root: source.tree.root, shownAs: shown === "." ? "" : `${shown}/` });
+    return { unit, source, repoRoot, specPath, relativeDir, built };
+  }
+
+  private async buildKustomization(object: K8sObject, entry: Entry): Promise<FluxBuild> {
+    const started = this.startKustomizationBuild(object);
+    if ("done" in started) return started.done;
+    const { unit, source, repoRoot, specPath, relativeDir } = started;
+    const ownFile = object.source.origin?.absolutePath ?? this.fileOf(object);
+    let cluster = object.source.cluster;
+    const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: [...object.basePath, ...keyPath] });
+    const built = await started.built;
+    if ("error" in built) return { object, unit, cluster, problems: [{ kind: "render-failed", ...at(["spec", "path"]), message: `${describe(object)} fails to build, as it does in kustomize-controller: ${built.error}` }] };
 
     let stream = built.stdout;
     const problems: InputProblem[] = [];
@@ -302,16 +407,31 @@ class RenderRun {
   }
 
   private async renderRelease(object: K8sObject): Promise<ReadFile | undefined> {
+    const plan = await this.planRelease(object);
+    if (plan.note !== undefined) this.notes.push(plan.note);
+    if ("done" in plan) return plan.done;
+    this.chartsRenderedByRelease.add(plan.chartDir);
+    const outcome = await renderChart(this.ctx, plan.index, plan.render);
+    return { ...outcome.read, problems: [...plan.problems, ...outcome.read.problems] };
+  }
+
+  /**
+   * How a HelmRelease is rendered, found without changing anything of the run (a render started ahead uses it too,
+   * with `alsoRead` and without pulling: a registry chart is pulled in its turn only).
+   */
+  private async planRelease(object: K8sObject, ahead?: { alsoRead: K8sObject[]; pull: false }): Promise<ReleasePlan> {
     const unit = releaseUnit(object);
-    const lookup = this.lookup(object);
+    const alsoRead = ahead?.alsoRead ?? [];
+    const lookup = this.lookup(object, alsoRead);
     const at = (keyPath: NodePath): { object: K8sObject; path: NodePath } => ({ object, path: keyPath });
-    const notRendered = (message: string, keyPath: NodePath): ReadFile => ({ file: object.source.file, documents: [], problems: [{ kind: "not-rendered", ...at(keyPath), message }] });
-    const failed = (message: string, keyPath: NodePath): ReadFile => ({ file: object.source.file, documents: [], problems: [{ kind: "render-failed", ...at(keyPath), message }] });
+    const notRendered = (message: string, keyPath: NodePath): ReleasePlan => ({ done: { file: object.source.file, documents: [], problems: [{ kind: "not-rendered", ...at(keyPath), message }] } });
+    const failed = (message: string, keyPath: NodePath): ReleasePlan => ({ done: { file: object.source.file, documents: [], problems: [{ kind: "render-failed", ...at(keyPath), message }] } });
 
     const repoRoot = this.repoRootOf(object.source.origin?.absolutePath ?? this.fileOf(object) ?? this.ctx.cwd);
     const reference = chartReference(object, lookup.find);
     let chartDir: string;
     let pulledAs: string | undefined;
+    let note: string | undefined;
     if (reference.kind === "unsupported") return notRendered(`${describe(object)} was not rendered: ${reference.reason}; its chart's objects were not linted`, reference.at);
     if (reference.kind === "git") {
       const other = notThisCheckout(lookup.find("GitRepository", reference.sourceName, reference.sourceNamespace), this.checkout(repoRoot), lookup);
@@ -321,19 +441,19 @@ class RenderRun {
         return failed(`${describe(object)}: chart path not found: ${reference.path} holds no Chart.yaml in the repository; Flux fails to build the chart`, reference.at);
       }
     } else {
+      if (ahead && this.ctx.options.pullCharts) return { done: undefined };
       const releaseFile = object.source.origin?.file ?? object.source.file;
       const chart = await registryChart(reference, { ctx: this.ctx, repoRoot, index: this.chartIndex(repoRoot), puller: this.puller, releaseFile });
       if ("skip" in chart) return notRendered(`${describe(object)} was not rendered: ${chart.skip}`, reference.at);
       chartDir = chart.dir;
       pulledAs = chart.pulledAs;
-      this.notes.push(`${unit}: ${chart.note}`);
+      note = `${unit}: ${chart.note}`;
     }
     // `helm template … | gitops-lint - hr.yaml`: the user rendered this chart already; do not lint it twice. What was
     // rendered for another HelmRelease is not that, though a pulled chart's documents have no chart directory either.
     const chartName = chartNameOf(chartDir);
     const renderedByUser = (o: K8sObject): boolean => o.source.helmSource?.split("/")[0] === chartName && o.source.chartDir === undefined && o.source.helmRelease === undefined;
-    if (chartName !== undefined && this.objects().some(({ object: o }) => renderedByUser(o))) return undefined;
-    this.chartsRenderedByRelease.add(chartDir);
+    if (chartName !== undefined && (this.objects().some(({ object: o }) => renderedByUser(o)) || alsoRead.some(renderedByUser))) return { done: undefined, ...(note !== undefined ? { note } : {}) };
 
     const problems: InputProblem[] = [];
     const valuesFiles = valuesFilesOf(object);
@@ -349,7 +469,7 @@ class RenderRun {
     const values = releaseValues(object, (kind, name) => lookup.find(kind, name, object.namespace));
     const unresolved = values.unresolved.length > 0 ? ` (valuesFrom ${values.unresolved.join(", ")} could not be read, so the render lacks those values)` : "";
     const namespace = releaseNamespaceOf(object);
-    const outcome = await renderChart(this.ctx, this.chartIndex(repoRoot), {
+    const render: ChartRender = {
       chartDir,
       releaseName: releaseNameOf(object),
       ...(namespace !== undefined ? { namespace } : {}),
@@ -365,8 +485,8 @@ class RenderRun {
       what: `the chart ${pulledAs ?? this.ctx.display(chartDir)} of ${describe(object)}${unresolved}`,
       postRenderers: postRenderersOf(object),
       ...(pulledAs !== undefined ? { pulledAs } : {}),
-    });
-    return { ...outcome.read, problems: [...problems, ...outcome.read.problems] };
+    };
+    return { chartDir, index: this.chartIndex(repoRoot), render, problems, ...(note !== undefined ? { note } : {}) };
   }
 
   private chartIndex(repoRoot: string): ChartIndex {
@@ -380,6 +500,42 @@ class RenderRun {
     if (this.ctx.options.repoRoot !== undefined) return path.resolve(this.ctx.cwd, this.ctx.options.repoRoot);
     return gitWorkTreeOf(from) ?? this.ctx.cwd;
   }
+}
+
+/**
+ * How a HelmRelease is rendered: `done` when it is not (with the problem saying why, or nothing when the input holds
+ * the chart rendered already), else the chart render; `note` for the summary either way.
+ */
+type ReleasePlan = ({ done: ReadFile | undefined } | { chartDir: string; index: ChartIndex; render: ChartRender; problems: InputProblem[] }) & { note?: string };
+
+/** A Flux Kustomization's kustomize build, started (see startKustomizationBuild), or its outcome when it cannot start. */
+type StartedBuild =
+  | { done: FluxBuild }
+  | { unit: string; source: Extract<SourceTree, { tree: unknown }>; repoRoot: string; specPath: string; relativeDir: string; built: Promise<{ stdout: string } | { error: string }> };
+
+/** A question asked of the objects read, and its answer (the objects' content). */
+interface Asked {
+  ask: (lookup: ObjectLookup) => string;
+  answer: string;
+}
+
+/** `lookup`, writing down each question and its answer. */
+function recording(lookup: ObjectLookup, asked: Asked[]): ObjectLookup {
+  const content = (objects: Array<K8sObject | undefined>): string => JSON.stringify(objects.map((o) => (o ? [o.namespace, o.body] : null)));
+  const note = <T>(ask: (l: ObjectLookup) => string, result: T, answer: string): T => {
+    asked.push({ ask, answer });
+    return result;
+  };
+  return {
+    all: (kind) => {
+      const found = lookup.all(kind);
+      return note((l) => content(l.all(kind)), found, content(found));
+    },
+    find: (kind, name, namespace) => {
+      const found = lookup.find(kind, name, namespace);
+      return note((l) => content([l.find(kind, name, namespace)]), found, content([found]));
+    },
+  };
 }
 
 /** A Flux Kustomization's build: what it built (absent when it was not built), and the problems about it. */

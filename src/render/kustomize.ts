@@ -6,7 +6,9 @@ import type { DocumentOrigin, ParsedDocument } from "../load/types.js";
 import type { ReadFile } from "../model/manifest-set.js";
 import { isObject } from "../util/json.js";
 import { errorSummary, type RenderContext } from "./context.js";
-import { runTool } from "./tools.js";
+import { kustomizeInputs } from "./kustomize-inputs.js";
+import { runRender } from "./render-call.js";
+import type { RunResult, Tool } from "./tools.js";
 
 export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 
@@ -30,7 +32,7 @@ export async function buildKustomization(ctx: RenderContext, dir: string, kustom
   const wrapper = ctx.tempSubdir("kustomize");
   const target = path.relative(wrapper, dir).split(path.sep).join("/");
   writeFileSync(path.join(wrapper, "kustomization.yaml"), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-  const result = await runTool(lookup.tool, [wrapper, "--load-restrictor", "LoadRestrictionsNone"], { cwd: wrapper, env: ctx.childEnv() });
+  const result = await kustomizeBuild(ctx, lookup.tool, wrapper);
   if (result.code !== 0) {
     return fail(`\`${lookup.tool.label} ${dirDisplay}\` failed: ${cleanKustomizeError(ctx, wrapper, errorSummary(result.stderr))}`);
   }
@@ -45,13 +47,28 @@ export async function buildKustomization(ctx: RenderContext, dir: string, kustom
 export async function runKustomize(ctx: RenderContext, dir: string, mirror?: { root: string; shownAs: string }): Promise<{ stdout: string } | { error: string }> {
   const lookup = ctx.kustomize();
   if ("missing" in lookup) return { error: lookup.missing };
-  const result = await runTool(lookup.tool, [dir, "--load-restrictor", "LoadRestrictionsNone"], { cwd: dir, env: ctx.childEnv() });
+  const result = await kustomizeBuild(ctx, lookup.tool, dir, mirror ? { otherPaths: [mirror.root] } : {});
   if (result.code !== 0) {
     // Paths of a mirror tree are named as the files they stand for.
     const stderr = mirror ? result.stderr.split(mirror.root + path.sep).join(mirror.shownAs) : result.stderr;
     return { error: `\`${lookup.tool.label}\` failed: ${cleanKustomizeError(ctx, dir, errorSummary(stderr))}` };
   }
   return { stdout: result.stdout };
+}
+
+/**
+ * The build of the kustomization in `dir` (one gitops-lint wrote), cached by what the build reads
+ * (kustomize-inputs.ts); load restrictions off as in kustomize-controller unless `restricted` (helm-controller's
+ * post-renderers keep kustomize's default). `otherPaths`: temporary directories its errors may name besides `dir`.
+ */
+export function kustomizeBuild(ctx: RenderContext, tool: Tool, dir: string, options: { restricted?: boolean; otherPaths?: string[] } = {}): Promise<RunResult> {
+  return runRender(ctx, {
+    tool,
+    args: options.restricted ? [dir] : [dir, "--load-restrictor", "LoadRestrictionsNone"],
+    cwd: dir,
+    inputs: () => kustomizeInputs(dir, ctx.fingerprints(), (p) => ctx.stablePath(p)),
+    placeholders: [dir, ...(options.otherPaths ?? [])],
+  });
 }
 
 /**

@@ -67,6 +67,8 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The program ran and exited with `code` (not: it could not start, was stopped at the timeout, or printed too much). */
+  exited: boolean;
 }
 
 /** Runs a tool without a shell (arguments as an array), collecting its output; never throws for a non-zero exit. */
@@ -77,10 +79,10 @@ export function runTool(tool: Tool, args: string[], options: { cwd: string; env:
       [...tool.prefix, ...args],
       { cwd: options.cwd, env: options.env, encoding: "utf8", maxBuffer: 1 << 30, timeout: options.timeoutMs ?? 300_000, windowsHide: true },
       (error, stdout, stderr) => {
-        if (!error) return resolve({ code: 0, stdout, stderr });
+        if (!error) return resolve({ code: 0, stdout, stderr, exited: true });
         const e = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
         const reason = e.killed ? `${tool.label} did not finish in time and was stopped` : typeof e.code === "string" ? `cannot run ${tool.command}: ${e.code}` : "";
-        resolve({ code: typeof e.code === "number" ? e.code : 1, stdout, stderr: reason ? `${reason}\n${stderr}` : stderr });
+        resolve({ code: typeof e.code === "number" ? e.code : 1, stdout, stderr: reason ? `${reason}\n${stderr}` : stderr, exited: typeof e.code === "number" && !e.killed });
       },
     );
   });
