@@ -98,6 +98,21 @@ describe("Flux Kustomization transforms, in Flux's order", () => {
     expect(of(report.findings, "strategy-flip-without-force")).toEqual([expect.stringMatching(/^strategy-flip-without-force Deployment\/team\/prod-api-v2 apps\/deployment\.yaml:\d+:\d+ /)]);
   });
 
+  it("leaves out of a generated kustomization what .sourceignore and the GitRepository's spec.ignore leave out", async () => {
+    const dir = repository({
+      "clusters/prod/apps.yaml": [
+        kustomization("apps", "./apps"),
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: https://github.com/example/fleet\n  ignore: |\n    *.skip.yaml\n",
+      ].join("---\n"),
+      ".sourceignore": "apps/drafts/\n",
+      "apps/web.yaml": deployment("web"),
+      "apps/old.skip.yaml": deployment("old"),
+      "apps/drafts/wip.yaml": deployment("wip"),
+    });
+    const built = (await objects(dir, ["clusters/prod"])).filter((o) => o.kind === "Deployment" && o.source.unit !== undefined);
+    expect(built.map((o) => o.name)).toEqual(["web"]);
+  });
+
   it("substitutes post-build variables as kustomize-controller does: values, defaults, escapes, substituteFrom, the opt-out", async () => {
     const dir = repository({
       "clusters/prod/apps.yaml":

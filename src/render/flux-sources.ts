@@ -57,7 +57,7 @@ export function kustomizationSource(kustomization: K8sObject, checkout: Checkout
     if (other) return { skip: `its source ${label} is ${other}` };
     const tree = newTree();
     tree.linkContents("", repoRoot);
-    return { tree, kind: "repository", describe: "the repository", ignored: sourceIgnore(repoRoot, find("GitRepository", ref.name, namespace)) };
+    return { tree, kind: "repository", describe: "the repository", ignored: sourceIgnore(repoRoot, tree.root, find("GitRepository", ref.name, namespace)) };
   }
   if (ref.kind === "ExternalArtifact") {
     const generator = artifactGenerator(ref.name, namespace, lookup);
@@ -165,9 +165,10 @@ function sameRepository(a: string, b: string): boolean {
 
 /**
  * What the source leaves out of a generated kustomization: source-controller's default exclusions, the
- * repository's `.sourceignore`, and the GitRepository's `spec.ignore`.
+ * repository's `.sourceignore`, and the GitRepository's `spec.ignore`, for paths of the tree mirroring the
+ * repository at `treeRoot`.
  */
-function sourceIgnore(repoRoot: string, gitRepository: K8sObject | undefined): (absolutePath: string) => boolean {
+function sourceIgnore(repoRoot: string, treeRoot: string, gitRepository: K8sObject | undefined): (absolutePath: string) => boolean {
   const patterns = [...DEFAULT_EXCLUDES];
   const file = path.join(repoRoot, ".sourceignore");
   if (existsSync(file)) patterns.push(...readFileSync(file, "utf8").split(/\r?\n/));
@@ -175,7 +176,8 @@ function sourceIgnore(repoRoot: string, gitRepository: K8sObject | undefined): (
   if (typeof ignore === "string") patterns.push(...ignore.split(/\r?\n/));
   const matcher = ignoreLib()({ ignorecase: false }).add(patterns);
   return (absolutePath) => {
-    const relative = path.relative(repoRoot, absolutePath).split(path.sep).join("/");
+    // paths of the mirror tree the build reads (the repository's files, linked), relative to its root
+    const relative = path.relative(treeRoot, absolutePath).split(path.sep).join("/");
     if (relative === "" || relative.startsWith("..")) return false;
     return matcher.ignores(isDirectory(absolutePath) ? `${relative}/` : relative);
   };
