@@ -7,11 +7,12 @@ import { lintJson, REPO, type JsonFinding, type JsonReport } from "./support/cli
 import { fixtureCases, type FixtureCase } from "./support/fixture-expectations.js";
 import { assertNoMachinePaths, assertValidSarif } from "./support/sarif.js";
 
-// What users read, pinned for every fixture: each finding's position and span, severity, rule, object, full
-// message, its own remediation (when it is not the rule's), where it was rendered and whether it was
-// suppressed, then the summary and the exit code. The expected text is test/golden/<rule-id>/<case>.txt,
-// written by `npm run golden` and reviewed in the diff; the fixtures' `# expect:` markers say which findings
-// must be there, the golden files what they say. The same run's SARIF is checked against the 2.1.0 schema.
+// What users read, pinned for every fixture: each finding's position and span, severity (and whether it is
+// fatal), rule, object, full message, its own remediation (when it is not the rule's), where it was rendered
+// and whether it was suppressed, then the summary and the exit code. The expected text is
+// test/golden/<rule-id>/<case>.txt, written by `npm run golden` and reviewed in the diff; the fixtures'
+// `# expect:` markers say which findings must be there, the golden files what they say. The same run's SARIF
+// is checked against the 2.1.0 schema.
 
 const GOLDEN = path.join(REPO, "test", "golden");
 const sarifDir = mkdtempSync(path.join(tmpdir(), "gitops-lint-golden-"));
@@ -27,7 +28,8 @@ const goldenPath = (fixture: FixtureCase): string => path.join(GOLDEN, `${fixtur
 
 function findingText(f: JsonFinding): string {
   const object = f.object ? `  ${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ""}${f.object.name}` : "";
-  const lines = [`${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}  ${f.severity}  ${f.ruleId}${object}`, `  ${f.message}`];
+  const fatal = f.fatal ? " (fatal)" : "";
+  const lines = [`${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}  ${f.severity}${fatal}  ${f.ruleId}${object}`, `  ${f.message}`];
   if (f.remediation !== findRule(f.ruleId)?.meta.remediation) lines.push(`  fix: ${f.remediation}`);
   if (f.rendered) lines.push(`  rendered at ${f.rendered.file}:${f.rendered.line}:${f.rendered.column}`);
   if (f.suppressed) lines.push(`  suppressed${f.suppressionReason ? `: ${f.suppressionReason}` : ""}`);
