@@ -27,6 +27,7 @@ describe("a config that is wrong is a usage error with the whole story", () => {
     ["limits:\n  maxDocuments: many\n", '2:3: invalid config: limits.maxDocuments must be an integer, got "many"'],
     ["limits:\n  maxFileSize: lots\n", '2:3: invalid config: limits.maxFileSize "lots" is not a size such as 64MB or 536870912'],
     ["limits:\n  shellMaxNodes: 0\n", "2:3: invalid config: limits.shellMaxNodes must be >= 1, got 0"],
+    ["rules: {}\nreleaseTimeout: soon\n", '2:1: invalid config: releaseTimeout "soon" is not a duration such as 10m or 1h30m'],
     ["releaseTimeout: soon\n", '1:1: invalid config: releaseTimeout "soon" is not a duration such as 10m or 1h30m'],
     ["applier: helm5\n", '1:1: invalid config: applier: unknown value "helm5"; did you mean "helm3"? (flux-kustomize, flux-helm, helm3, helm4, argocd, kubectl, kubectl-server-side)'],
     ["rules:\n  render-failed: off\n", "2:3: invalid config: render-failed cannot be turned off, only downgraded (info, warning, error)"],
@@ -71,6 +72,19 @@ describe("what the config sets", () => {
   it("--rule takes id=severity with spaces around it", async () => {
     const result = await withConfig("{}\n", `${CLEAN}  $patch: merge\n`, ["--rule", " inline-patch-directive=off "]);
     expect(result.code).toBe(0);
+  });
+
+  it("releaseTimeout: the Helm release timeout hook budgets are measured against", async () => {
+    const job =
+      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait-for-db\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n" +
+      '      containers:\n        - name: wait\n          image: curlimages/curl\n          command: ["sh", "-c"]\n          args:\n            - |\n' +
+      "              for i in $(seq 1 12); do\n                curl -sf --max-time 5 http://db:8080/health && exit 0\n                sleep 5\n              done\n              exit 1\n";
+    expect((await withConfig("releaseTimeout: 1m\n", job)).stdout).toContain("= 120 s ≥ release timeout 1m = 60 s");
+    expect((await withConfig("releaseTimeout: 10m\n", job)).code).toBe(0);
+  });
+
+  it("a notice that may only be downgraded accepts a lower severity", async () => {
+    expect((await withConfig("rules:\n  render-failed: warning\n")).code).toBe(0);
   });
 
   it("applier: names itself in what the findings say", async () => {
