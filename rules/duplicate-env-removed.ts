@@ -4,6 +4,15 @@ import { describe } from "../src/model/objects.js";
 import { containersOf, podSpecOf, type ContainerView } from "../src/model/pod-spec.js";
 import { asArray, isObject } from "../src/util/json.js";
 
+/** The example's Deployment, with the given env entries. */
+const deployment = (env: string): string =>
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
+  "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n" +
+  env;
+
+/** The base: LOG_LEVEL listed twice. */
+const PREVIOUS_RENDER = { "previous-render.yaml": deployment("            - name: LOG_LEVEL\n              value: debug\n".repeat(2)) };
+
 export default defineRule({
   meta: {
     id: "duplicate-env-removed",
@@ -28,12 +37,14 @@ export default defineRule({
       "runs without it.",
     defaultSeverity: "warning",
     example: {
-      bad:
-        "# gitops-lint --base HEAD~1, where HEAD~1 listed LOG_LEVEL twice\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
-        "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n            - name: LOG_LEVEL\n              value: debug\n",
-      good:
-        "# the extra LOG_LEVEL entry was removed from the live object first (kubectl edit), so this apply deletes nothing\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
-        "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n            - name: LOG_LEVEL\n              value: debug\n",
+      bad: deployment("            - name: LOG_LEVEL\n              value: debug\n"),
+      // The extra entry was removed from the live object first; the finding stays for this one change against the base.
+      good: deployment(
+        "            # gitops-lint-ignore duplicate-env-removed -- the extra LOG_LEVEL entry was removed from the live object first (kubectl edit)\n" +
+          "            - name: LOG_LEVEL\n              value: debug\n",
+      ),
+      args: { bad: ["--base-file", "previous-render.yaml"], good: ["--base-file", "previous-render.yaml"] },
+      files: { bad: PREVIOUS_RENDER, good: PREVIOUS_RENDER },
     },
     tags: ["client-side-apply", "helm", "diff"],
     precision: "high",

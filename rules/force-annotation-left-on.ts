@@ -3,6 +3,9 @@ import { FLUX_FORCE_KEY, forceMarkersOf, isForceEnabled } from "../src/model/flu
 import { describe } from "../src/model/objects.js";
 import { updateStrategyOf } from "../src/model/update-strategy.js";
 
+/** The example's Deployment, forced, as it is now and as it was at the base. */
+const FORCED = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: enabled\nspec:\n  strategy:\n    type: Recreate\n";
+
 export default defineRule({
   meta: {
     id: "force-annotation-left-on",
@@ -20,8 +23,11 @@ export default defineRule({
     remediation: "Remove `kustomize.toolkit.fluxcd.io/force` from the object's metadata now that the strategy change has been applied.",
     defaultSeverity: "info",
     example: {
-      bad: "# gitops-lint --base HEAD~1, where HEAD~1 already had the same annotation and strategy\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: enabled\nspec:\n  strategy:\n    type: Recreate\n",
+      bad: FORCED,
       good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    type: Recreate\n",
+      args: { bad: ["--base-file", "previous-render.yaml"], good: ["--base-file", "previous-render.yaml"] },
+      // The base revision already had the same annotation and strategy.
+      files: { bad: { "previous-render.yaml": FORCED }, good: { "previous-render.yaml": FORCED } },
     },
     tags: ["flux", "rollout", "diff"],
     precision: "high",

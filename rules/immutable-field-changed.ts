@@ -7,6 +7,13 @@ import { describe, type K8sObject } from "../src/model/objects.js";
 import type { NodePath } from "../src/load/types.js";
 import { getPath } from "../src/util/json.js";
 
+/** The base of the example: matchLabels {app: api}. */
+const PREVIOUS_RENDER = {
+  "previous-render.yaml":
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
+    "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1.1.0\n",
+};
+
 export default defineRule({
   meta: {
     id: "immutable-field-changed",
@@ -64,11 +71,13 @@ export default defineRule({
     defaultSeverity: "error",
     example: {
       bad:
-        "# gitops-lint --base HEAD~1, where HEAD~1 had matchLabels {app: api}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api, tier: web}\n" +
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api, tier: web}\n" +
         "  template:\n    metadata:\n      labels: {app: api, tier: web}\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.0\n",
       good:
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n" +
         "  template:\n    metadata:\n      labels: {app: api, tier: web}\n    spec:\n      containers:\n        - name: api\n          image: api:1.2.0\n",
+      args: { bad: ["--base-file", "previous-render.yaml"], good: ["--base-file", "previous-render.yaml"] },
+      files: { bad: PREVIOUS_RENDER, good: PREVIOUS_RENDER },
     },
     tags: ["diff", "upgrade", "immutable"],
     precision: "high",

@@ -1,5 +1,10 @@
 import { defineRule } from "../src/engine/rule.js";
 
+/** What the example's Flux path holds: a ConfigMap with a variable the bad example does not substitute. */
+const APP = {
+  "apps/tls/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sovereign-fqdn\n  namespace: catalyst\ndata:\n  fqdn: console.${SOVEREIGN_FQDN}\n  cluster: ${CLUSTER_NAME}\n",
+};
+
 export default defineRule({
   meta: {
     id: "postbuild-variable-unset",
@@ -17,15 +22,14 @@ export default defineRule({
     defaultSeverity: "error",
     example: {
       bad:
-        "# The Kustomization's path holds a ConfigMap with `cluster: ${CLUSTER_NAME}` (fixtures/postbuild-variable-unset/unset-variable).\n" +
         "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: sovereign-tls\n  namespace: flux-system\nspec:\n  interval: 10m\n" +
-        "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./fixtures/postbuild-variable-unset/unset-variable/app\n  prune: true\n" +
+        "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./apps/tls\n  prune: true\n" +
         "  postBuild:\n    substitute:\n      SOVEREIGN_FQDN: omani.works\n",
       good:
-        "# The same Kustomization, with the variable set.\n" +
         "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: sovereign-tls\n  namespace: flux-system\nspec:\n  interval: 10m\n" +
-        "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./fixtures/postbuild-variable-unset/unset-variable/app\n  prune: true\n" +
+        "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./apps/tls\n  prune: true\n" +
         "  postBuild:\n    substitute:\n      SOVEREIGN_FQDN: omani.works\n      CLUSTER_NAME: otech\n",
+      files: { bad: APP, good: APP },
     },
     tags: ["flux", "kustomize"],
     precision: "high",

@@ -31,6 +31,14 @@ describe("gitops-lint-ignore comments in chart templates", () => {
     expect(report.code).toBe(1); // the comment elsewhere covers nothing
   }, 120_000);
 
+  it("work the same when the chart directory itself is the input (gitops-lint renders it)", async () => {
+    const viaChartDir = await lintJson(["-", "--chart-dir", CHART], { stdin: render() });
+    const direct = await lintJson([CHART]);
+    const brief = (findings: typeof direct.findings): string[] => findings.map((f) => `${at(f)} ${f.ruleId} ${f.suppressed ? `suppressed: ${f.suppressionReason}` : "active"}`).sort();
+    expect(direct.findings.filter((f) => f.suppressed)).toHaveLength(4);
+    expect(brief(direct.findings)).toEqual(brief(viaChartDir.findings));
+  }, 120_000);
+
   it("suppress nothing in the rendered stream alone: without --chart-dir the same findings are active", async () => {
     const mapped = await lintJson(["-", "--chart-dir", CHART], { stdin: render() });
     const unmapped = await lintJson(["-"], { stdin: render() });

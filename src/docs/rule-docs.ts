@@ -1,4 +1,4 @@
-import type { Described } from "../engine/rule.js";
+import type { Described, RuleExample } from "../engine/rule.js";
 
 export const DOCS_URL = "https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules.md";
 
@@ -23,19 +23,40 @@ export function ruleMarkdown(rule: Described, heading = "##"): string {
     "",
     `**How to fix.** ${meta.remediation}`,
     options,
-    "**Fires on:**",
-    "",
-    "```yaml",
-    meta.example.bad.trimEnd(),
-    "```",
-    "",
-    "**Fixed:**",
-    "",
-    "```yaml",
-    meta.example.good.trimEnd(),
-    "```",
-    "",
+    ...exampleMarkdown(meta.example),
   ].join("\n");
+}
+
+/**
+ * The examples in Markdown: "Fires on" and "Fixed", each with its command line when it is more than
+ * `gitops-lint -` and the files of the repository it needs.
+ */
+export function exampleMarkdown(example: RuleExample): string[] {
+  const variant = (title: string, yaml: string, args?: string[], files?: Record<string, string>): string[] => [
+    args || files
+      ? `**${title}**${commandLine(args, "`")}${files ? `, with ${Object.keys(files).map((f) => `\`${f}\``).join(", ")} in the repository` : ""}:`
+      : `**${title}:**`,
+    "",
+    ...yamlBlock(yaml),
+    "",
+    ...Object.entries(files ?? {}).flatMap(([name, text]) => [`\`${name}\`:`, "", ...yamlBlock(text), ""]),
+  ];
+  return [...variant("Fires on", example.bad, example.args?.bad, example.files?.bad), ...variant("Fixed", example.good, example.args?.good, example.files?.good)];
+}
+
+/** The same as plain text (SARIF's `help.text`). */
+export function exampleText(example: RuleExample): string {
+  const variant = (title: string, yaml: string, args?: string[], files?: Record<string, string>): string =>
+    `${title}${commandLine(args, "")}:\n${yaml.trimEnd()}` + Object.entries(files ?? {}).map(([name, text]) => `\n\nwith ${name}:\n${text.trimEnd()}`).join("");
+  return `${variant("Fires on", example.bad, example.args?.bad, example.files?.bad)}\n\n${variant("Fixed", example.good, example.args?.good, example.files?.good)}`;
+}
+
+function commandLine(args: string[] | undefined, quote: string): string {
+  return args ? ` (${quote}gitops-lint ${[...args, "-"].join(" ")}${quote})` : "";
+}
+
+function yamlBlock(text: string): string[] {
+  return ["```yaml", text.trimEnd(), "```"];
 }
 
 function optionLines(schema: Record<string, unknown>, defaults: unknown): string {

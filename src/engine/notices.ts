@@ -57,9 +57,12 @@ export const INVALID_SUPPRESSION: Notice = {
     remediation: "Write the directive as `# gitops-lint-ignore <rule-id>[,<rule-id>] -- <reason>` with ids from `gitops-lint rules`, or remove it.",
     defaultSeverity: "warning",
     example: {
-      bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    # gitops-lint-ignore strategy-flip -- created as Recreate\n    type: Recreate\n",
+      bad:
+        "# Source: api/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n" +
+        "    # gitops-lint-ignore strategy-flip -- created as Recreate\n    type: Recreate\n",
       good:
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n    # gitops-lint-ignore strategy-flip-without-force -- created as Recreate\n    type: Recreate\n",
+        "# Source: api/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  strategy:\n" +
+        "    # gitops-lint-ignore strategy-flip-without-force -- created as Recreate\n    type: Recreate\n",
     },
     tags: ["suppression"],
     precision: "very-high",
@@ -78,8 +81,9 @@ export const UNUSED_SUPPRESSION: Notice = {
     remediation: "Remove the directive, or the rule id from it, when the finding it was written for is gone.",
     defaultSeverity: "warning",
     example: {
-      bad: "# test-args: --report-unused-suppressions\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  # gitops-lint-ignore liveness-equals-readiness -- no probes here\n  name: app\n",
-      good: "# test-args: --report-unused-suppressions\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  # gitops-lint-ignore liveness-equals-readiness -- no probes here\n  name: app\n",
+      good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      args: { bad: ["--report-unused-suppressions"], good: ["--report-unused-suppressions"] },
     },
     tags: ["suppression"],
     precision: "very-high",
@@ -106,6 +110,7 @@ export const RENDER_FAILED: Notice = {
       good:
         "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n" +
         "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  path: ./apps/production\n  prune: true\n",
+      files: { good: { "apps/production/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  mode: fast\n" } },
     },
     tags: ["input", "helm", "kustomize", "flux"],
     precision: "very-high",
@@ -154,6 +159,12 @@ export const NOT_RENDERED: Notice = {
       good:
         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  interval: 10m\n  chart:\n    spec:\n" +
         "      chart: ./charts/podinfo\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n",
+      files: {
+        good: {
+          "charts/podinfo/Chart.yaml": "apiVersion: v2\nname: podinfo\nversion: 6.7.0\n",
+          "charts/podinfo/templates/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  mode: fast\n",
+        },
+      },
     },
     tags: ["input", "flux"],
     precision: "very-high",
@@ -171,8 +182,10 @@ export const BASE_UNAVAILABLE: Notice = {
     remediation: "Make the revision available (a full clone: actions/checkout with fetch-depth: 0, GitLab GIT_DEPTH: 0), or give the previous render with --base-file.",
     defaultSeverity: "warning",
     example: {
-      bad: "# Linting stdin with --base REV: stdin has no git history.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
-      good: "# The same with --base-file previous-render.yaml.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      bad: "# stdin has no git history: --base has no previous revision of it\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      good: "# the previous render of stdin, given as a file\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      args: { bad: ["--base", "HEAD"], good: ["--base-file", "previous-render.yaml"] },
+      files: { good: { "previous-render.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n" } },
     },
     tags: ["input", "diff"],
     precision: "very-high",

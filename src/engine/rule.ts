@@ -19,11 +19,24 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** JSON schema of the rule's options in `.gitops-lint.yaml`; absent when it has none. */
   optionsSchema?: Record<string, unknown>;
-  /** A manifest that fires and the fixed version (YAML). */
-  example: { bad: string; good: string };
+  /** A manifest that fires and the fixed version, as the docs show them and test/documented-examples.test.ts lints them. */
+  example: RuleExample;
   tags: string[];
   /** SARIF precision: how sure a finding is to be a real problem. */
   precision: "very-high" | "high" | "medium" | "low";
+}
+
+/**
+ * A rule's documented examples: YAML read from stdin (`gitops-lint -`). "Fires on" (`bad`) fires exactly this
+ * rule; "Fixed" (`good`) is clean for every rule.
+ */
+export interface RuleExample {
+  bad: string;
+  good: string;
+  /** The options before `-` each example is linted with, when it needs some (`--base-file`, `--report-unused-suppressions`). */
+  args?: { bad: string[]; good: string[] };
+  /** Files of the repository each example is linted in (what a Flux path or a chart reference names, a previous render), by path. */
+  files?: { bad?: Record<string, string>; good?: Record<string, string> };
 }
 
 /** Where a finding points: a key path inside an object, or a raw position in a document. */

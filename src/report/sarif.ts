@@ -1,4 +1,4 @@
-import { DOCS_URL, ruleAnchor } from "../docs/rule-docs.js";
+import { DOCS_URL, exampleMarkdown, exampleText, ruleAnchor } from "../docs/rule-docs.js";
 import type { Finding, LintResult } from "../engine/finding.js";
 import type { Described } from "../engine/rule.js";
 import type { Severity } from "../engine/severity.js";
@@ -61,21 +61,10 @@ function ruleDescriptor(rule: Described): Record<string, unknown> {
     "",
     `**How to fix.** ${meta.remediation}`,
     "",
-    "Fires on:",
-    "",
-    "```yaml",
-    meta.example.bad.trimEnd(),
-    "```",
-    "",
-    "Fixed:",
-    "",
-    "```yaml",
-    meta.example.good.trimEnd(),
-    "```",
-    "",
+    ...exampleMarkdown(meta.example),
     `[Rule documentation](${ruleAnchor(meta.id)})`,
   ].join("\n");
-  const text = `${plain(meta.rationale)}\n\nHow to fix: ${plain(meta.remediation)}\n\nFires on:\n${meta.example.bad.trimEnd()}\n\nFixed:\n${meta.example.good.trimEnd()}`;
+  const text = `${plain(meta.rationale)}\n\nHow to fix: ${plain(meta.remediation)}\n\n${exampleText(meta.example)}`;
   return {
     id: meta.id,
     name: meta.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),

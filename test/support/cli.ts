@@ -52,6 +52,8 @@ export interface JsonFinding {
   remediation: string;
   suppressed: boolean;
   suppressionReason?: string;
+  /** Input that was not read (invalid-input). */
+  fatal?: boolean;
   rendered?: { file: string; line: number; column: number };
 }
 
