@@ -59,10 +59,10 @@ await writeFile(
 
 /**
  * The npm packages our code loads on demand — with `createRequire(import.meta.url)("name")` (synchronous:
- * yaml, mvdan-sh, ignore) or `import("name")` (ajv, globby) — go into the bundle as their own bundled
- * CommonJS source, brotli-compressed in a base64 string (a fast scan for V8: no escapes, a fifth of the
- * size), decompressed and compiled by `vm.compileFunction` the first time the package is required. esbuild
- * does not follow the createRequire call, so it is rewritten to the `require` esbuild follows.
+ * yaml, mvdan-sh, ignore, re2js, semver) or `import("name")` (ajv, globby) — go into the bundle as their own
+ * bundled CommonJS source, brotli-compressed in a base64 string (a fast scan for V8: no escapes, a fifth of
+ * the size), decompressed and compiled by the loader (with the code cache) the first time the package is
+ * required. esbuild does not follow the createRequire call, so it is rewritten to the `require` esbuild follows.
  */
 function lazyPackages(): Plugin {
   const createRequireCall = /\bcreateRequire\(import\.meta\.url\)\((["'][^"']+["'])\)/g;
@@ -90,12 +90,13 @@ function lazyPackages(): Plugin {
           write: false,
           logLevel: "warning",
         });
+        const text = inner.outputFiles[0]!.text;
         const compressed = brotliCompressSync(inner.outputFiles[0]!.contents).toString("base64");
+        // __bundleCompile: the loader's (bundle-loader.ts loadPackage), which compiles with the code cache
         return {
           contents:
-            `const source = require("node:zlib").brotliDecompressSync(Buffer.from("${compressed}", "base64")).toString("utf8");\n` +
-            `const load = require("node:vm").compileFunction(source, ["exports", "require", "module"], { filename: ${JSON.stringify(`gitops-lint/${args.path}`)} });\n` +
-            `load.call(module.exports, module.exports, require, module);\n`,
+            `__bundleCompile(${JSON.stringify(args.path)}, ${text.length}, ` +
+            `() => require("node:zlib").brotliDecompressSync(Buffer.from("${compressed}", "base64")).toString("utf8"), module);\n`,
           loader: "js",
           resolveDir: PACKAGE_ROOT,
         };

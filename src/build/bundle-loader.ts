@@ -2,12 +2,13 @@ import { createRequire } from "node:module";
 import { PARSE_WORKER_ARG } from "../load/parse-worker-arg.js";
 
 // The start of dist/gitops-lint.mjs (src/build/bundle-cli.ts writes the rest): it compiles the program that
-// follows it in the same file, with V8's code cache. Node 20 caches no compiled code between runs (Node
-// 22's module.enableCompileCache does), so a run would otherwise parse and compile the 650 KB program
-// every time, which costs more than linting a file. The program is written as line comments (`//` before
-// every line), which V8 skips as fast as it reads them; this reads them back, and vm.Script compiles
-// them with the code that an earlier run compiled (its bytecode, kept in the temp directory as Node 22's
-// compile cache is). Meaningless anywhere but at the head of the bundle.
+// follows it in the same file, and the packages the program loads on demand, with V8's code cache. Node 20
+// caches no compiled code between runs (Node 22's module.enableCompileCache does), so a run would otherwise
+// parse and compile the 650 KB program every time, which costs more than linting a file, and mvdan-sh's
+// 1.3 MB on every run with a shell script. The program is written as line comments (`//` before every line),
+// which V8 skips as fast as it reads them; this reads them back, and vm.Script compiles them with the code
+// that an earlier run compiled (its bytecode, kept in the temp directory as Node 22's compile cache is).
+// Meaningless anywhere but at the head of the bundle.
 
 declare const GITOPS_LINT_PROGRAM_HASH: string;
 
@@ -23,42 +24,79 @@ const { Script } = require("node:vm") as typeof import("node:vm");
 /** The line before the program, written by bundle-cli.ts (the last one: this text may hold it too, as written by esbuild). */
 const MARKER = "\n//@gitops-lint-program\n";
 
+type Module = { exports: object };
+type Compiled = (exports: object, require: NodeJS.Require, module: Module, ...more: unknown[]) => void;
+
 const file = fileURLToPath(import.meta.url);
 const bytes = readFileSync(file);
 const start = bytes.lastIndexOf(MARKER) + MARKER.length;
-// The file is ASCII (bundle-cli.ts checks): latin1 is the cheapest way to decode it.
-const source = bytes.toString("latin1", start).replace(/^\/\//gm, "");
 const cache = cacheDirectory();
-const cacheFile = cache && path.join(cache.dir, `${cache.prefix}${GITOPS_LINT_PROGRAM_HASH}.bin`);
-let cachedData: Buffer | undefined;
-try {
-  if (cacheFile) cachedData = readFileSync(cacheFile);
-} catch {
-  // the first run of this program with this Node and these flags
-}
-const script = new Script(`(function (exports, require, module, __bundleUrl) {"use strict";${source}\n})`, {
+/** What to write after the run: code compiled without a usable cache (and the text of packages). */
+const toWrite: Array<[string, () => Uint8Array | string]> = [];
+// A parse worker (the pool starts this file again) leaves the cache to the main thread.
+if (cache && process.argv[2] !== PARSE_WORKER_ARG) process.once("exit", writeCache);
+
+const program = compile("program", ["exports", "require", "module", "__bundleUrl", "__bundleCompile"], {
+  // The file is ASCII (bundle-cli.ts checks): latin1 is the cheapest way to decode it.
+  text: () => `"use strict";${bytes.toString("latin1", start).replace(/^\/\//gm, "")}`,
   filename: file,
   // stack traces name the lines of this file
   lineOffset: bytes.toString("latin1", 0, start).split("\n").length - 1,
-  ...(cachedData ? { cachedData } : {}),
 });
-// A parse worker (the pool starts this file again) leaves the cache to the main thread.
-if (cache && cacheFile && process.argv[2] !== PARSE_WORKER_ARG && (!cachedData || script.cachedDataRejected)) {
-  // After the run, so the cache holds every function the run compiled, not only the top level.
-  process.once("exit", () => {
-    try {
-      const partial = `${cacheFile}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData());
-      renameSync(partial, cacheFile);
-      // the code of other builds of the program, for this Node and these flags: an upgrade replaces it
-      for (const name of readdirSync(cache.dir)) if (name.startsWith(cache.prefix) && name !== path.basename(cacheFile)) rmSync(path.join(cache.dir, name), { force: true });
-    } catch {
-      // no cache: the next run compiles again
-    }
-  });
+const programModule = { exports: {} };
+program(programModule.exports, require, programModule, import.meta.url, loadPackage);
+
+/**
+ * A package the program loads on demand, embedded compressed (bundle-cli.ts lazyPackages): its text is kept
+ * in the cache beside its code, as decompressing mvdan-sh costs more than reading it; `length` tells a
+ * whole copy.
+ */
+function loadPackage(name: string, length: number, decompress: () => string, module: Module): void {
+  const compiled = compile(name, ["exports", "require", "module"], { text: decompress, filename: `gitops-lint/${name}`, keepText: length });
+  compiled.call(module.exports, module.exports, require, module);
 }
-const module = { exports: {} };
-(script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, url: string) => void)(module.exports, require, module, import.meta.url);
+
+/** Compiles a function of `parameters` around a text, with the code an earlier run compiled from the same text when there is some. */
+function compile(name: string, parameters: string[], source: { text: () => string; filename: string; lineOffset?: number; keepText?: number }): Compiled {
+  const base = cache && path.join(cache.dir, `${cache.prefix}${GITOPS_LINT_PROGRAM_HASH}-${name}`);
+  const cachedData = base ? readIfThere(`${base}.bin`) : undefined;
+  const keptText = base && source.keepText !== undefined ? readIfThere(`${base}.js`)?.toString("utf8") : undefined;
+  const keptWhole = keptText !== undefined && keptText.length === source.keepText;
+  const text = keptWhole ? keptText : source.text();
+  const script = new Script(`(function (${parameters.join(", ")}) {${text}\n})`, {
+    filename: source.filename,
+    ...(source.lineOffset !== undefined ? { lineOffset: source.lineOffset } : {}),
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (base && (!cachedData || script.cachedDataRejected)) toWrite.push([`${base}.bin`, () => script.createCachedData()]);
+  if (base && source.keepText !== undefined && !keptWhole) toWrite.push([`${base}.js`, () => text]);
+  return script.runInThisContext() as Compiled;
+}
+
+function readIfThere(cached: string): Buffer | undefined {
+  try {
+    return readFileSync(cached);
+  } catch {
+    return undefined; // the first run of this program with this Node and these flags
+  }
+}
+
+/** After the run, so the cache holds every function the run compiled, not only the top level. */
+function writeCache(): void {
+  if (!cache || toWrite.length === 0) return;
+  try {
+    for (const [target, content] of toWrite) {
+      const partial = `${target}.${process.pid}`;
+      writeFileSync(partial, content());
+      renameSync(partial, target);
+    }
+    // the files of other builds of the program, for this Node and these flags: an upgrade replaces them
+    const current = `${cache.prefix}${GITOPS_LINT_PROGRAM_HASH}-`;
+    for (const name of readdirSync(cache.dir)) if (name.startsWith(cache.prefix) && !name.startsWith(current)) rmSync(path.join(cache.dir, name), { force: true });
+  } catch {
+    // no cache: the next run compiles again
+  }
+}
 
 /**
  * Where compiled code is kept: a directory of the user's own in the temp directory (on a shared /tmp, one
