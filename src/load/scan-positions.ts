@@ -244,6 +244,11 @@ class Scanner {
     return p === end ? -1 : p - start;
   }
 
+  /** Whether a line starts with more than `indent` spaces (a blank line may too): the quick test for the lines of a deeper value. */
+  private deeper(line: number, indent: number): boolean {
+    return this.text.startsWith(spaceRun(indent + 1), this.starts[line]);
+  }
+
   /** Whether a line that belongs to the structure (not to a deeper value) starts with a tab after its spaces: YAML indents with spaces only, and what a tab there means is not read here. */
   private refuseTab(line: number, indent: number): void {
     if (this.charAt(line, indent) === TAB) unsupported();
@@ -326,6 +331,7 @@ class Scanner {
       let next = this.lineOf(this.skipInline(entry.afterColon, this.lineEnd(line))) + 1;
       let indent = -1;
       for (; next < this.lineCount; next++) {
+        if (this.deeper(next, map.indent)) continue;
         indent = this.indentOf(next);
         if (indent === -1 || indent > map.indent || this.isComment(next, indent)) continue;
         this.refuseTab(next, indent);
@@ -353,6 +359,7 @@ class Scanner {
       let next = this.lineOf(this.skipInline(content, this.lineEnd(line))) + 1;
       let indent = -1;
       for (; next < this.lineCount; next++) {
+        if (this.deeper(next, seq.indent)) continue;
         indent = this.indentOf(next);
         if (indent === -1 || indent > seq.indent || this.isComment(next, indent)) continue;
         this.refuseTab(next, indent);
@@ -708,6 +715,11 @@ class Scanner {
     this.nextContent(this.lineOf(end) + (end === this.starts[this.lineOf(end)] ? 0 : 1), unsupported);
     return end;
   }
+}
+
+const SPACE_RUNS: string[] = [];
+function spaceRun(length: number): string {
+  return (SPACE_RUNS[length] ??= " ".repeat(length));
 }
 
 /**
