@@ -1,3 +1,4 @@
+import { COLON, HASH, lineIndex, lineStarts, plainKey, ScanText, SPACE, TAB, UNSUPPORTED, unsupported } from "./scan-text.js";
 import type { NodePath } from "./types.js";
 
 /**
@@ -35,28 +36,14 @@ export class LineScan {
 
   /** 1-based line and column (UTF-16 code units) of an offset, as yaml's LineCounter gives them. */
   linePos(offset: number): { line: number; col: number } {
-    const starts = this.lineStarts();
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, col: offset - starts[low]! + 1 };
-  }
-
-  private lineStarts(): number[] {
-    if (!this.starts) {
-      this.starts = [0];
-      for (let i = this.text.indexOf("\n"); i !== -1; i = this.text.indexOf("\n", i + 1)) this.starts.push(i + 1);
-    }
-    return this.starts;
+    this.starts ??= lineStarts(this.text);
+    const line = lineIndex(this.starts, offset);
+    return { line: line + 1, col: offset - this.starts[line]! + 1 };
   }
 
   private attempt<T>(read: (scanner: Scanner) => T): T | undefined {
     try {
-      this.scanner ??= new Scanner(this.text, this.lineStarts());
+      this.scanner ??= new Scanner(this.text, (this.starts ??= lineStarts(this.text)));
       return read(this.scanner);
     } catch (error) {
       if (error === UNSUPPORTED) return undefined;
@@ -70,17 +57,6 @@ export interface ScannedRange {
   /** How many path segments exist (the range is the deepest existing ancestor's). */
   depth: number;
 }
-
-const UNSUPPORTED: unique symbol = Symbol("unsupported YAML shape");
-function unsupported(): never {
-  throw UNSUPPORTED;
-}
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const HASH = 0x23;
-const DASH = 0x2d;
-const COLON = 0x3a;
 
 /** A block mapping: its keys start at column `indent`, the first one at `line` (after `- ` when it is a sequence item). */
 interface MapNode {
@@ -133,14 +109,11 @@ interface Entry {
   indent: number;
 }
 
-class Scanner {
+class Scanner extends ScanText {
   private top: MapNode | SeqNode | undefined;
 
-  constructor(
-    private readonly text: string,
-    /** Offset of each line's first character. */
-    private readonly starts: number[],
-  ) {
+  constructor(text: string, starts: number[]) {
+    super(text, starts);
     if (text.includes("\r") || text.charCodeAt(0) === 0xfeff) unsupported();
   }
 
@@ -199,97 +172,6 @@ class Scanner {
     }
     return undefined;
   }
-
-  // ---- lines
-
-  private get lineCount(): number {
-    return this.starts.length;
-  }
-
-  /** Offset of the line's end: its newline, or the end of the text. */
-  private lineEnd(line: number): number {
-    return line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
-  }
-
-  /** Past the line's newline (the end of the text on the last line). */
-  private afterLine(line: number): number {
-    return Math.min(this.lineEnd(line) + 1, this.text.length);
-  }
-
-  private lineOf(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-
-  /** The first offset at or after `from` on its line that is not a space or tab. */
-  private skipBlanks(from: number, end: number): number {
-    let p = from;
-    while (p < end && (this.text.charCodeAt(p) === SPACE || this.text.charCodeAt(p) === TAB)) p++;
-    return p;
-  }
-
-  /** Column of the line's first character that is not a space; -1 for a line of spaces and tabs only. */
-  private indentOf(line: number): number {
-    const start = this.starts[line]!;
-    const end = this.lineEnd(line);
-    let p = start;
-    while (p < end && this.text.charCodeAt(p) === SPACE) p++;
-    if (p < end && this.text.charCodeAt(p) === TAB && this.skipBlanks(p, end) === end) return -1;
-    return p === end ? -1 : p - start;
-  }
-
-  /** Whether a line starts with more than `indent` spaces (a blank line may too): the quick test for the lines of a deeper value. */
-  private deeper(line: number, indent: number): boolean {
-    return this.text.startsWith(spaceRun(indent + 1), this.starts[line]);
-  }
-
-  /** Whether a line that belongs to the structure (not to a deeper value) starts with a tab after its spaces: YAML indents with spaces only, and what a tab there means is not read here. */
-  private refuseTab(line: number, indent: number): void {
-    if (this.charAt(line, indent) === TAB) unsupported();
-  }
-
-  private charAt(line: number, column: number): number {
-    return this.text.charCodeAt(this.starts[line]! + column);
-  }
-
-  private isComment(line: number, indent: number): boolean {
-    return this.charAt(line, indent) === HASH;
-  }
-
-  /** `-` followed by a space, a tab or the end of the line: a sequence entry. */
-  private isDash(offset: number): boolean {
-    return this.isIndicator(offset, DASH);
-  }
-
-  /** The character `code` at `offset`, followed by a space, a tab or the end of the line. */
-  private isIndicator(offset: number, code: number): boolean {
-    if (this.text.charCodeAt(offset) !== code) return false;
-    const next = this.text.charCodeAt(offset + 1);
-    return offset + 1 >= this.text.length || next === SPACE || next === TAB || next === 0x0a;
-  }
-
-  /** The first line from `line` on with content (not blank, not a comment), or lineCount. */
-  private nextContent(line: number, onComment?: () => void): number {
-    for (; line < this.lineCount; line++) {
-      const indent = this.indentOf(line);
-      if (indent === -1) continue;
-      if (this.isComment(line, indent)) {
-        onComment?.();
-        continue;
-      }
-      this.refuseTab(line, indent);
-      return line;
-    }
-    return line;
-  }
-
-  // ---- structure
 
   /** The document's top node: after leading comments and a bare `---`; a mapping or a sequence. */
   private root(): MapNode | SeqNode {
@@ -506,47 +388,6 @@ class Scanner {
     return end.at;
   }
 
-  /** The end of a plain scalar's text on one line; `open` when no comment ends it there. A `: ` would make it a key: not read here. */
-  private plainLineEnd(p: number, lineEnd: number): { at: number; open: boolean } {
-    let i = p;
-    for (; i < lineEnd; i++) {
-      const ch = this.text.charCodeAt(i);
-      if (ch === HASH && i > p && (this.text.charCodeAt(i - 1) === SPACE || this.text.charCodeAt(i - 1) === TAB)) break;
-      if (ch === COLON && (i + 1 === lineEnd || this.text.charCodeAt(i + 1) === SPACE || this.text.charCodeAt(i + 1) === TAB)) unsupported();
-    }
-    let at = i;
-    while (at > p && (this.text.charCodeAt(at - 1) === SPACE || this.text.charCodeAt(at - 1) === TAB)) at--;
-    return { at, open: i === lineEnd };
-  }
-
-  /** Past the closing quote of the scalar opening at `p`. */
-  private quotedEnd(p: number): number {
-    const quote = this.text.charCodeAt(p);
-    for (let i = p + 1; i < this.text.length; i++) {
-      const ch = this.text.charCodeAt(i);
-      if (quote === 0x22 && ch === 0x5c /* \ */) i++;
-      else if (ch === quote) {
-        if (quote === 0x27 && this.text.charCodeAt(i + 1) === 0x27) i++;
-        else return i + 1;
-      }
-    }
-    return unsupported();
-  }
-
-  /** Past the bracket closing the flow collection opening at `p` (quotes and comments inside skipped). */
-  private flowEnd(p: number): number {
-    let depth = 0;
-    for (let i = p; i < this.text.length; i++) {
-      const ch = this.text.charCodeAt(i);
-      if (ch === 0x5b || ch === 0x7b) depth++;
-      else if (ch === 0x5d || ch === 0x7d) {
-        if (--depth === 0) return i + 1;
-      } else if ((ch === 0x22 || ch === 0x27) && /[\s[{,:]/.test(this.text[i - 1]!)) i = this.quotedEnd(i) - 1;
-      else if (ch === HASH && /\s/.test(this.text[i - 1]!)) i = this.lineEnd(this.lineOf(i)) - 1;
-    }
-    return unsupported();
-  }
-
   /**
    * The entries of the flow collection opening at `p`. Read: pairs with a plain or quoted key and a value,
    * items; not a pair without a value, a pair inside a sequence, or a plain scalar over several lines.
@@ -574,17 +415,6 @@ class Scanner {
       // a trailing comma
       if (this.text.charCodeAt(i) === close) return entries;
     }
-  }
-
-  /** Past spaces, line breaks and comments inside a flow collection. */
-  private skipFlowSpace(from: number): number {
-    let i = from;
-    for (; i < this.text.length; i++) {
-      const c = this.text.charCodeAt(i);
-      if (c === HASH && i > 0 && /\s/.test(this.text[i - 1]!)) i = this.lineEnd(this.lineOf(i));
-      else if (c !== SPACE && c !== TAB && c !== 0x0a) break;
-    }
-    return i;
   }
 
   /** A flow mapping's key at `p` and the offset past its `:`. */
@@ -630,12 +460,6 @@ class Scanner {
       while (end > p && (this.text.charCodeAt(end - 1) === SPACE || this.text.charCodeAt(end - 1) === TAB)) end--;
     }
     return { kind: "leaf", alias: c === 0x2a, flow: c === 0x5b || c === 0x7b, start: () => p, end: () => end, nodeEnd: unsupported };
-  }
-
-  private aliasEnd(p: number): number {
-    let i = p + 1;
-    while (i < this.text.length && !/[\s,[\]{}]/.test(this.text[i]!)) i++;
-    return i;
   }
 
   /**
@@ -715,19 +539,4 @@ class Scanner {
     this.nextContent(this.lineOf(end) + (end === this.starts[this.lineOf(end)] ? 0 : 1), unsupported);
     return end;
   }
-}
-
-const SPACE_RUNS: string[] = [];
-function spaceRun(length: number): string {
-  return (SPACE_RUNS[length] ??= " ".repeat(length));
-}
-
-/**
- * A plain key as the yaml core schema reads it, when that is its text (the path has strings); undefined
- * for text that becomes a number written otherwise, a boolean or null.
- */
-function plainKey(text: string): string | undefined {
-  if (/^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/.test(text)) return undefined;
-  if (/^[-+.0-9]/.test(text) && !/^(?:0|[1-9][0-9]{0,14})$/.test(text)) return undefined;
-  return text;
 }
