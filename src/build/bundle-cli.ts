@@ -21,19 +21,17 @@ import { PACKAGE_ROOT } from "../package-root.js";
 const DIST_SRC = path.join(PACKAGE_ROOT, "dist", "src");
 const pkg = JSON.parse(await readFile(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
 
+/** How everything in the bundle is built: minified for Node 20, returned to be assembled here. */
+const NODE_20 = { bundle: true, minify: true, platform: "node", target: "node20", logLevel: "warning", write: false } as const;
+
 // The program: CommonJS, as vm.Script runs it; `require` and the bundle's URL are the loader's.
 const program = await build({
+  ...NODE_20,
   entryPoints: [path.join(DIST_SRC, "cli", "run.js")],
-  bundle: true,
-  minify: true,
-  platform: "node",
   format: "cjs",
-  target: "node20",
   define: { GITOPS_LINT_BUNDLE_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__bundleUrl" },
   plugins: [lazyPackages()],
   legalComments: "eof",
-  logLevel: "warning",
-  write: false,
 });
 const code = program.outputFiles[0]!.text;
 // The loader decodes the program as latin1, and a line comment would end at \r (or at U+2028, U+2029), where
@@ -42,15 +40,10 @@ const code = program.outputFiles[0]!.text;
 const unfit = /[^\x00-\x7f]|\r/.exec(code);
 if (unfit) throw new Error(`the bundled program has ${JSON.stringify(unfit[0])} near ${JSON.stringify(code.slice(unfit.index - 40, unfit.index + 10))}: it must be ASCII without \\r to be embedded as line comments`);
 const loader = await build({
+  ...NODE_20,
   entryPoints: [path.join(DIST_SRC, "build", "bundle-loader.js")],
-  bundle: true,
-  minify: true,
-  platform: "node",
   format: "esm",
-  target: "node20",
   define: { GITOPS_LINT_PROGRAM_HASH: JSON.stringify(createHash("sha256").update(code).digest("hex").slice(0, 16)) },
-  logLevel: "warning",
-  write: false,
 });
 await writeFile(
   path.join(PACKAGE_ROOT, "dist", "gitops-lint.mjs"),
@@ -81,14 +74,9 @@ function lazyPackages(): Plugin {
       });
       esbuild.onLoad({ filter: /.*/, namespace: "lazy-package" }, async (args) => {
         const inner = await build({
+          ...NODE_20,
           stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: PACKAGE_ROOT },
-          bundle: true,
-          minify: true,
-          platform: "node",
           format: "cjs",
-          target: "node20",
-          write: false,
-          logLevel: "warning",
         });
         const text = inner.outputFiles[0]!.text;
         const compressed = brotliCompressSync(inner.outputFiles[0]!.contents).toString("base64");

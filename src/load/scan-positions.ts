@@ -92,6 +92,11 @@ interface LeafNode {
 
 type ScanNode = MapNode | SeqNode | LeafNode;
 
+/** A leaf that is neither an alias nor a flow collection. */
+function scalar(start: number, end: () => number, nodeEnd: () => number): LeafNode {
+  return { kind: "leaf", alias: false, flow: false, start: () => start, end, nodeEnd };
+}
+
 /** An entry of a flow collection: a mapping's pair (`key` set, undefined when not plain text), or a sequence's item. */
 interface FlowEntry {
   keyStart: number;
@@ -210,24 +215,15 @@ class Scanner extends ScanText {
     for (;;) {
       const entry = this.key(line, this.starts[line]! + map.indent, map.indent) ?? unsupported();
       each?.(entry);
-      let next = this.lineOf(this.skipInline(entry.afterColon, this.lineEnd(line))) + 1;
-      let indent = -1;
-      for (; next < this.lineCount; next++) {
-        if (this.deeper(next, map.indent)) continue;
-        indent = this.indentOf(next);
-        if (indent === -1 || indent > map.indent || this.isComment(next, indent)) continue;
-        this.refuseTab(next, indent);
-        // `key:` then `- item` at the key's own column: a sequence that is the entry's value
-        if (indent === map.indent && this.isDash(this.starts[next]! + indent)) continue;
-        break;
-      }
-      if (next >= this.lineCount) return entry;
-      if (indent < map.indent) {
+      // `key:` then `- item` at the key's own column: a sequence that is the entry's value
+      const next = this.nextAt(this.lineOf(this.skipInline(entry.afterColon, this.lineEnd(line))) + 1, map.indent, true);
+      if (next.line >= this.lineCount) return entry;
+      if (next.indent < map.indent) {
         // less indented than the top node: not a document read here
         if (map === this.root()) unsupported();
         return entry;
       }
-      line = next;
+      line = next.line;
     }
   }
 
@@ -238,21 +234,29 @@ class Scanner extends ScanText {
       const dash = this.starts[line]! + seq.indent;
       if (!this.isDash(dash)) unsupported();
       const content = this.skipBlanks(dash + 1, this.lineEnd(line));
-      let next = this.lineOf(this.skipInline(content, this.lineEnd(line))) + 1;
-      let indent = -1;
-      for (; next < this.lineCount; next++) {
-        if (this.deeper(next, seq.indent)) continue;
-        indent = this.indentOf(next);
-        if (indent === -1 || indent > seq.indent || this.isComment(next, indent)) continue;
-        this.refuseTab(next, indent);
-        break;
-      }
-      const last = next >= this.lineCount || indent < seq.indent || !this.isDash(this.starts[next]! + indent);
-      if (last && next < this.lineCount && seq === this.root()) unsupported();
+      const next = this.nextAt(this.lineOf(this.skipInline(content, this.lineEnd(line))) + 1, seq.indent, false);
+      const last = next.line >= this.lineCount || next.indent < seq.indent || !this.isDash(this.starts[next.line]! + next.indent);
+      if (last && next.line < this.lineCount && seq === this.root()) unsupported();
       if (i === index || (last && index === undefined)) return this.itemNode(line, content, seq.indent);
       if (last) return undefined;
-      line = next;
+      line = next.line;
     }
+  }
+
+  /**
+   * From `line` on, the first line with content at column `indent` or left of it (and its column): the
+   * lines between belong to the value before. With `compactSeq`, a `- ` at the column does too.
+   */
+  private nextAt(line: number, indent: number, compactSeq: boolean): { line: number; indent: number } {
+    for (; line < this.lineCount; line++) {
+      if (this.deeper(line, indent)) continue;
+      const column = this.indentOf(line);
+      if (column === -1 || column > indent || this.isComment(line, column)) continue;
+      this.refuseTab(line, column);
+      if (compactSeq && column === indent && this.isDash(this.starts[line]! + column)) continue;
+      return { line, indent: column };
+    }
+    return { line, indent: -1 };
   }
 
   /** Past a value that starts on this line and may go on over others (a quoted scalar or a flow collection). */
@@ -337,15 +341,8 @@ class Scanner extends ScanText {
       if (this.isDash(at) && (column > indent || (column === indent && compactSeq))) return { kind: "seq", indent: column, line: next };
       if (column > indent) return this.key(next, at, column) ? { kind: "map", indent: column, line: next } : unsupported();
     }
-    return {
-      kind: "leaf",
-      alias: false,
-      flow: false,
-      start: () => emptyAt,
-      end: () => emptyAt,
-      // yaml ends an empty value after the comments that follow it
-      nodeEnd: () => (comments ? unsupported() : emptyAt),
-    };
+    // yaml ends an empty value after the comments that follow it
+    return scalar(emptyAt, () => emptyAt, () => (comments ? unsupported() : emptyAt));
   }
 
   /** A value that starts at `p` on `line`, in a parent at column `indent`. */
@@ -498,25 +495,15 @@ class Scanner extends ScanText {
     // whitespace-only lines after the content, before what follows
     for (let l = last + 1; l < next; l++) if (this.lineEnd(l) > this.starts[l]!) unsupported();
     const end = this.afterLine(last);
-    const literal = this.text.charCodeAt(p) === 0x7c;
-    return {
-      kind: "leaf",
-      alias: false,
-      flow: false,
-      start: () => p,
-      end: () => end,
-      nodeEnd: () => end,
-      ...(literal
-        ? {
-            literal: () => {
-              const lines: string[] = [];
-              for (let l = line + 1; l <= last; l++) lines.push(this.text.slice(this.starts[l]! + Math.min(trim, this.lineEnd(l) - this.starts[l]!), this.lineEnd(l)));
-              // leading empty lines are kept as empty lines; clip keeps one final newline, strip none
-              return lines.join("\n") + (header[0].startsWith("|-") ? "" : "\n");
-            },
-          }
-        : {}),
+    const node = scalar(p, () => end, () => end);
+    if (this.text.charCodeAt(p) !== 0x7c /* | */) return node;
+    node.literal = () => {
+      const lines: string[] = [];
+      for (let l = line + 1; l <= last; l++) lines.push(this.text.slice(this.starts[l]! + Math.min(trim, this.lineEnd(l) - this.starts[l]!), this.lineEnd(l)));
+      // leading empty lines are kept as empty lines; clip keeps one final newline, strip none
+      return lines.join("\n") + (header[0].startsWith("|-") ? "" : "\n");
     };
+    return node;
   }
 
   private startOf(node: ScanNode): number {
