@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PARSE_WORKER_ARG } from "../src/load/parse-worker-arg.js";
 import { BIN, REPO } from "./support/cli.js";
 
 // dist/gitops-lint.mjs copied alone into an empty directory (no package.json, no node_modules anywhere above
@@ -14,8 +15,8 @@ import { BIN, REPO } from "./support/cli.js";
 describe("the single-file bundle, alone in an empty directory", () => {
   let dir: string;
   let bundle: string;
-  const lint = (cli: string, args: string[]): { code: number; stdout: string; stderr: string } => {
-    const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH } });
+  const lint = (cli: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } => {
+    const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   };
 
@@ -51,7 +52,7 @@ describe("the single-file bundle, alone in an empty directory", () => {
   }, 60_000);
 
   it("is its own parse worker", async () => {
-    const worker = new Worker(bundle);
+    const worker = new Worker(bundle, { argv: [PARSE_WORKER_ARG] });
     try {
       worker.postMessage({ id: 1, documents: [{ file: "a.yaml", index: 0, text: "kind: ConfigMap\ndata: {a: b}\n", startLine: 1 }], maxAliasNodes: 1000 });
       const [reply] = (await once(worker, "message")) as [{ results: Array<{ value?: unknown; problems: unknown[] }> }];
@@ -60,4 +61,51 @@ describe("the single-file bundle, alone in an empty directory", () => {
       await worker.terminate();
     }
   }, 60_000);
+
+  describe("keeps the code it compiled for the next run (src/build/bundle-loader.ts)", () => {
+    let tmp: string;
+    let first: { code: number; stdout: string; stderr: string };
+    const env = (): NodeJS.ProcessEnv => ({ TMPDIR: tmp, TEMP: tmp, TMP: tmp });
+    const cacheDir = (): string => path.join(tmp, process.getuid ? `gitops-lint-compile-cache-${process.getuid()}` : "gitops-lint-compile-cache");
+    const cached = (): string[] => readdirSync(cacheDir()).sort();
+    beforeAll(() => {
+      tmp = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-tmpdir-"));
+      first = lint(bundle, ["demo", "-f", "json"], env());
+    });
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it("in a directory of its own in the temp directory: the program's code, and each package's it loaded", () => {
+      expect(first.stderr).toBe("");
+      if (process.platform !== "win32") expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
+      const name = new RegExp(`^${process.version}-${process.arch}-[0-9a-f]+-[0-9a-f]{16}-([a-z0-9-]+)\\.(bin|js)$`);
+      expect(cached().every((file) => name.test(file))).toBe(true);
+      // the demo's hook scripts need mvdan-sh: its text is kept too (reading it is cheaper than decompressing it)
+      expect(cached().map((file) => name.exec(file)!.slice(1).join("."))).toEqual(expect.arrayContaining(["program.bin", "mvdan-sh.bin", "mvdan-sh.js"]));
+      // the next run reads them, gives the same report, and leaves them as they were
+      const written = cached().map((file) => statSync(path.join(cacheDir(), file)).mtimeMs);
+      expect(lint(bundle, ["demo", "-f", "json"], env()).stdout).toBe(first.stdout);
+      expect(cached().map((file) => statSync(path.join(cacheDir(), file)).mtimeMs)).toEqual(written);
+    }, 60_000);
+
+    it("per V8 flags: V8 refuses code compiled under other flags", () => {
+      const before = cached().filter((file) => file.endsWith("-program.bin"));
+      expect(lint(bundle, ["demo", "-f", "json"], { ...env(), NODE_OPTIONS: "--max-old-space-size=1000" }).stdout).toBe(first.stdout);
+      const after = cached().filter((file) => file.endsWith("-program.bin"));
+      expect(after).toHaveLength(2);
+      expect(after).toEqual(expect.arrayContaining(before));
+    }, 60_000);
+
+    it("replaces what V8 refuses or is not whole, and uses no directory that others could have written to", () => {
+      for (const file of cached()) writeFileSync(path.join(cacheDir(), file), "not compiled code");
+      expect(lint(bundle, ["demo", "-f", "json"], env()).stdout).toBe(first.stdout);
+      const replaced = cached().filter((file) => !readFileSync(path.join(cacheDir(), file), "utf8").startsWith("not compiled code"));
+      expect(replaced).toEqual(expect.arrayContaining([expect.stringMatching(/-program\.bin$/), expect.stringMatching(/-mvdan-sh\.js$/)]));
+      if (process.platform === "win32") return;
+      const shared = mkdtempSync(path.join(tmp, "shared-"));
+      mkdirSync(path.join(shared, path.basename(cacheDir())));
+      chmodSync(path.join(shared, path.basename(cacheDir())), 0o777);
+      expect(lint(bundle, ["--version"], { TMPDIR: shared }).code).toBe(0);
+      expect(readdirSync(path.join(shared, path.basename(cacheDir())))).toEqual([]);
+    }, 60_000);
+  });
 });

@@ -2,7 +2,9 @@
  * A deterministic synthetic corpus shaped like rendered platform repositories: per "chart", workloads
  * with probes and env, services, config maps, RBAC, Helm hook Jobs with shell scripts, a Flux
  * HelmRelease, and large CRDs (deep openAPIV3Schema with long descriptions, anchors and merge keys).
- * Used by `npm run bench` and by tests that need big inputs; never written into the repository.
+ * With `faulty`, the charts also carry the mistakes real charts make (see FAULTS), so that a run has
+ * hundreds of findings to place, as a real repository does. Used by `npm run bench` and by tests that
+ * need big inputs; never written into the repository.
  */
 
 export interface CorpusFile {
@@ -30,9 +32,36 @@ function sentence(random: () => number, words: number): string {
   return out.join(" ");
 }
 
-function deployment(chart: string, i: number, random: () => number, kind = "Deployment"): string {
+/**
+ * Mistakes of real charts, each a finding in the corpus: a single-replica Deployment rolling onto its
+ * ReadWriteOnce claim, readiness and liveness probes that are the same check, a release label in the
+ * selector, a Recreate strategy, an optional ConfigMap reference in the environment, an env variable
+ * listed twice, and a hook that waits for a database up to ten minutes.
+ */
+export type Fault = "rwo-claim" | "same-probes" | "release-label-selector" | "recreate" | "optional-env" | "duplicate-env" | "long-hook-wait";
+
+/** Which faults chart `index`'s deployment `i` has: about three per chart, as many as real renders have. */
+function faultsOf(index: number, i: number): Fault[] {
+  const faults: Fault[] = [];
+  if (i === 0) faults.push("rwo-claim");
+  if (i === 1 && index % 2 === 0) faults.push("same-probes");
+  if (i === 2 && index % 3 === 0) faults.push("release-label-selector");
+  if (i === 4 && index % 4 === 1) faults.push("recreate");
+  if (i === 5 && index % 3 === 0) faults.push("optional-env");
+  if (i === 8 && index % 4 === 0) faults.push("duplicate-env");
+  return faults;
+}
+
+function deployment(chart: string, i: number, random: () => number, kind = "Deployment", faults: Fault[] = []): string {
   const name = `${chart}-app-${i}`;
-  const env = Array.from({ length: 4 + Math.floor(random() * 8) }, (_, j) => `            - name: VAR_${j}\n              value: "${sentence(random, 3)}"`).join("\n");
+  const variables = Array.from({ length: 4 + Math.floor(random() * 8) }, (_, j) => `            - name: VAR_${j}\n              value: "${sentence(random, 3)}"`);
+  if (faults.includes("duplicate-env")) variables.push(`            - name: VAR_0\n              value: "override"`);
+  if (faults.includes("optional-env")) {
+    variables.push(`            - name: EXTERNAL_URL\n              valueFrom:\n                configMapKeyRef:\n                  name: ${chart}-external\n                  key: url\n                  optional: true`);
+  }
+  const env = variables.join("\n");
+  const readiness = faults.includes("same-probes") ? "httpGet: { path: /healthz, port: http }" : "httpGet: { path: /ready, port: http }";
+  const claim = faults.includes("rwo-claim");
   return `# Source: ${chart}/templates/${kind.toLowerCase()}-${i}.yaml
 apiVersion: apps/v1
 kind: ${kind}
@@ -44,11 +73,11 @@ metadata:
     app.kubernetes.io/instance: ${chart}
     helm.sh/chart: ${chart}-1.2.${i}
 spec:
-  replicas: ${1 + (i % 3)}
-${kind === "StatefulSet" ? `  serviceName: ${name}-headless\n` : ""}  selector:
+  replicas: ${claim ? 1 : 1 + (i % 3)}
+${kind === "StatefulSet" ? `  serviceName: ${name}-headless\n` : ""}${faults.includes("recreate") ? "  strategy:\n    type: Recreate\n" : ""}  selector:
     matchLabels:
       app.kubernetes.io/name: ${name}
-  template:
+${faults.includes("release-label-selector") ? `      helm.sh/chart: ${chart}-1.2.${i}\n` : ""}  template:
     metadata:
       labels:
         <<: *labels
@@ -73,17 +102,33 @@ ${env}
             httpGet: { path: /healthz, port: http }
             initialDelaySeconds: 10
           readinessProbe:
-            httpGet: { path: /ready, port: http }
+            ${readiness}
           resources:
             requests: { cpu: 100m, memory: 128Mi }
             limits: { memory: 256Mi }
           volumeMounts:
             - name: config
               mountPath: /etc/${chart}
-      volumes:
+${claim ? "            - name: data\n              mountPath: /var/lib/data\n" : ""}      volumes:
         - name: config
           configMap:
             name: ${chart}-config-${i}
+${claim ? `        - name: data\n          persistentVolumeClaim:\n            claimName: ${chart}-data\n` : ""}`;
+}
+
+function claim(chart: string): string {
+  return `# Source: ${chart}/templates/pvc.yaml
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: ${chart}-data
+  namespace: ${chart}
+spec:
+  accessModes:
+    - ReadWriteOnce
+  resources:
+    requests:
+      storage: 8Gi
 `;
 }
 
@@ -157,10 +202,12 @@ subjects:
 `;
 }
 
-function hook(chart: string, i: number, random: () => number): string {
-  const script = Array.from({ length: 8 + Math.floor(random() * 12) }, (_, j) =>
+function hook(chart: string, i: number, random: () => number, waitsLong = false): string {
+  const steps = Array.from({ length: 8 + Math.floor(random() * 12) }, (_, j) =>
     `              if [ -f /data/step-${j} ]; then echo "step ${j} done"; else ./migrate --step ${j} && touch /data/step-${j}; fi`,
-  ).join("\n");
+  );
+  if (waitsLong) steps.unshift(`              for i in $(seq 1 120); do pg_isready -h ${chart}-db -t 2 && break; sleep 5; done`);
+  const script = steps.join("\n");
   return `# Source: ${chart}/templates/hooks/job-${i}.yaml
 apiVersion: batch/v1
 kind: Job
@@ -275,15 +322,17 @@ ${props("                ", 1)}
 `;
 }
 
-/** One rendered chart: about 50 documents and 200 KB, plus a large CRD in every third chart. */
-export function renderChart(index: number, seed = 1): CorpusFile {
+/** One rendered chart: about 50 documents and 200 KB, plus a large CRD in every third chart; `faulty`: with the mistakes of FAULTS. */
+export function renderChart(index: number, seed = 1, faulty = false): CorpusFile {
   const random = prng(seed * 100_003 + index);
   const chart = `chart${index}`;
   const docs: string[] = [rbac(chart), helmRelease(chart)];
+  if (faulty) docs.push(claim(chart));
   for (let i = 0; i < 9; i++) {
-    docs.push(configMap(chart, i, random), deployment(chart, i, random, i % 4 === 3 ? "StatefulSet" : "Deployment"), service(chart, i));
+    const kind = i % 4 === 3 ? "StatefulSet" : "Deployment";
+    docs.push(configMap(chart, i, random), deployment(chart, i, random, kind, faulty && kind === "Deployment" ? faultsOf(index, i) : []), service(chart, i));
   }
-  for (let i = 0; i < 3; i++) docs.push(hook(chart, i, random));
+  for (let i = 0; i < 3; i++) docs.push(hook(chart, i, random, faulty && i === 0 && index % 3 === 1));
   for (let i = 0; i < 15; i++) docs.push(configMap(chart, 100 + i, random));
   if (index % 3 === 0) docs.push(crd(chart, 0, random, 10, 5));
   docs.push(crd(chart, 1, random, 6, 2));
@@ -291,12 +340,12 @@ export function renderChart(index: number, seed = 1): CorpusFile {
 }
 
 /** Charts until the corpus has at least `minBytes` and `minDocuments`. */
-export function generateCorpus(options: { minBytes: number; minDocuments: number; seed?: number }): CorpusFile[] {
+export function generateCorpus(options: { minBytes: number; minDocuments: number; seed?: number; faulty?: boolean }): CorpusFile[] {
   const files: CorpusFile[] = [];
   let bytes = 0;
   let documents = 0;
   for (let i = 0; bytes < options.minBytes || documents < options.minDocuments; i++) {
-    const file = renderChart(i, options.seed ?? 1);
+    const file = renderChart(i, options.seed ?? 1, options.faulty);
     files.push(file);
     bytes += Buffer.byteLength(file.text);
     documents += file.text.split(/^---$/m).length - 1;

@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import { brotliCompressSync } from "node:zlib";
@@ -9,36 +10,52 @@ import { PACKAGE_ROOT } from "../package-root.js";
 // GitHub Action and the Helm plugin ship. It bundles tsc's output (dist/src/cli/run.js and everything it
 // imports, npm packages included), so what runs is exactly what was type-checked and emitted, and nothing
 // is resolved from node_modules at run time: the Action runs it with no install step.
-// Start-up time (issue 6: a one-file lint within 2x `node -e 0`): Node's ES module loader resolves, reads
-// and links each of the ~110 modules tsc emits separately, which costs more than the lint itself; one file
-// does not. But V8 also scans and pre-parses all of a file it loads, and the packages the code loads only
-// when it needs them (mvdan-sh alone is 1.5 MB) would cost ~150 ms on every run as code, ~50 ms as a
-// string literal: those are embedded compressed and compiled on first use (lazyPackages below).
-// CommonJS packages inside an ES module call require() for Node built-ins, hence the banner.
+// Start-up time (issue 6: a one-file lint within 2x `node -e 0`; issue 16: towards 1.3x): Node's ES module
+// loader resolves, reads and links each of the ~110 modules tsc emits separately, which costs more than the
+// lint itself; one file does not. But V8 also scans and pre-parses all of a file it loads, and the packages
+// the code loads only when it needs them (mvdan-sh alone is 1.5 MB) would cost ~150 ms on every run as
+// code, ~50 ms as a string literal: those are embedded compressed and compiled on first use (lazyPackages
+// below). What remains, the program itself, is compiled with V8's code cache: the file is a small loader
+// (src/build/bundle-loader.ts) followed by the program as line comments, which the loader compiles with
+// the code the previous run compiled.
 const DIST_SRC = path.join(PACKAGE_ROOT, "dist", "src");
 const pkg = JSON.parse(await readFile(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
 
-await build({
+/** How everything in the bundle is built: minified for Node 20, returned to be assembled here. */
+const NODE_20 = { bundle: true, minify: true, platform: "node", target: "node20", logLevel: "warning", write: false } as const;
+
+// The program: CommonJS, as vm.Script runs it; `require` and the bundle's URL are the loader's.
+const program = await build({
+  ...NODE_20,
   entryPoints: [path.join(DIST_SRC, "cli", "run.js")],
-  outfile: path.join(PACKAGE_ROOT, "dist", "gitops-lint.mjs"),
-  bundle: true,
-  minify: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  define: { GITOPS_LINT_BUNDLE_VERSION: JSON.stringify(pkg.version) },
+  format: "cjs",
+  define: { GITOPS_LINT_BUNDLE_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__bundleUrl" },
   plugins: [lazyPackages()],
-  banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
   legalComments: "eof",
-  logLevel: "warning",
 });
+const code = program.outputFiles[0]!.text;
+// The loader decodes the program as latin1, and a line comment would end at \r (or at U+2028, U+2029), where
+// the rest of the line would run as part of the loader's module. esbuild escapes non-ASCII characters (its
+// default charset), except inside regular expression literals: write those escaped in the sources.
+const unfit = /[^\x00-\x7f]|\r/.exec(code);
+if (unfit) throw new Error(`the bundled program has ${JSON.stringify(unfit[0])} near ${JSON.stringify(code.slice(unfit.index - 40, unfit.index + 10))}: it must be ASCII without \\r to be embedded as line comments`);
+const loader = await build({
+  ...NODE_20,
+  entryPoints: [path.join(DIST_SRC, "build", "bundle-loader.js")],
+  format: "esm",
+  define: { GITOPS_LINT_PROGRAM_HASH: JSON.stringify(createHash("sha256").update(code).digest("hex").slice(0, 16)) },
+});
+await writeFile(
+  path.join(PACKAGE_ROOT, "dist", "gitops-lint.mjs"),
+  `${loader.outputFiles[0]!.text.trimEnd()}\n//@gitops-lint-program\n${code.replace(/^/gm, "//")}`,
+);
 
 /**
  * The npm packages our code loads on demand — with `createRequire(import.meta.url)("name")` (synchronous:
- * yaml, mvdan-sh, ignore, picomatch) or `import("name")` (ajv) — go into the bundle as their own bundled
- * CommonJS source, brotli-compressed in a base64 string (a fast scan for V8: no escapes, a fifth of the
- * size), decompressed and compiled by `vm.compileFunction` the first time the package is required. esbuild
- * does not follow the createRequire call, so it is rewritten to the `require` esbuild follows.
+ * yaml, mvdan-sh, ignore, picomatch, re2js, semver) or `import("name")` (ajv) — go into the bundle as their own
+ * bundled CommonJS source, brotli-compressed in a base64 string (a fast scan for V8: no escapes, a fifth of
+ * the size), decompressed and compiled by the loader (with the code cache) the first time the package is
+ * required. esbuild does not follow the createRequire call, so it is rewritten to the `require` esbuild follows.
  */
 function lazyPackages(): Plugin {
   const createRequireCall = /\bcreateRequire\(import\.meta\.url\)\((["'][^"']+["'])\)/g;
@@ -57,21 +74,17 @@ function lazyPackages(): Plugin {
       });
       esbuild.onLoad({ filter: /.*/, namespace: "lazy-package" }, async (args) => {
         const inner = await build({
+          ...NODE_20,
           stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: PACKAGE_ROOT },
-          bundle: true,
-          minify: true,
-          platform: "node",
           format: "cjs",
-          target: "node20",
-          write: false,
-          logLevel: "warning",
         });
+        const text = inner.outputFiles[0]!.text;
         const compressed = brotliCompressSync(inner.outputFiles[0]!.contents).toString("base64");
+        // __bundleCompile: the loader's (bundle-loader.ts loadPackage), which compiles with the code cache
         return {
           contents:
-            `const source = require("node:zlib").brotliDecompressSync(Buffer.from("${compressed}", "base64")).toString("utf8");\n` +
-            `const load = require("node:vm").compileFunction(source, ["exports", "require", "module"], { filename: ${JSON.stringify(`gitops-lint/${args.path}`)} });\n` +
-            `load.call(module.exports, module.exports, require, module);\n`,
+            `__bundleCompile(${JSON.stringify(args.path)}, ${text.length}, ` +
+            `() => require("node:zlib").brotliDecompressSync(Buffer.from("${compressed}", "base64")).toString("utf8"), module);\n`,
           loader: "js",
           resolveDir: PACKAGE_ROOT,
         };

@@ -1,21 +1,27 @@
-import { isMainThread } from "node:worker_threads";
+import { answerParseRequests } from "../load/parse-worker.js";
+import { PARSE_WORKER_ARG } from "../load/parse-worker-arg.js";
 import { main } from "./main.js";
-// The single-file bundle is its own parse worker (src/load/parse-pool.ts): parse-worker's message handler is
-// bundled with the CLI, and in a worker thread it answers parse requests while the CLI below stays idle.
-import "../load/parse-worker.js";
 
-if (isMainThread) {
+// The single-file bundle is its own parse worker (src/load/parse-pool.ts starts it with PARSE_WORKER_ARG):
+// in a worker thread it answers parse requests, and the CLI below does not run.
+if (process.argv[2] !== PARSE_WORKER_ARG || !answerParseRequests()) {
   // A reader that stops early (`gitops-lint rules | head`) is not an error: stop writing, keep the exit code.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
     process.exit(process.exitCode ?? 0);
   });
 
-  process.exitCode = await main(process.argv.slice(2), {
+  // No top-level await: the bundle runs this as a CommonJS script (src/build/bundle-loader.ts).
+  void main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin is made on first use (a stream over the pipe or terminal, ~2 ms): only a run reading stdin pays
+    get stdin() {
+      return process.stdin;
+    },
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -10,22 +10,23 @@ import { isObject, type JsonObject } from "../util/json.js";
  * server-side apply and CRD validation check for duplicates. Positions come from the document's text,
  * so findings on a CRD still point at it.
  */
-export function withoutCrdSchema(value: unknown): unknown {
+export function withoutCrdSchema(value: unknown, text: string): unknown {
   if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") return value;
-  if (value.kind.endsWith("List") && Array.isArray(value.items)) return { ...value, items: value.items.map(withoutCrdSchema) };
+  if (value.kind.endsWith("List") && Array.isArray(value.items)) return { ...value, items: value.items.map((item) => withoutCrdSchema(item, text)) };
   if (value.kind !== "CustomResourceDefinition" || !("spec" in value)) return value;
   const { spec, ...rest } = value;
-  return isObject(spec) ? { ...rest, spec: crdSummary(spec) } : rest;
+  // Without the word in its text, a schema has no keyed list: it is not walked (most of a CRD's nodes).
+  return isObject(spec) ? { ...rest, spec: crdSummary(spec, text.includes(LIST_TYPE)) } : rest;
 }
 
-function crdSummary(spec: JsonObject): JsonObject {
+function crdSummary(spec: JsonObject, keyedLists: boolean): JsonObject {
   const out: JsonObject = {};
   for (const key of ["group", "names", "scope"]) if (key in spec) out[key] = spec[key];
   if (Array.isArray(spec.versions)) {
     out.versions = spec.versions.filter(isObject).map((version) => {
       const kept: JsonObject = {};
       for (const key of ["name", "served", "storage"]) if (key in version) kept[key] = version[key];
-      const schema = isObject(version.schema) ? keyedListBranches(version.schema.openAPIV3Schema) : undefined;
+      const schema = keyedLists && isObject(version.schema) ? keyedListBranches(version.schema.openAPIV3Schema) : undefined;
       if (schema) kept.schema = { openAPIV3Schema: schema };
       return kept;
     });
@@ -36,23 +37,27 @@ function crdSummary(spec: JsonObject): JsonObject {
 const LIST_TYPE = "x-kubernetes-list-type";
 const MAP_KEYS = "x-kubernetes-list-map-keys";
 
-/** The part of a structural schema on the way to keyed lists; undefined when there is none below `node`. */
+/**
+ * The part of a structural schema on the way to keyed lists; undefined when there is none below `node`.
+ * Objects are made only for what is kept: most of a schema is not.
+ */
 function keyedListBranches(node: unknown): JsonObject | undefined {
   if (!isObject(node)) return undefined;
-  const out: JsonObject = {};
+  let out: JsonObject | undefined;
   if (isObject(node.properties)) {
-    const properties: JsonObject = {};
-    for (const [name, child] of Object.entries(node.properties)) {
-      const kept = keyedListBranches(child);
-      if (kept) properties[name] = kept;
+    let properties: JsonObject | undefined;
+    for (const name of Object.keys(node.properties)) {
+      const kept = keyedListBranches(node.properties[name]);
+      if (kept) (properties ??= {})[name] = kept;
     }
-    if (Object.keys(properties).length > 0) out.properties = properties;
+    if (properties) out = { properties };
   }
   const items = keyedListBranches(node.items);
   const additional = keyedListBranches(node.additionalProperties);
-  if (additional) out.additionalProperties = additional;
+  if (additional) (out ??= {}).additionalProperties = additional;
   const listType = node[LIST_TYPE];
   if (listType === "map" || listType === "set") {
+    out ??= {};
     out[LIST_TYPE] = listType;
     if (Array.isArray(node[MAP_KEYS])) {
       out[MAP_KEYS] = node[MAP_KEYS];
@@ -66,8 +71,8 @@ function keyedListBranches(node: unknown): JsonObject | undefined {
       if (Object.keys(defaults).length > 0) out.items = { ...(items ?? {}), properties: { ...((items?.properties as JsonObject) ?? {}), ...defaults } };
     }
   }
-  if (items && !out.items) out.items = items;
-  return Object.keys(out).length > 0 ? out : undefined;
+  if (items && !out?.items) (out ??= {}).items = items;
+  return out;
 }
 
 // `kind: CustomResourceDefinition` as a top-level key of a block-style document (how every render writes it).

@@ -86,7 +86,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     const directive = unrendered();
     if (directive) return directive;
   }
-  return value === undefined ? { problems } : { value: withoutCrdSchema(value), problems };
+  return value === undefined ? { problems } : { value: withoutCrdSchema(value, doc.text), problems };
 }
 
 /** What js-yaml makes of a mapping used as a key (`{{ x }}` reads as one), alone or inside a sequence key. */

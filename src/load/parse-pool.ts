@@ -1,17 +1,19 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { BUNDLE_VERSION } from "../bundle-version.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { parseSourceDocument, type ParseResult } from "./parse-document.js";
 import type { ParseReply, ParseRequest } from "./parse-worker.js";
+import { PARSE_WORKER_ARG } from "./parse-worker-arg.js";
 import type { SourceDocument } from "./types.js";
 
 // The compiled worker (tests build first; workers run plain JS, never TS sources), or the single-file CLI
 // bundle itself, which holds the worker's code too (src/cli/run.ts).
-const WORKER_FILE = BUNDLE_VERSION !== undefined ? fileURLToPath(import.meta.url) : path.join(PACKAGE_ROOT, "dist", "src", "load", "parse-worker.js");
+const WORKER_FILE = BUNDLE_VERSION !== undefined ? fileURLToPath(import.meta.url) : path.join(PACKAGE_ROOT, "dist", "src", "load", "parse-worker-thread.js");
 
 interface Task {
   documents: SourceDocument[];
@@ -71,7 +73,9 @@ export class ParsePool {
     if (!existsSyncCached(WORKER_FILE)) return;
     // A small young generation: measured on 20 MB of renders, it keeps peak RSS ~7 MB lower per
     // worker at no measurable CPU cost (the batch results are copied out and die young anyway).
-    const worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    // node:worker_threads only once a worker is wanted: most runs start none (start-up time)
+    const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+    const worker = new Worker(WORKER_FILE, { argv: [PARSE_WORKER_ARG], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.inFlight.set(worker, []);
     worker.on("message", (reply: ParseReply) => {
       const task = this.inFlight.get(worker)?.shift();

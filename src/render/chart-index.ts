@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import path from "node:path";
-import semver from "semver";
 import { chartYaml } from "../load/chart-yaml.js";
 import { walkDirectory } from "../load/walk-directory.js";
 
@@ -47,27 +47,36 @@ export class ChartIndex {
   }
 }
 
+type Semver = typeof import("semver");
+let semverLib: Semver | undefined;
+
+/** semver, loaded on first use: it builds its regular expressions as it loads (start-up time), and only charts need it. */
+function semver(): Semver {
+  semverLib ??= createRequire(import.meta.url)("semver") as Semver;
+  return semverLib;
+}
+
 /** Whether a chart version satisfies a Helm/Flux (Masterminds) semver constraint; non-semver versions only match exactly or `*`. */
 export function satisfies(version: string, constraint: string | undefined): boolean {
   const wanted = (constraint ?? "").trim();
   if (wanted === "" || wanted === "*") return true;
   if (wanted === version) return true;
-  const coerced = semver.valid(version, { loose: true });
+  const coerced = semver().valid(version, { loose: true });
   if (!coerced) return false;
   const range = wanted
     .split("||")
     .map((part) => part.split(",").map((p) => p.trim()).join(" "))
     .join(" || ");
   try {
-    return semver.satisfies(coerced, range, { loose: true, includePrerelease: /-/.test(wanted) });
+    return semver().satisfies(coerced, range, { loose: true, includePrerelease: /-/.test(wanted) });
   } catch {
     return false;
   }
 }
 
 function compareVersions(a: string, b: string): number {
-  const va = semver.valid(a, { loose: true });
-  const vb = semver.valid(b, { loose: true });
-  if (va && vb) return semver.compare(va, vb, { loose: true });
+  const va = semver().valid(a, { loose: true });
+  const vb = semver().valid(b, { loose: true });
+  if (va && vb) return semver().compare(va, vb, { loose: true });
   return va ? 1 : vb ? -1 : a.localeCompare(b);
 }

@@ -1,13 +1,14 @@
-// Go's time.ParseDuration syntax, which Flux uses for every timeout: "5m", "1h30m", "90s", "1.5h".
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-const DURATION = /^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))*$/;
+// Go's time.ParseDuration syntax, which Flux uses for every timeout: "5m", "1h30m", "90s", "1.5h". (\u00b5 is
+// the micro sign, "µs", written as an escape: the CLI bundle must be ASCII, src/build/bundle-cli.ts.)
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, "\u00b5s": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const DURATION = /^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|ms|s|m|h))*$/;
 
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === "0") return 0;
   if (!DURATION.test(trimmed)) return undefined;
   let seconds = 0;
-  for (const match of trimmed.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
+  for (const match of trimmed.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)/g)) {
     seconds += Number(match[1]) * UNIT_SECONDS[match[2]!]!;
   }
   return seconds;

@@ -1,0 +1,128 @@
+import { createRequire } from "node:module";
+import { PARSE_WORKER_ARG } from "../load/parse-worker-arg.js";
+
+// The start of dist/gitops-lint.mjs (src/build/bundle-cli.ts writes the rest): it compiles the program that
+// follows it in the same file, and the packages the program loads on demand, with V8's code cache. Node 20
+// caches no compiled code between runs (Node 22's module.enableCompileCache does), so a run would otherwise
+// parse and compile the 650 KB program every time, which costs more than linting a file, and mvdan-sh's
+// 1.3 MB on every run with a shell script. The program is written as line comments (`//` before every line),
+// which V8 skips as fast as it reads them; this reads them back, and vm.Script compiles them with the code
+// that an earlier run compiled (its bytecode, kept in the temp directory as Node 22's compile cache is).
+// Meaningless anywhere but at the head of the bundle.
+
+declare const GITOPS_LINT_PROGRAM_HASH: string;
+
+// Built-in modules through require: an ES module import of one makes Node build its ES module facade, which
+// reads every export (node:fs's stream classes load the streams modules), a few milliseconds in all.
+const require = createRequire(import.meta.url);
+const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
+const { tmpdir } = require("node:os") as typeof import("node:os");
+const path = require("node:path") as typeof import("node:path");
+const { fileURLToPath } = require("node:url") as typeof import("node:url");
+const { Script } = require("node:vm") as typeof import("node:vm");
+
+/** The line before the program, written by bundle-cli.ts (the last one: this text may hold it too, as written by esbuild). */
+const MARKER = "\n//@gitops-lint-program\n";
+
+type Module = { exports: object };
+type Compiled = (exports: object, require: NodeJS.Require, module: Module, ...more: unknown[]) => void;
+
+const file = fileURLToPath(import.meta.url);
+const bytes = readFileSync(file);
+const start = bytes.lastIndexOf(MARKER) + MARKER.length;
+const cache = cacheDirectory();
+/** What to write after the run: code compiled without a usable cache (and the text of packages). */
+const toWrite: Array<[string, () => Uint8Array | string]> = [];
+// A parse worker (the pool starts this file again) leaves the cache to the main thread.
+if (cache && process.argv[2] !== PARSE_WORKER_ARG) process.once("exit", writeCache);
+
+const program = compile("program", ["exports", "require", "module", "__bundleUrl", "__bundleCompile"], {
+  // The file is ASCII (bundle-cli.ts checks): latin1 is the cheapest way to decode it.
+  text: () => `"use strict";${bytes.toString("latin1", start).replace(/^\/\//gm, "")}`,
+  filename: file,
+  // stack traces name the lines of this file
+  lineOffset: bytes.toString("latin1", 0, start).split("\n").length - 1,
+});
+const programModule = { exports: {} };
+program(programModule.exports, require, programModule, import.meta.url, loadPackage);
+
+/**
+ * A package the program loads on demand, embedded compressed (bundle-cli.ts lazyPackages): its text is kept
+ * in the cache beside its code, as decompressing mvdan-sh costs more than reading it; `length` tells a
+ * whole copy.
+ */
+function loadPackage(name: string, length: number, decompress: () => string, module: Module): void {
+  const compiled = compile(name, ["exports", "require", "module"], { text: decompress, filename: `gitops-lint/${name}`, keepText: length });
+  compiled.call(module.exports, module.exports, require, module);
+}
+
+/** Compiles a function of `parameters` around a text, with the code an earlier run compiled from the same text when there is some. */
+function compile(name: string, parameters: string[], source: { text: () => string; filename: string; lineOffset?: number; keepText?: number }): Compiled {
+  const base = cache && path.join(cache.dir, `${cache.prefix}${GITOPS_LINT_PROGRAM_HASH}-${name}`);
+  const cachedData = base ? readIfThere(`${base}.bin`) : undefined;
+  const keptText = base && source.keepText !== undefined ? readIfThere(`${base}.js`)?.toString("utf8") : undefined;
+  const keptWhole = keptText !== undefined && keptText.length === source.keepText;
+  const text = keptWhole ? keptText : source.text();
+  const script = new Script(`(function (${parameters.join(", ")}) {${text}\n})`, {
+    filename: source.filename,
+    ...(source.lineOffset !== undefined ? { lineOffset: source.lineOffset } : {}),
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (base && (!cachedData || script.cachedDataRejected)) toWrite.push([`${base}.bin`, () => script.createCachedData()]);
+  if (base && source.keepText !== undefined && !keptWhole) toWrite.push([`${base}.js`, () => text]);
+  return script.runInThisContext() as Compiled;
+}
+
+function readIfThere(cached: string): Buffer | undefined {
+  try {
+    return readFileSync(cached);
+  } catch {
+    return undefined; // the first run of this program with this Node and these flags
+  }
+}
+
+/** After the run, so the cache holds every function the run compiled, not only the top level. */
+function writeCache(): void {
+  if (!cache || toWrite.length === 0) return;
+  try {
+    for (const [target, content] of toWrite) {
+      const partial = `${target}.${process.pid}`;
+      writeFileSync(partial, content());
+      renameSync(partial, target);
+    }
+    // the files of other builds of the program, for this Node and these flags: an upgrade replaces them
+    const current = `${cache.prefix}${GITOPS_LINT_PROGRAM_HASH}-`;
+    for (const name of readdirSync(cache.dir)) if (name.startsWith(cache.prefix) && !name.startsWith(current)) rmSync(path.join(cache.dir, name), { force: true });
+  } catch {
+    // no cache: the next run compiles again
+  }
+}
+
+/**
+ * Where compiled code is kept: a directory of the user's own in the temp directory (on a shared /tmp, one
+ * that anyone else created or can write to is not used: compiled code is code), and the start of the
+ * names of this Node's files there. V8 takes compiled code only from the same V8 with the same flags
+ * (`--max-old-space-size` too): the flags are in the name, so runs with and without them each keep theirs.
+ */
+function cacheDirectory(): { dir: string; prefix: string } | undefined {
+  const uid = process.getuid?.();
+  const dir = path.join(tmpdir(), uid === undefined ? "gitops-lint-compile-cache" : `gitops-lint-compile-cache-${uid}`);
+  try {
+    let stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stat) {
+      mkdirSync(dir, { mode: 0o700 });
+      stat = lstatSync(dir);
+    }
+    if (!stat.isDirectory() || (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o077) !== 0))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { dir, prefix: `${process.version}-${process.arch}-${fnv1a(`${process.execArgv.join("\0")}\0${process.env.NODE_OPTIONS ?? ""}`)}-` };
+}
+
+/** A short hash of a string (FNV-1a, 32 bits): no crypto module to load for a file name. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16);
+}
