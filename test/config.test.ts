@@ -19,7 +19,7 @@ async function withConfig(config: string, yaml = CLEAN, args: string[] = []) {
 describe("a config that is wrong is a usage error with the whole story", () => {
   it.each([
     ["rulez: {}\n", '1:1: invalid config: unknown key "rulez"; did you mean "rules"?'],
-    ["zzzqqq: 1\n", '1:1: invalid config: unknown key "zzzqqq" (known: rules, releaseTimeout, charts, reportUnusedSuppressions, requireSuppressionReason, applier, limits)'],
+    ["zzzqqq: 1\n", '1:1: invalid config: unknown key "zzzqqq" (known: rules, releaseTimeout, charts, pullCharts, reportUnusedSuppressions, requireSuppressionReason, applier, limits)'],
     ["- rules\n", "1:1: invalid config: the config must be an object, got [\"rules\"]"],
     ["rules:\n  liveness-equals-readiness: [error]\n", '2:3: invalid config: rules.liveness-equals-readiness must be a severity (off, info, warning, error) or a mapping with severity and options, got ["error"]'],
     ["rules:\n  liveness-equals-readiness:\n    severity: 3\n", "3:5: invalid config: rules.liveness-equals-readiness.severity: unknown severity 3 (off, info, warning, error)"],
