@@ -271,8 +271,9 @@ class RenderRun {
     const all = (kind: string): K8sObject[] => {
       const kept = this.ofKind(kind).filter(({ object, entry }) => entry.flux || !built.has(object.source.origin?.absolutePath ?? entry.raw ?? ""));
       const found = [...kept.map((o) => o.object), ...alsoRead.filter((o) => o.kind === kind)];
-      // Objects of the same cluster first: two clusters of one repository have same-named sources.
-      return near ? [...found.filter((o) => o.source.cluster === near.source.cluster), ...found.filter((o) => o.source.cluster !== near.source.cluster)] : found;
+      // Objects of the same cluster only: two clusters of one repository have same-named sources, and one
+      // cluster's GitRepository must not decide where another cluster's Kustomization comes from.
+      return near ? found.filter((o) => o.source.cluster === near.source.cluster) : found;
     };
     return {
       all,
