@@ -28,8 +28,8 @@ const treeHash = (dir: string): string | undefined => new Fingerprints((p) => p)
 describe("a kustomize build's inputs", () => {
   it("cover the files of bases, patches and generators it names, wherever they are", () => {
     const dir = tree({
-      "shared/cm.yaml": "kind: ConfigMap\n",
-      "app/base/kustomization.yaml": "resources: [deploy.yaml, ../../shared/cm.yaml]\n",
+      "common/cm.yaml": "kind: ConfigMap\n",
+      "app/base/kustomization.yaml": "resources: [deploy.yaml, ../../common/cm.yaml]\n",
       "app/base/deploy.yaml": "kind: Deployment\n",
       "app/prod/kustomization.yaml": "resources: [../base]\npatches:\n  - path: patch.yaml\nconfigMapGenerator:\n  - name: c\n    files: [app.conf=conf/app.conf]\n    envs: [.env]\n",
       "app/prod/patch.yaml": "kind: Deployment\n",
@@ -40,7 +40,7 @@ describe("a kustomize build's inputs", () => {
     const root = path.join(dir, "app/prod");
     const before = inputs(root);
     expect(before).toBeDefined();
-    for (const [file, text] of [["shared/cm.yaml", "kind: Secret\n"], ["app/base/deploy.yaml", "kind: StatefulSet\n"], ["app/prod/patch.yaml", "x: 1\n"], ["app/prod/conf/app.conf", "a=2\n"], ["app/prod/.env", "B=3\n"], ["app/base/kustomization.yaml", "resources: [deploy.yaml]\n"]] as const) {
+    for (const [file, text] of [["common/cm.yaml", "kind: Secret\n"], ["app/base/deploy.yaml", "kind: StatefulSet\n"], ["app/prod/patch.yaml", "x: 1\n"], ["app/prod/conf/app.conf", "a=2\n"], ["app/prod/.env", "B=3\n"], ["app/base/kustomization.yaml", "resources: [deploy.yaml]\n"]] as const) {
       const current = inputs(root);
       writeFileSync(path.join(dir, file), text);
       expect(inputs(root), file).not.toEqual(current);

@@ -212,15 +212,15 @@ describe("a cache entry that is not whole", () => {
 
 describe("where the cache is", () => {
   it("is --cache-dir, else $XDG_CACHE_HOME/gitops-lint, else the platform's user cache directory; --no-cache: none", () => {
-    const env = { HOME: "/home/u" };
-    expect(renderCacheDir({}, "/work", env, "linux")).toBe("/home/u/.cache/gitops-lint");
-    expect(renderCacheDir({}, "/work", env, "darwin")).toBe("/home/u/Library/Caches/gitops-lint");
-    expect(renderCacheDir({}, "/work", { LOCALAPPDATA: "/appdata" }, "win32")).toBe(path.join("/appdata", "gitops-lint"));
-    expect(renderCacheDir({}, "/work", { ...env, XDG_CACHE_HOME: "/xdg" }, "darwin")).toBe("/xdg/gitops-lint");
-    expect(renderCacheDir({ cacheDir: "ci-cache" }, "/work", env, "linux")).toBe("/work/ci-cache");
-    expect(renderCacheDir({ cache: false, cacheDir: "ci-cache" }, "/work", env, "linux")).toBeUndefined();
+    const env = { HOME: "/users/u" };
+    expect(renderCacheDir({}, "/checkout", env, "linux")).toBe("/users/u/.cache/gitops-lint");
+    expect(renderCacheDir({}, "/checkout", env, "darwin")).toBe("/users/u/Library/Caches/gitops-lint");
+    expect(renderCacheDir({}, "/checkout", { LOCALAPPDATA: "/appdata" }, "win32")).toBe(path.join("/appdata", "gitops-lint"));
+    expect(renderCacheDir({}, "/checkout", { ...env, XDG_CACHE_HOME: "/xdg" }, "darwin")).toBe("/xdg/gitops-lint");
+    expect(renderCacheDir({ cacheDir: "ci-cache" }, "/checkout", env, "linux")).toBe("/checkout/ci-cache");
+    expect(renderCacheDir({ cache: false, cacheDir: "ci-cache" }, "/checkout", env, "linux")).toBeUndefined();
     // No home directory in the environment: nothing is cached rather than written somewhere unexpected.
-    expect(renderCacheDir({}, "/work", {}, "linux")).toBeUndefined();
+    expect(renderCacheDir({}, "/checkout", {}, "linux")).toBeUndefined();
   });
 
   it("writes nothing with --no-cache", async () => {
