@@ -128,11 +128,8 @@ function itemCount(sh: ShellParser, word: ShNode, vars: Variables): number | und
   const { syntax } = sh;
   const parts = word.Parts as ShNode[];
   if (parts.length === 1 && syntax.NodeType(parts[0]) === "CmdSubst") return seqCount(sh, parts[0], vars);
-  // SplitBraces rewrites the word it is given, which later walks of the tree cannot handle: split a
-  // freshly parsed copy of a literal word instead.
   const literal = parts.every((p) => syntax.NodeType(p) === "Lit") ? parts.map((p) => p.Value as string).join("") : undefined;
-  const copy = literal?.includes("{") ? sh.parse(`: ${literal}`)?.Stmts?.[0]?.Cmd?.Args?.[1] : undefined;
-  const split = copy ? syntax.SplitBraces(copy) : word;
+  const split = (literal?.includes("{") ? sh.splitBraces(literal) : undefined) ?? word;
   let product = 1;
   let braces = false;
   for (const part of split.Parts as ShNode[]) {

@@ -1,25 +1,53 @@
 import { createRequire } from "node:module";
 
 /**
- * The mvdan/sh parser (the Go `mvdan.cc/sh/v3/syntax` package compiled to JavaScript by GopherJS).
- * Its nodes mirror the Go structs: fields are read as plain properties (`stmt.Cmd`, `word.Parts`),
- * positions through `node.Pos().Line()` / `.Col()` (1-based; the column counts UTF-8 bytes), and the
- * node type through `syntax.NodeType(node)`. Operators are Go token numbers; rather than hard-coding
- * them, `OPS` learns them once from a probe script, so a parser upgrade cannot silently shift them.
+ * The mvdan/sh parser (the Go `mvdan.cc/sh/v3/syntax` package compiled to JavaScript by GopherJS), read
+ * into plain JavaScript objects once per parse. Reading its nodes through the package's JavaScript API
+ * wraps every node and copies every slice again on each property access; the analyses read the same
+ * nodes many times, and that wrapping was most of their cost. A plain node keeps the Go field names
+ * (`stmt.Cmd`, `word.Parts`, `cmd.Op`) and adds `type`, the Go type name (`"CallExpr"`); nil is `null`,
+ * slices are arrays, strings are decoded from UTF-8. Positions are read on demand (`positionOf`).
+ * Operators are Go token numbers; rather than hard-coding them, `OPS` learns them once from a probe
+ * script, so a parser upgrade cannot silently shift them.
  */
-// The package ships no type declarations; nodes are untyped Go structs.
+// Nodes mirror Go structs of many types; the analyses read the fields they know.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ShNode = any;
 
+/** The GopherJS type descriptors the conversion reads: every Go value carries its type as `constructor`. */
+interface GoType {
+  kind: number;
+  string: string;
+  elem?: GoType;
+  fields?: Array<{ prop: string; exported: boolean; typ: GoType }>;
+  nil?: unknown;
+}
+
+interface GoNode {
+  constructor: GoType;
+  [field: string]: unknown;
+}
+
+interface GoSlice {
+  $array: unknown[];
+  $offset: number;
+  $length: number;
+}
+
+/** A node as the package's JavaScript API hands it out: a wrapper whose getters convert the Go value on each access. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Wrapper = { __internal_object__: GoNode; [field: string]: any };
+
 interface Syntax {
-  NewParser(...options: unknown[]): { Parse(src: string, name: string): ShNode };
-  NodeType(node: ShNode): string;
-  SplitBraces(word: ShNode): ShNode;
-  /** Visits the node and its children depth-first; returning false skips a node's children. */
-  Walk(node: ShNode, visit: (node: ShNode) => boolean): void;
+  NewParser(...options: unknown[]): { Parse(src: string, name: string): Wrapper };
+  SplitBraces(word: Wrapper): Wrapper;
   Variant(lang: unknown): unknown;
   LangBash: unknown;
 }
+
+// reflect.Kind numbers, which GopherJS keeps as `kind` on its type descriptors.
+const KIND = { interface: 20, ptr: 22, slice: 23, string: 24, struct: 25 } as const;
+const INTERNAL = Symbol("go node");
 
 export interface Operators {
   and: number;
@@ -37,13 +65,22 @@ export interface Operators {
 /** A parse: the syntax tree, or the parser's error with its 1-based position when it has one. */
 export type ShellSyntaxResult = { ok: true; file: ShNode } | { ok: false; error: string; line?: number; column?: number };
 
+/** Go's `syntax.NodeType` and `syntax.Walk`, over the plain tree. */
+export interface PlainSyntax {
+  NodeType(node: ShNode): string;
+  /** Visits the node and its descendants depth-first, as Go's `syntax.Walk` does: returning false skips a node's children; after a node's children, `visit(null)`. */
+  Walk(node: ShNode, visit: (node: ShNode) => boolean): void;
+}
+
 export interface ShellParser {
-  syntax: Syntax;
+  syntax: PlainSyntax;
   ops: Operators;
   /** The script's syntax tree, or undefined when it does not parse as Bash. */
   parse(script: string): ShNode | undefined;
   /** Like `parse`, with the reason when the script does not parse. */
   parseOrError(script: string): ShellSyntaxResult;
+  /** A literal word (`{1..30}`, `a{b,c}`) with its brace expansions as `BraceExp` parts, as Go's `syntax.SplitBraces` reads them. */
+  splitBraces(literal: string): ShNode | undefined;
 }
 
 let loaded: ShellParser | undefined;
@@ -55,19 +92,32 @@ let loaded: ShellParser | undefined;
  */
 export function shellParser(): ShellParser {
   if (loaded) return loaded;
-  const syntax = (createRequire(import.meta.url)("mvdan-sh") as { syntax: Syntax }).syntax;
+  const go = (createRequire(import.meta.url)("mvdan-sh") as { syntax: Syntax }).syntax;
   const parseOrError = (script: string): ShellSyntaxResult => {
+    let file: GoNode;
     try {
-      return { ok: true, file: syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(script, "script") };
+      file = go.NewParser(go.Variant(go.LangBash)).Parse(script, "script").__internal_object__;
     } catch (error) {
       return { ok: false, ...describeError(error) };
     }
+    return { ok: true, file: plain(file, file.constructor) };
   };
   const parse = (script: string): ShNode | undefined => {
     const result = parseOrError(script);
     return result.ok ? result.file : undefined;
   };
-  loaded = { syntax, ops: learnOperators(syntax, parse), parse, parseOrError };
+  const splitBraces = (literal: string): ShNode | undefined => {
+    let word: Wrapper | undefined;
+    try {
+      word = go.NewParser(go.Variant(go.LangBash)).Parse(`: ${literal}`, "word").Stmts?.[0]?.Cmd?.Args?.[1];
+    } catch {
+      return undefined;
+    }
+    if (!word) return undefined;
+    const split = go.SplitBraces(word).__internal_object__;
+    return plain(split, split.constructor);
+  };
+  loaded = { syntax: PLAIN_SYNTAX, ops: learnOperators(parse), parse, parseOrError, splitBraces };
   return loaded;
 }
 
@@ -78,7 +128,91 @@ function describeError(error: unknown): { error: string; line?: number; column?:
   return match ? { error: match[3]!, line: Number(match[1]), column: Number(match[2]) } : { error: text };
 }
 
-function learnOperators(syntax: Syntax, parse: (s: string) => ShNode | undefined): Operators {
+/**
+ * A Go value as a plain one, by its static type: pointers to structs and struct values become nodes, slices
+ * arrays, interfaces the value they hold, strings (GopherJS keeps Go's UTF-8 bytes, one per char) JavaScript
+ * strings. `syntax.Pos` fields are left out: positions are read with `positionOf`.
+ */
+function plain(value: unknown, type: GoType): unknown {
+  switch (type.kind) {
+    case KIND.ptr:
+      return value === type.nil || value === null || value === undefined ? null : node(value as GoNode, type.elem!);
+    case KIND.interface:
+      // A nil interface is GopherJS's `$ifaceNil`, a plain object without a Go type.
+      return isGoValue(value) ? plain(value, value.constructor) : null;
+    case KIND.slice: {
+      const slice = value as GoSlice;
+      const out = new Array<unknown>(slice.$length);
+      for (let i = 0; i < slice.$length; i++) out[i] = plain(slice.$array[slice.$offset + i], type.elem!);
+      return out;
+    }
+    case KIND.string:
+      return /[^\x00-\x7f]/.test(value as string) ? Buffer.from(value as string, "latin1").toString("utf8") : value;
+    case KIND.struct:
+      return node(value as GoNode, type);
+    default:
+      return value; // booleans and operator numbers
+  }
+}
+
+function isGoValue(value: unknown): value is GoNode {
+  return typeof value === "object" && value !== null && typeof (value as GoNode).constructor?.kind === "number";
+}
+
+function node(value: GoNode, struct: GoType): ShNode {
+  const out: ShNode = { type: struct.string.slice(struct.string.lastIndexOf(".") + 1) };
+  for (const field of struct.fields ?? []) {
+    if (!field.exported || field.typ.string === POS) continue;
+    out[field.prop] = plain(value[field.prop], field.typ);
+  }
+  Object.defineProperty(out, INTERNAL, { value });
+  return out;
+}
+
+const POS = "syntax.Pos";
+
+/**
+ * Where a node starts, 1-based, from the Go node's own `Pos()` method (what it counts as the start differs
+ * by type); the column counts UTF-8 bytes. The Go position packs the line into the high 18 bits and the
+ * column into the low 14 (mvdan.cc/sh/v3/syntax/nodes.go, `lineBitSize`).
+ */
+export function positionOf(node: ShNode): { line: number; col: number } {
+  const go = node?.[INTERNAL] as { Pos?: () => { lineCol: number } } | undefined;
+  const lineCol = typeof go?.Pos === "function" ? go.Pos().lineCol >>> 0 : 0;
+  return { line: lineCol >>> 14, col: lineCol & 0x3fff };
+}
+
+/** The types Go's `syntax.Walk` visits: those with positions. Other structs (`Expansion`, `Slice`, `Replace`) it looks through. */
+function isVisited(node: ShNode): boolean {
+  return typeof (node[INTERNAL] as { Pos?: unknown } | undefined)?.Pos === "function";
+}
+
+/** Fields Go's `syntax.Walk` does not descend into, in the version this package compiles (tested against it). */
+const NOT_WALKED: Record<string, readonly string[]> = { DeclClause: ["Variant"], ParamExp: ["Slice"] };
+
+const PLAIN_SYNTAX: PlainSyntax = {
+  NodeType: (node) => node.type,
+  Walk(root, visit) {
+    const walk = (node: ShNode): void => {
+      const visited = isVisited(node);
+      if (visited && !visit(node)) return;
+      const skipped = NOT_WALKED[node.type];
+      for (const key in node) {
+        if (skipped?.includes(key)) continue;
+        const child = node[key];
+        if (Array.isArray(child)) {
+          for (const item of child) if (item !== null && typeof item === "object") walk(item);
+        } else if (child !== null && typeof child === "object") {
+          walk(child);
+        }
+      }
+      if (visited) visit(null);
+    };
+    if (root) walk(root);
+  },
+};
+
+function learnOperators(parse: (s: string) => ShNode | undefined): Operators {
   const arithOps = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "=", "+=", "-="];
   const testOps = ["-lt", "-le", "-gt", "-ge", "-eq", "-ne"];
   const probe = [
@@ -102,6 +236,5 @@ function learnOperators(syntax: Syntax, parse: (s: string) => ShNode | undefined
   const echo = next();
   ops.defaultUnsetOrNull = echo.Args[1].Parts[0].Exp.Op;
   ops.defaultUnset = echo.Args[2].Parts[0].Exp.Op;
-  void syntax;
   return ops;
 }

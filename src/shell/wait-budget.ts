@@ -1,5 +1,5 @@
 import { fmt, invocationWait, type At, type Wait } from "./command-waits.js";
-import type { ShellParser, ShNode } from "./parser.js";
+import { positionOf, type ShellParser, type ShNode } from "./parser.js";
 import { loopIterations } from "./loop-bounds.js";
 import { UNKNOWN_VALUE, wordValue, type Variables } from "./words.js";
 
@@ -154,7 +154,7 @@ class Walker {
     const body = name !== undefined ? this.funcs.get(name) : undefined;
     if (body) return [...waits, ...this.callFunction(body, args.slice(1))];
     if (name === "let" || name === ":") this.forgetAssigned(cmd);
-    const position = posOf(args[0]);
+    const position = positionOf(args[0]);
     const words = args.map((a) => wordValue(this.sh, a, this.vars));
     const wait = invocationWait(words, position, (script, env) => this.nestedScript(script, env, position));
     return wait ? [...waits, wait] : waits;
@@ -255,7 +255,7 @@ class Walker {
     const body = [...cond, ...this.stmts(cmd.Do)];
     this.vars = outer;
     this.forgetAssigned(cmd);
-    const position = posOf(cmd);
+    const position = positionOf(cmd);
     if (bound.kind === "deadline") {
       // Runs until the clock passes the deadline, however little one iteration waits.
       return [{ seconds: bound.seconds, deadline: bound.seconds, text: `${bound.describe} (${fmt(bound.seconds)} s after the shell started)`, ...position }];
@@ -312,7 +312,3 @@ function slower(a: Wait[], b: Wait[]): Wait[] {
   return total(b) > total(a) ? b : a;
 }
 
-function posOf(node: ShNode): { line: number; col: number } {
-  const pos = node.Pos();
-  return { line: pos.Line() as number, col: pos.Col() as number };
-}
