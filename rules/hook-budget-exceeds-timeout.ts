@@ -61,7 +61,7 @@ export default defineRule({
       "same chart, the hook's release name (label `app.kubernetes.io/instance` or `release`) picks the one " +
       "whose Helm release has that name (`spec.releaseName`, else `[targetNamespace-]name`), then the hook's " +
       "namespace the one installing there; when it stays ambiguous, the shortest of their timeouts applies " +
-      "and the message says so. Without a HelmRelease: `--release-timeout`, else Helm's 5m. Under Argo CD (an Application " +
+      "and the message says so. Without a HelmRelease: `--release-timeout` or the config's `releaseTimeout` (the message says which), else Helm's 5m. Under Argo CD (an Application " +
       "in the input syncs the hook) Helm's timeouts do not apply: Argo CD maps pre-install/pre-upgrade to PreSync and " +
       "post-install/post-upgrade to PostSync, never applies `test` or rollback hooks, lets an `argocd.argoproj.io/hook` " +
       "annotation replace the Helm one (gitops-engine `pkg/sync/hook/hook.go`), and gives hooks no timeout at all " +
@@ -91,7 +91,7 @@ export default defineRule({
       if (!events.every((e) => e in ACTION_OF_EVENT)) continue; // Helm skips the object: hook-annotation-invalid says so
       const what = describe(object);
       const actions = [...new Set(events.map((e) => ACTION_OF_EVENT[e]!))]
-        .map((action) => ({ action, timeout: releaseTimeout(set, object, action, settings.releaseTimeoutSeconds) }))
+        .map((action) => ({ action, timeout: releaseTimeout(set, object, action, settings.releaseTimeout) }))
         .filter((a) => !a.timeout.hooksDisabled);
       if (actions.length === 0) continue; // Helm does not run the hook for any of its actions
       const budget = podWaitBudget(object, shell);
@@ -159,7 +159,7 @@ export default defineRule({
         ...(budget.inScript ? { inValue: budget.inScript } : {}),
         message,
         severity,
-        remediation: hr ? fix : `${fix} ${fallbackNote(object, settings.releaseTimeoutSeconds)}`,
+        remediation: hr ? fix : `${fix} ${fallbackNote(object, settings.releaseTimeout)}`,
         ...(hr ? { target: refOf(hr) } : {}),
       });
     }
@@ -167,11 +167,11 @@ export default defineRule({
 });
 
 /** Why a hook without a matching HelmRelease was held to `--release-timeout` or Helm's 5m, and how to use the real timeout. */
-function fallbackNote(object: K8sObject, releaseTimeoutSeconds: number | undefined): string {
+function fallbackNote(object: K8sObject, fallback: { why: string } | undefined): string {
   const chart = releaseChartOf(object);
   const release = `No HelmRelease${chart ? ` of chart "${chart}"` : ""} is in the input`;
-  return releaseTimeoutSeconds !== undefined
-    ? `${release}, so --release-timeout (config releaseTimeout) applied: lint the HelmRelease together with the rendered chart to use its own timeouts.`
+  return fallback !== undefined
+    ? `${release}, so ${fallback.why} applied: lint the HelmRelease together with the rendered chart to use its own timeouts.`
     : `${release} and no --release-timeout was given, so Helm's default 5m applied: lint the HelmRelease together with the rendered chart, or pass --release-timeout.`;
 }
 

@@ -20,17 +20,19 @@ describe("a config that is wrong is a usage error with the whole story", () => {
   it.each([
     ["rulez: {}\n", '1:1: invalid config: unknown key "rulez"; did you mean "rules"?'],
     ["zzzqqq: 1\n", '1:1: invalid config: unknown key "zzzqqq" (known: rules, releaseTimeout, charts, pullCharts, reportUnusedSuppressions, requireSuppressionReason, applier, limits)'],
-    ["- rules\n", "1:1: invalid config: the config must be an object, got [\"rules\"]"],
+    ["- rules\n", "1:1: invalid config: the config must be a mapping, got [\"rules\"]"],
     ["rules:\n  liveness-equals-readiness: [error]\n", '2:3: invalid config: rules.liveness-equals-readiness must be a severity (off, info, warning, error) or a mapping with severity and options, got ["error"]'],
     ["rules:\n  liveness-equals-readiness:\n    severity: 3\n", "3:5: invalid config: rules.liveness-equals-readiness.severity: unknown severity 3 (off, info, warning, error)"],
-    ['reportUnusedSuppressions: "yes"\n', '1:1: invalid config: reportUnusedSuppressions must be a boolean, got "yes"'],
-    ["limits:\n  maxDocuments: many\n", '2:3: invalid config: limits.maxDocuments must be an integer, got "many"'],
+    ['reportUnusedSuppressions: "yes"\n', '1:1: invalid config: reportUnusedSuppressions must be true or false, got "yes"'],
+    ["limits:\n  maxDocuments: many\n", '2:3: invalid config: limits.maxDocuments must be a whole number, got "many"'],
     ["limits:\n  maxFileSize: lots\n", '2:3: invalid config: limits.maxFileSize "lots" is not a size such as 64MB or 536870912'],
     ["limits:\n  shellMaxNodes: 0\n", "2:3: invalid config: limits.shellMaxNodes must be >= 1, got 0"],
     ["rules: {}\nreleaseTimeout: soon\n", '2:1: invalid config: releaseTimeout "soon" is not a duration such as 10m or 1h30m'],
     ["releaseTimeout: soon\n", '1:1: invalid config: releaseTimeout "soon" is not a duration such as 10m or 1h30m'],
     ["applier: helm5\n", '1:1: invalid config: applier: unknown value "helm5"; did you mean "helm3"? (flux-kustomize, flux-helm, helm3, helm4, argocd, kubectl, kubectl-server-side)'],
     ["rules:\n  render-failed: off\n", "2:3: invalid config: render-failed cannot be turned off, only downgraded (info, warning, error)"],
+    ["rules: []\n", "1:1: invalid config: rules must be a mapping, got []"],
+    ["charts: x\n", '1:1: invalid config: charts must be a mapping, got "x"'],
     ["rules: {}\nrules: {}\n", "2:1: invalid YAML in config: Map keys must be unique"],
     ["rules:\n  invalid-input: warning\n", "2:3: invalid config: invalid-input cannot be configured: input gitops-lint could not read always fails the run, so that nothing passes unread"],
   ])("%j", async (config, message) => {
@@ -45,11 +47,14 @@ describe("a config that is wrong is a usage error with the whole story", () => {
     expect(result.code).toBe(2);
   });
 
-  it("names a config that cannot be read, and why", async () => {
+  it("says a config given as a directory is one, by the name the user gave", async () => {
     mkdirSync(path.join(dir, "settings"), { recursive: true });
     const result = await runCli(["app.yaml", "--config", "settings"], { cwd: dir });
-    expect(result.stderr).toBe("gitops-lint: cannot read config settings: EISDIR\n");
+    expect(result.stderr).toBe("gitops-lint: config settings is a directory: give the config file itself (.gitops-lint.yaml or .gitops-lint.yml)\n");
     expect(result.code).toBe(2);
+    const here = await runCli(["app.yaml", "--config", "."], { cwd: dir });
+    expect(here.stderr).toBe("gitops-lint: config . is a directory: give the config file itself (.gitops-lint.yaml or .gitops-lint.yml)\n");
+    expect(here.code).toBe(2);
   });
 
   it.each([

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { containerCommand } from "../src/model/container-script.js";
@@ -146,8 +149,20 @@ describe("hook-budget-exceeds-timeout end to end", () => {
 
     const otherChart = await lintJson(["-", "--release-timeout", "6m"], { stdin: job + release("other", "1h") });
     const fallback = otherChart.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
-    expect(fallback.message).toContain("release timeout 6m = 360 s (--release-timeout");
+    expect(fallback.message).toContain("release timeout 6m = 360 s (--release-timeout 6m)");
+    expect(fallback.remediation).toContain("so --release-timeout 6m applied");
     expect(fallback.target).toBeUndefined();
+
+    const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-release-timeout-"));
+    try {
+      writeFileSync(path.join(dir, ".gitops-lint.yaml"), "releaseTimeout: 6m\n");
+      const fromConfig = (await lintJson(["-"], { stdin: job, cwd: dir })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!;
+      expect(fromConfig.message).toContain("release timeout 6m = 360 s (releaseTimeout: 6m in .gitops-lint.yaml)");
+      expect(fromConfig.remediation).toContain("so releaseTimeout: 6m in .gitops-lint.yaml applied");
+      expect(fromConfig.message).not.toContain("--release-timeout");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     const helmDefault = await lintJson(["-"], { stdin: job });
     expect(helmDefault.findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.message).toContain("5m = 300 s (Helm's default");

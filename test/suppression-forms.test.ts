@@ -107,6 +107,20 @@ describe("the config's suppression settings", () => {
     expect((await lint(annotated, config)).brief).toEqual([{ ruleId: "inline-patch-directive", line: lineOf(annotated, "$patch"), suppressed: true, reason: "merged by the migration tool" }]);
   });
 
+  it("requireSuppressionReason: an annotation without gitops-lint/ignore-reason suppresses nothing and is reported at the annotation", async () => {
+    const config = "requireSuppressionReason: true\n";
+    const bare = configMap(PATCH, "    gitops-lint/ignore: inline-patch-directive\n");
+    const without = await lint(bare, config);
+    expect(without.brief).toEqual([
+      { ruleId: "invalid-suppression", line: lineOf(bare, "gitops-lint/ignore"), suppressed: false, reason: undefined },
+      { ruleId: "inline-patch-directive", line: lineOf(bare, "$patch"), suppressed: false, reason: undefined },
+    ]);
+    expect(without.findings[0]!.message).toContain("without a gitops-lint/ignore-reason annotation suppresses nothing here");
+    expect(without.code).toBe(1);
+    // Without the setting the same annotation suppresses, as documented.
+    expect((await lint(bare)).brief).toEqual([{ ruleId: "inline-patch-directive", line: lineOf(bare, "$patch"), suppressed: true, reason: "annotation gitops-lint/ignore" }]);
+  });
+
   it("reportUnusedSuppressions: true reports what --report-unused-suppressions reports", async () => {
     const stale = configMap("  # gitops-lint-ignore inline-patch-directive -- the $patch key was removed\n  level: info\n");
     const byFlag = await lint(stale, undefined, ["--report-unused-suppressions"]);

@@ -128,13 +128,13 @@ function limitsFrom(config: ResolvedConfig, flags: LintFlags): LoadLimits {
 async function resolveConfig(flags: LintFlags, cwd: string): Promise<ResolvedConfig> {
   const file = flags.config !== undefined ? path.resolve(cwd, flags.config) : findConfigFile(cwd);
   const config: ResolvedConfig = file
-    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/"), catalogue)
+    ? await loadConfig(file, path.relative(cwd, file).split(path.sep).join("/") || ".", catalogue)
     : { severities: new Map(), options: new Map(), settings: {} };
   applyRuleFlags(config, flags.rule, catalogue);
   if (flags.releaseTimeout !== undefined) {
     const seconds = parseDuration(flags.releaseTimeout);
     if (seconds === undefined) throw new UsageError(`--release-timeout expects a duration such as 10m or 1h30m, got "${flags.releaseTimeout}"`);
-    config.settings.releaseTimeoutSeconds = seconds;
+    config.settings.releaseTimeout = { seconds, why: `--release-timeout ${flags.releaseTimeout}` };
   }
   if (flags.applier !== undefined) config.settings.applier = { id: flags.applier, why: `--applier ${flags.applier}` };
   if (flags.kubeVersion !== undefined) config.settings.kubeVersion = flags.kubeVersion;

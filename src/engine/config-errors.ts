@@ -11,6 +11,17 @@ const EXPECTED: Record<string, string> = {
   "limits.maxFileSize": "a size like 64MB or a number of bytes",
 };
 
+// JSON Schema's types, in the words of the YAML the user wrote.
+const YAML_TYPES: Record<string, string> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number",
+  null: "empty",
+};
+
 /**
  * The one config mistake to report, from ajv's errors (collected with allErrors and verbose): where it is
  * and what to write instead. A rule entry is a severity or a mapping (a oneOf in the schema): only the errors
@@ -43,8 +54,8 @@ export function configProblem(errors: ErrorObject[], config: unknown, rules: rea
     return { path, message: `${name}: unknown ${what} ${shown(value)}${suggestion !== undefined ? `; did you mean "${suggestion}"?` : ""} (${allowed.join(", ")})` };
   }
   if (error.keyword === "type") {
-    const type = String(error.params.type).replace(",", " or ");
-    return { path, message: `${name || "the config"} must be ${EXPECTED[name] ?? `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`}, got ${shown(value)}` };
+    const type = String(error.params.type).split(",").map((t) => YAML_TYPES[t] ?? t).join(" or ");
+    return { path, message: `${name || "the config"} must be ${EXPECTED[name] ?? type}, got ${shown(value)}` };
   }
   return { path, message: `${name || "the config"} ${error.message ?? "is invalid"}, got ${shown(value)}` };
 }

@@ -110,7 +110,9 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
     text = readFileSync(absolutePath, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `config file ${displayName} does not exist` : `cannot read config ${displayName}: ${code ?? (error as Error).message}`);
+    if (code === "ENOENT") throw new UsageError(`config file ${displayName} does not exist`);
+    if (code === "EISDIR") throw new UsageError(`config ${displayName} is a directory: give the config file itself (${CONFIG_FILE_NAMES.join(" or ")})`);
+    throw new UsageError(`cannot read config ${displayName}: ${code ?? (error as Error).message}`);
   }
   const parsed = yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (parsed.errors.length > 0) {
@@ -151,7 +153,7 @@ export async function loadConfig(absolutePath: string, displayName: string, rule
   if (typeof value.releaseTimeout === "string") {
     const seconds = parseDuration(value.releaseTimeout);
     if (seconds === undefined) throw new UsageError(`invalid config: releaseTimeout "${value.releaseTimeout}" is not a duration such as 10m or 1h30m`, at(["releaseTimeout"]));
-    settings.releaseTimeoutSeconds = seconds;
+    settings.releaseTimeout = { seconds, why: `releaseTimeout: ${value.releaseTimeout} in ${displayName}` };
   }
   if (typeof value.applier === "string") settings.applier = { id: value.applier as ApplierId, why: `applier: ${value.applier} in ${displayName}` };
   const limits = limitsOf(value.limits, at);

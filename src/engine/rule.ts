@@ -67,8 +67,8 @@ export type Report = FindingAnchor & {
 };
 
 export interface RunSettings {
-  /** `--release-timeout` or config `releaseTimeout`, in seconds. */
-  releaseTimeoutSeconds?: number;
+  /** `--release-timeout` or config `releaseTimeout`, in seconds, and which of them set it (`--release-timeout 10m`). */
+  releaseTimeout?: { seconds: number; why: string };
   /** How messages name the base of a diff-aware run: the `--base` revision, or the `--base-file` name. */
   baseName?: string;
   /** `--kube-version`: the Kubernetes version the input is for (rendering, and rules whose API behaviour changed). */

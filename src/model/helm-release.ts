@@ -40,7 +40,7 @@ export interface ReleaseTimeout {
    * helm-controller's default, or (no HelmRelease) `--release-timeout` / Helm's default.
    */
   setting: "own" | "spec.timeout" | "default" | "release";
-  /** Where it came from: `HelmRelease flux-system/bp-catalyst-platform`, `--release-timeout` (or config `releaseTimeout`), `Helm's default`. */
+  /** Where it came from: `HelmRelease flux-system/bp-catalyst-platform`, `--release-timeout 10m`, `releaseTimeout: 10m in .gitops-lint.yaml`, `Helm's default`. */
   source: string;
   /** The HelmRelease it came from, when one applied. */
   helmRelease?: K8sObject;
@@ -164,7 +164,7 @@ function lastSegment(path: string): string {
  * told among several of its chart, the shortest of their timeouts applies (of those that run the hook),
  * and `source` says so.
  */
-export function releaseTimeout(set: ManifestSet, object: K8sObject, action: HelmAction, fallbackSeconds: number | undefined): ReleaseTimeout {
+export function releaseTimeout(set: ManifestSet, object: K8sObject, action: HelmAction, fallback: { seconds: number; why: string } | undefined): ReleaseTimeout {
   const match = helmReleasesFor(set, object);
   if (match) {
     const timeouts = match.releases.map((hr) => timeoutOf(hr, action));
@@ -178,8 +178,8 @@ export function releaseTimeout(set: ManifestSet, object: K8sObject, action: Helm
         : "";
     return { ...shortest, source: `${shortest.source}${how}${ambiguity}` };
   }
-  if (fallbackSeconds !== undefined) {
-    return { seconds: fallbackSeconds, action, setting: "release", source: "--release-timeout", hooksDisabled: false };
+  if (fallback !== undefined) {
+    return { seconds: fallback.seconds, action, setting: "release", source: fallback.why, hooksDisabled: false };
   }
   return { seconds: HELM_DEFAULT_TIMEOUT, action, setting: "release", source: "Helm's default", hooksDisabled: false };
 }

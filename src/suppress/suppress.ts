@@ -41,8 +41,8 @@ export function applySuppressions(
   for (const finding of findings) {
     if (finding.fatal || unsuppressible.has(finding.ruleId)) continue;
     const byAnnotation = finding.subject ? annotationSuppression(finding.subject, finding.ruleId) : undefined;
-    if (byAnnotation) {
-      suppress(finding, byAnnotation.reason);
+    if (byAnnotation && !(options.requireReason && byAnnotation.reason === undefined)) {
+      suppress(finding, byAnnotation.reason ?? `annotation ${IGNORE_ANNOTATION}`);
       used.add(byAnnotation.key);
     }
     for (const place of finding.places ?? []) {
@@ -78,7 +78,16 @@ export function applySuppressions(
   for (const object of objects) {
     for (const { metadataPath, annotations } of ignoreAnnotationPlaces(object)) {
       const path = [...metadataPath, "annotations", IGNORE_ANNOTATION];
-      for (const id of listedIds(annotations[IGNORE_ANNOTATION])) {
+      const ids = listedIds(annotations[IGNORE_ANNOTATION]);
+      if (options.requireReason && ids.length > 0 && annotations[IGNORE_REASON_ANNOTATION] === undefined) {
+        problem(INVALID_SUPPRESSION, {
+          object,
+          path,
+          message: `${describe(object)}: annotation ${IGNORE_ANNOTATION} without a ${IGNORE_REASON_ANNOTATION} annotation suppresses nothing here: the config requires a reason (add ${IGNORE_REASON_ANNOTATION}: "<why>" next to it)`,
+        });
+        continue;
+      }
+      for (const id of ids) {
         if (!known.has(id)) {
           problem(INVALID_SUPPRESSION, { object, path, message: `${describe(object)}: annotation ${IGNORE_ANNOTATION} names unknown rule "${id}", which suppresses nothing; ${didYouMean(id, options.known)}` }, id);
         } else if (unsuppressible.has(id)) {
@@ -120,10 +129,10 @@ function suppress(finding: Finding, reason: string): void {
 }
 
 /** The annotation on the object (or its pod template) that suppresses this rule, with its key for the unused report. */
-function annotationSuppression(object: K8sObject, ruleId: string): { reason: string; key: string } | undefined {
+function annotationSuppression(object: K8sObject, ruleId: string): { reason: string | undefined; key: string } | undefined {
   for (const { metadataPath, annotations } of ignoreAnnotationPlaces(object)) {
     if (listedIds(annotations[IGNORE_ANNOTATION]).includes(ruleId)) {
-      return { reason: annotations[IGNORE_REASON_ANNOTATION] ?? `annotation ${IGNORE_ANNOTATION}`, key: annotationKey(object, metadataPath, ruleId) };
+      return { reason: annotations[IGNORE_REASON_ANNOTATION], key: annotationKey(object, metadataPath, ruleId) };
     }
   }
   return undefined;
