@@ -33,7 +33,7 @@ describe("GitHub Action (action.yml)", () => {
 
   it("installs and builds nothing: it runs the bundled CLI from the Action's own tree, once", () => {
     for (const step of action.runs.steps) expect(step.run ?? "").not.toMatch(/\bnpm\b|\bnpx\b|\btsc\b/);
-    expect(lintStep.env?.GITOPS_LINT).toBe("${{ github.action_path }}/dist/gitops-lint.mjs");
+    expect(lintStep.env?.GITOPS_LINT).toBe("${{ github.action_path }}/dist/gitops-lint.cjs");
     expect(lintStep.run!.match(/node "\$GITOPS_LINT"/g)).toHaveLength(1);
   });
 
@@ -44,7 +44,7 @@ describe("GitHub Action (action.yml)", () => {
       dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-action-"));
       actionPath = path.join(dir, "action");
       mkdirSync(path.join(actionPath, "dist"), { recursive: true });
-      copyFileSync(path.join(REPO, "dist", "gitops-lint.mjs"), path.join(actionPath, "dist", "gitops-lint.mjs"));
+      copyFileSync(path.join(REPO, "dist", "gitops-lint.cjs"), path.join(actionPath, "dist", "gitops-lint.cjs"));
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -115,7 +115,7 @@ describe("GitHub Action (action.yml)", () => {
       const result = spawnSync("bash", ["-e", "-c", lintStep.run!], {
         cwd: REPO,
         encoding: "utf8",
-        env: { PATH: process.env.PATH!, GITHUB_OUTPUT: outputFile, GITOPS_LINT: path.join(dir, "dist", "gitops-lint.mjs"), PATHS: ".", ANNOTATIONS: "true" },
+        env: { PATH: process.env.PATH!, GITHUB_OUTPUT: outputFile, GITOPS_LINT: path.join(dir, "dist", "gitops-lint.cjs"), PATHS: ".", ANNOTATIONS: "true" },
       });
       expect(result.status).toBe(2);
       expect(result.stdout).toMatch(/^::error title=gitops-lint::no built CLI at .*: use a release tag/m);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PARSE_WORKER_ARG } from "../src/load/parse-worker-arg.js";
 import { BIN, REPO } from "./support/cli.js";
 
-// dist/gitops-lint.mjs copied alone into an empty directory (no package.json, no node_modules anywhere above
+// dist/gitops-lint.cjs copied alone into an empty directory (no package.json, no node_modules anywhere above
 // it), linting there: what the GitHub Action and the Helm plugin run. The inputs reach every package the
 // bundle loads on demand: mvdan-sh (the demo's hook scripts), yaml (positions of findings), ajv (a config
 // file), ignore (.gitignore in a Git work tree) and picomatch (a glob).
@@ -22,8 +22,8 @@ describe("the single-file bundle, alone in an empty directory", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-bundle-"));
-    bundle = path.join(dir, "gitops-lint.mjs");
-    copyFileSync(path.join(REPO, "dist", "gitops-lint.mjs"), bundle);
+    bundle = path.join(dir, "gitops-lint.cjs");
+    copyFileSync(path.join(REPO, "dist", "gitops-lint.cjs"), bundle);
     cpSync(path.join(REPO, "fixtures", "demo"), path.join(dir, "demo"), { recursive: true });
     writeFileSync(path.join(dir, ".gitops-lint.yaml"), "rules:\n  liveness-equals-readiness: info\n");
     writeFileSync(path.join(dir, ".gitignore"), "demo/raw/sovereign-fqdn.yaml\n");
@@ -32,7 +32,7 @@ describe("the single-file bundle, alone in an empty directory", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("runs with nothing beside it and knows its version", () => {
-    expect(readdirSync(dir).sort()).toEqual([".git", ".gitignore", ".gitops-lint.yaml", "demo", "gitops-lint.mjs"]);
+    expect(readdirSync(dir).sort()).toEqual([".git", ".gitignore", ".gitops-lint.yaml", "demo", "gitops-lint.cjs"]);
     const version = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
     expect(lint(bundle, ["--version"]).stdout.trim()).toBe(version);
   });

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { PARSE_WORKER_ARG } from "../load/parse-worker-arg.js";
 
-// The start of dist/gitops-lint.mjs (src/build/bundle-cli.ts writes the rest): it compiles the program that
+// The start of dist/gitops-lint.cjs (src/build/bundle-cli.ts writes the rest): it compiles the program that
 // follows it in the same file, and the packages the program loads on demand, with V8's code cache. Node 20
 // caches no compiled code between runs (Node 22's module.enableCompileCache does), so a run would otherwise
 // parse and compile the 650 KB program every time, which costs more than linting a file, and mvdan-sh's

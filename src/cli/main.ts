@@ -1,6 +1,5 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { catalogue, findRule, rules } from "../../rules/index.js";
 import { NOTICES } from "../engine/notices.js";
@@ -21,6 +20,7 @@ import { type ReportTarget, ReportTargets } from "./report-targets.js";
 import { repositoryRoot } from "./repository-root.js";
 import { VERSION } from "./version.js";
 import { parseMaxWarnings, tooManyWarnings } from "./warning-limit.js";
+import { stream } from "../util/lazy-builtins.js";
 
 export type { Io } from "./lint-options.js";
 
@@ -112,7 +112,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return;
       }
       const rendered = await helmTemplate(args, io);
-      exitCode = typeof rendered === "number" ? rendered : await main(rendered.lintArgs, { ...io, stdin: Readable.from([rendered.rendered]) });
+      exitCode = typeof rendered === "number" ? rendered : await main(rendered.lintArgs, { ...io, stdin: stream().Readable.from([rendered.rendered]) });
     });
 
   try {

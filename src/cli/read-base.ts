@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.js";
 import { mkdirSync, mkdtempSync, promises as fs, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -132,8 +132,8 @@ async function readAtRevision(revision: string, options: BaseOptions): Promise<{
 /** `git archive <commit> | tar -x`: the committed tree at the revision, without touching the checkout. */
 function extract(commit: string, root: string, into: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const archive = spawn("git", ["archive", "--format=tar", commit], { cwd: root, env: GIT_ENV, stdio: ["ignore", "pipe", "pipe"] });
-    const tar = spawn("tar", ["-x", "-C", into], { stdio: ["pipe", "ignore", "pipe"] });
+    const archive = childProcess().spawn("git", ["archive", "--format=tar", commit], { cwd: root, env: GIT_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const tar = childProcess().spawn("tar", ["-x", "-C", into], { stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
     archive.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     tar.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
@@ -211,6 +211,6 @@ const GIT_ENV = { ...process.env, GIT_NO_LAZY_FETCH: "1", GIT_TERMINAL_PROMPT: "
 
 function git(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, env: GIT_ENV, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    childProcess().execFile("git", args, { cwd, env: GIT_ENV, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
 }

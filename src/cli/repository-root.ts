@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.js";
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { RepoPaths } from "../report/repo-relative.js";
@@ -16,7 +16,7 @@ export function repositoryRoot(cwd: string, repoRootFlag: string | undefined): R
 
 function gitTopLevel(cwd: string): string | undefined {
   try {
-    const out = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+    const out = childProcess().execFileSync("git", ["rev-parse", "--show-toplevel"], {
       cwd,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],

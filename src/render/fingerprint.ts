@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../util/lazy-builtins.js";
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -25,7 +25,7 @@ export class Fingerprints {
     if (!this.files.has(real)) {
       let hash: string | undefined;
       try {
-        hash = createHash("sha256").update(this.content(real, readFileSync(real))).digest("hex");
+        hash = crypto().createHash("sha256").update(this.content(real, readFileSync(real))).digest("hex");
       } catch {
         hash = undefined;
       }
@@ -53,7 +53,7 @@ export class Fingerprints {
     } catch {
       return undefined;
     }
-    const hash = createHash("sha256");
+    const hash = crypto().createHash("sha256");
     for (const name of entries) {
       const full = path.join(real, name);
       const target = realOrUndefined(full);

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -122,7 +122,7 @@ export function localBranches(repoRoot: string): { current?: string; default?: s
 
 function git(repoRoot: string, args: string[]): string | undefined {
   try {
-    return execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }).trim() || undefined;
+    return childProcess().execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }).trim() || undefined;
   } catch {
     return undefined;
   }
@@ -138,7 +138,7 @@ function remoteUrls(repoRoot: string): string[] {
   let remotes = remotesCache.get(repoRoot);
   if (!remotes) {
     try {
-      const out = execFileSync("git", ["config", "--get-regexp", "^remote\\..*\\.url$"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+      const out = childProcess().execFileSync("git", ["config", "--get-regexp", "^remote\\..*\\.url$"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
       remotes = out.split("\n").map((l) => l.split(/\s+/)[1] ?? "").filter((u) => u !== "");
     } catch {
       remotes = [];

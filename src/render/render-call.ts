@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../util/lazy-builtins.js";
 import path from "node:path";
 import type { RenderContext } from "./context.js";
 import { processSlots } from "./process-slots.js";
@@ -88,7 +88,7 @@ async function renderKey(ctx: RenderContext, call: RenderCall): Promise<string |
     const i = call.placeholders.indexOf(arg);
     return i !== -1 ? `\0${i}` : path.isAbsolute(arg) ? ctx.stablePath(arg) : arg;
   });
-  return createHash("sha256").update(JSON.stringify({ tool, env, args, inputs })).digest("hex");
+  return crypto().createHash("sha256").update(JSON.stringify({ tool, env, args, inputs })).digest("hex");
 }
 
 const identities = new WeakMap<RenderContext, Map<string, Promise<string | undefined>>>();

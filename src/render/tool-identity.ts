@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.js";
 import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import type { Tool } from "./tools.js";
 
@@ -22,7 +22,7 @@ export async function toolIdentity(tool: Tool, options: { cwd: string; env: Node
   const identity = `${file} ${size} ${mtime} ${tool.prefix.join(" ")}`;
   if (!isScript(file)) return identity;
   const version = await new Promise<string | undefined>((resolve) => {
-    execFile(tool.command, versionArgs(tool), { ...options, encoding: "utf8", timeout: 60_000, windowsHide: true }, (error, stdout) => resolve(error ? undefined : stdout));
+    childProcess().execFile(tool.command, versionArgs(tool), { ...options, encoding: "utf8", timeout: 60_000, windowsHide: true }, (error, stdout) => resolve(error ? undefined : stdout));
   });
   return version === undefined ? undefined : `${identity} ${version.trim()}`;
 }

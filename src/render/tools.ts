@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.js";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
 
@@ -74,7 +74,7 @@ export interface RunResult {
 /** Runs a tool without a shell (arguments as an array), collecting its output; never throws for a non-zero exit. */
 export function runTool(tool: Tool, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
+    childProcess().execFile(
       tool.command,
       [...tool.prefix, ...args],
       { cwd: options.cwd, env: options.env, encoding: "utf8", maxBuffer: 1 << 30, timeout: options.timeoutMs ?? 300_000, windowsHide: true },
