@@ -95,6 +95,71 @@ describe("--base-file", () => {
       'persistentvolumeclaims "grown-fixed-class" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize',
     );
   });
+
+  it("points at the deepest key the head kept when a change removes a field", async () => {
+    const findings = of((await pair("removed-fields")).findings, RULE);
+    const file = `fixtures/${RULE}/removed-fields/current.yaml`;
+    // The Job lost an env entry: its env list; the StatefulSet lost podManagementPolicy: its spec.
+    expect(findings.map((f) => [f.ruleId, f.object?.kind, f.object?.name, f.file, f.line, f.column, f.severity])).toEqual([
+      [RULE, "Job", "report", file, 16, 11, "error"],
+      [RULE, "StatefulSet", "ledger", file, 24, 1, "error"],
+    ]);
+    expect(findings[0]!.message).toContain('template.spec.containers[0].env[1]: {"name":"LEGACY_FORMAT","value":"true"} → (unset)');
+    expect(findings[1]!.message).toContain('podManagementPolicy: "Parallel" → "OrderedReady"');
+  });
+
+  it("names what a recreation costs for each kind that pays for it", async () => {
+    const report = await pair("recreation-price-by-kind", "--applier", "flux-kustomize");
+    const findings = of(report.findings, RULE);
+    expect(findings.map((f) => [f.ruleId, `${f.object?.kind}/${f.object?.name}`, f.line, f.column, f.severity])).toEqual([
+      [RULE, "DaemonSet/node-agent", 15, 7, "warning"],
+      [RULE, "ReplicaSet/pool", 33, 7, "warning"],
+      [RULE, "StatefulSet/cache", 62, 13, "warning"],
+      [RULE, "PersistentVolumeClaim/scratch", 72, 3, "warning"],
+      [RULE, "CustomResourceDefinition/widgets.example.com", 87, 3, "warning"],
+    ]);
+    const cost = (i: number): string => findings[i]!.message.split(" deletes and recreates it instead of failing: ")[1]!;
+    expect(cost(0)).toBe("its Pods are deleted with it, so every replica stops at once until the new ones are ready");
+    expect(cost(1)).toBe("its Pods are deleted with it, so every replica stops at once until the new ones are ready");
+    // No whenDeleted: Delete retention policy: the claims outlive the StatefulSet.
+    expect(cost(2)).toBe(
+      "its Pods are deleted with it (all at once); the claims of its volumeClaimTemplates stay and are reattached; " +
+        "to keep the Pods running, run kubectl delete statefulset cache --cascade=orphan before the change is applied",
+    );
+    expect(cost(3)).toBe("the claim is deleted, and with the usual reclaimPolicy Delete its volume and the data on it: data loss");
+    expect(cost(4)).toBe("deleting a CustomResourceDefinition deletes every custom resource of its kind: data loss");
+    expect(report.code).toBe(0);
+  });
+
+  it("tells a ClusterRoleBinding to bind the new role under a new name, as a RoleBinding", async () => {
+    const findings = of((await pair("bindings-and-classes")).findings, RULE);
+    const auditor = findings.find((f) => f.object?.kind === "ClusterRoleBinding");
+    expect(auditor).toMatchObject({ ruleId: RULE, severity: "error", line: 73, column: 3, object: { name: "auditor" } });
+    expect(auditor!.message).toContain("roleRef ClusterRole/view → ClusterRole/cluster-reader; create a new binding instead. kubectl apply (client-side) fails, with the API server's error:");
+    expect(auditor!.remediation).toBe("Bind the new role under a new binding name, or delete the binding and apply again.");
+  });
+
+  it("is an error when one change is certain, and names every condition when none is", async () => {
+    // An address pinned where the cluster allocated one may be the same address; the IP family change is rejected anyway.
+    const service = of((await pair("service-addresses")).findings, RULE).find((f) => f.object?.name === "moved-to-ipv6");
+    expect(service).toMatchObject({ ruleId: RULE, severity: "error", line: 85, column: 3, object: { kind: "Service" } });
+    expect(service!.message).toContain('clusterIP (allocated) → "fd00:10:96::a"; ipFamilies[0] "IPv4" → "IPv6"');
+    expect(service!.message).toContain("kubectl apply (client-side) fails, with the API server's error:");
+    expect(service!.message).not.toContain("unless");
+    // Two versions that were only served, dropped at once: either may have been stored.
+    const crd = of((await pair("custom-resource-definitions")).findings, RULE).find((f) => f.object?.name === "doohickeys.example.com");
+    expect(crd).toMatchObject({ ruleId: RULE, severity: "warning", line: 63, column: 3, object: { kind: "CustomResourceDefinition" } });
+    expect(crd!.message).toContain(
+      "fails unless no object was ever stored as v1alpha1, or the stored objects were migrated and v1alpha1 was removed from status.storedVersions; " +
+        "and no object was ever stored as v1beta1, or the stored objects were migrated and v1beta1 was removed from status.storedVersions, with the API server's error:",
+    );
+  });
+
+  it("leaves an Argo CD hook alone: it is created anew, never updated", async () => {
+    const findings = of((await pair("job-fields")).findings, RULE);
+    // db-migrate changes its template like migrate does, but is annotated argocd.argoproj.io/hook.
+    expect(findings.map((f) => f.object?.name)).toEqual(["migrate", "batch", "cleaned-up"]);
+  });
 });
 
 describe("--base REV over the same fixture pairs", () => {
