@@ -53,3 +53,37 @@ describe("hook-budget-exceeds-timeout under Argo CD", () => {
     expect(findings[1]!.message).toContain("1344 s ≥ release timeout 5m = 300 s");
   });
 });
+
+describe("hook-budget-exceeds-timeout: which Argo CD phases block the sync", () => {
+  const hook = (annotation: string, args = '["sh", "-c", "until nc -z db 5432; do sleep 5; done"]') =>
+    `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: wait\n  annotations:\n    ${annotation}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: wait\n          image: busybox:1.36\n          command: ${args}\n`;
+  const findings = async (stdin: string) => {
+    const report = await lintJson(["-", "--applier", "argocd"], { stdin });
+    expect(report.stderr).toBe(""); // a rule that throws stops at the object it failed on and says so here
+    return report.findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout");
+  };
+  const phaseOf = async (annotation: string) => {
+    const found = await findings(hook(annotation));
+    expect(found.length).toBeLessThanOrEqual(1);
+    return found[0] && /as a (\w+) hook \(([^)]*)\)/.exec(found[0].message)!.slice(1);
+  };
+
+  it("reports PreSync, Sync and PostSync hooks, naming the first such phase, and none of the others", async () => {
+    expect(await phaseOf("argocd.argoproj.io/hook: PreSync")).toEqual(["PreSync", "argocd.argoproj.io/hook: PreSync"]);
+    expect(await phaseOf("argocd.argoproj.io/hook: Sync")).toEqual(["Sync", "argocd.argoproj.io/hook: Sync"]);
+    expect(await phaseOf("argocd.argoproj.io/hook: PostSync")).toEqual(["PostSync", "argocd.argoproj.io/hook: PostSync"]);
+    expect(await phaseOf("argocd.argoproj.io/hook: SyncFail,PostSync")).toEqual(["PostSync", "argocd.argoproj.io/hook: SyncFail,PostSync"]);
+    expect(await phaseOf("helm.sh/hook: post-upgrade")).toEqual(["PostSync", "helm.sh/hook: post-upgrade"]);
+    // SyncFail runs after a failed sync, PreDelete and PostDelete on deletion: none holds the sync
+    expect(await phaseOf("argocd.argoproj.io/hook: SyncFail")).toBeUndefined();
+    expect(await phaseOf("argocd.argoproj.io/hook: PreDelete,PostDelete")).toBeUndefined();
+    expect(await phaseOf("helm.sh/hook: pre-delete")).toBeUndefined();
+  });
+
+  it("reads ordinary Jobs as no hook, and points at the loop's line inside a multi-line script", async () => {
+    const plain = hook("app: x").replace("  annotations:\n    app: x\n", "");
+    const script = '["sh", "-c"]\n          args:\n            - |\n              echo start\n              until nc -z db 5432; do sleep 5; done\n';
+    const found = await findings(`${plain}---\n${hook("argocd.argoproj.io/hook: Sync", script)}`);
+    expect(found.map((f) => `${f.object?.name} ${f.line}:${f.column} ${f.severity}`)).toEqual(["wait 31:15 error"]);
+  });
+});

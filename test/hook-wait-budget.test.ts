@@ -91,6 +91,10 @@ spec:
           args:
 ${args}`;
 
+/** A HelmRelease flux-system/rel of chart "platform" with the given lines of spec (timeouts). */
+const platformRelease = (timeouts: string): string =>
+  `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: rel\n  namespace: flux-system\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: platform\n      sourceRef: {kind: HelmRepository, name: r}\n${timeouts}`;
+
 describe("the kubelet's $(VAR) expansion of command and args", () => {
   const script = (text: string) =>
     containerCommand({ container: { command: ["sh", "-c", text], env: [{ name: "RETRIES", value: "100" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] }, path: [], name: "c", init: false })!.script!;
@@ -170,10 +174,8 @@ describe("hook-budget-exceeds-timeout end to end", () => {
 
   it("says a timeout shared by several hook events once, and keeps different ones apart", async () => {
     const job = `# Source: platform/templates/wait.yaml\n${hookJob("            - for i in $(seq 1 40); do sleep 10; done\n").replace("helm.sh/hook: pre-install", "helm.sh/hook: pre-install,pre-upgrade")}`;
-    const release = (timeouts: string) =>
-      `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: rel\n  namespace: flux-system\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: platform\n      sourceRef: {kind: HelmRepository, name: r}\n${timeouts}`;
     const message = async (timeouts: string) =>
-      (await lintJson(["-"], { stdin: job + release(timeouts) })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.message;
+      (await lintJson(["-"], { stdin: job + platformRelease(timeouts) })).findings.find((f) => f.ruleId === "hook-budget-exceeds-timeout")!.message;
 
     const shared = await message("  install:\n    timeout: 6m\n  upgrade:\n    timeout: 6m\n");
     expect(shared).toContain("= 400 s ≥ install/upgrade timeout 6m = 360 s (HelmRelease flux-system/rel);");
@@ -203,6 +205,154 @@ describe("hook-budget-exceeds-timeout end to end", () => {
     expect(warning.message).toContain("200 s + 10 s back-off + 200 s = 410 s");
     const shortRetried = retried.replace("seq 1 20", "seq 1 6");
     expect((await lintJson(["-"], { stdin: shortRetried })).findings.filter((f) => f.ruleId === "hook-budget-exceeds-timeout")).toEqual([]);
+  });
+});
+
+describe("hook-budget-exceeds-timeout: deadlines, retries and several events", () => {
+  const RULE = "hook-budget-exceeds-timeout";
+  const HELM_DEFAULT = "release timeout 5m = 300 s (Helm's default)";
+  const NO_RELEASE =
+    "No HelmRelease is in the input and no --release-timeout was given, so Helm's default 5m applied: lint the HelmRelease together with the rendered chart, or pass --release-timeout.";
+  /** The rule's findings; a rule that throws stops at the object it failed on and says so on stderr. */
+  const findings = async (stdin: string) => {
+    const report = await lintJson(["-"], { stdin });
+    expect(report.stderr).toBe("");
+    return report.findings.filter((f) => f.ruleId === RULE);
+  };
+  const only = async (stdin: string) => {
+    const found = await findings(stdin);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const loop = (n: number, sleep: number) => `            - for i in $(seq 1 ${n}); do sleep ${sleep}; done\n`;
+  const unbounded = "            - until nc -z db 5432; do sleep 2; done\n";
+  /** hookJob with another backoffLimit (null: none, so the default 6) and lines added to the Job's and the pod's spec. */
+  const job = (args: string, { backoffLimit = 0 as number | null, jobSpec = "", podSpec = "" } = {}) =>
+    hookJob(args, jobSpec)
+      .replace("\n  backoffLimit: 0", backoffLimit === null ? "" : `\n  backoffLimit: ${backoffLimit}`)
+      .replace("      restartPolicy: Never", `      restartPolicy: Never${podSpec}`);
+  const hookPod = (args: string, podSpec = "") =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: wait\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  restartPolicy: Never${podSpec}\n  containers:\n    - name: wait\n      image: busybox\n      command: ["sh", "-c"]\n      args:\n${args.replace(/^ {12}/, "        ")}`;
+
+  it("names the deadline that bounds the wait, the Job's or the pod's, only when it binds", async () => {
+    const error = (wait: string, single: number) =>
+      `Job "wait": hook can wait ${wait} ≥ ${HELM_DEFAULT}; cut the wait below 300 s or raise the timeout above ${single} s`;
+    const jobCut = await only(job(loop(50, 10), { jobSpec: "\n  activeDeadlineSeconds: 400" }));
+    expect(jobCut.message).toBe(error("min(Job activeDeadlineSeconds 400 s, 50 × sleep 10 s = 500 s) = 400 s", 400));
+    expect([jobCut.severity, jobCut.line, jobCut.column]).toEqual(["error", 18, 15]);
+    expect(jobCut.remediation).toContain("each hook gets the full timeout). No HelmRelease is in the input");
+
+    // a deadline the wait reaches first is named, one it never reaches is not
+    expect((await only(job(loop(50, 10), { jobSpec: "\n  activeDeadlineSeconds: 500" }))).message).toBe(
+      error("min(Job activeDeadlineSeconds 500 s, 50 × sleep 10 s = 500 s) = 500 s", 500),
+    );
+    expect((await only(job(loop(50, 10), { jobSpec: "\n  activeDeadlineSeconds: 900" }))).message).toBe(error("50 × sleep 10 s = 500 s", 500));
+    expect((await only(job(loop(50, 10)))).message).toBe(error("50 × sleep 10 s = 500 s", 500));
+
+    // the pod template's deadline bounds each attempt
+    expect((await only(job(loop(50, 10), { podSpec: "\n      activeDeadlineSeconds: 400" }))).message).toBe(
+      error("min(pod activeDeadlineSeconds 400 s, 50 × sleep 10 s = 500 s) = 400 s", 400),
+    );
+    expect((await only(job(loop(50, 10), { podSpec: "\n      activeDeadlineSeconds: 500" }))).message).toBe(
+      error("min(pod activeDeadlineSeconds 500 s, 50 × sleep 10 s = 500 s) = 500 s", 500),
+    );
+    expect((await only(job(loop(50, 10), { podSpec: "\n      activeDeadlineSeconds: 900" }))).message).toBe(error("50 × sleep 10 s = 500 s", 500));
+
+    // with both, the tighter one
+    const both = (jobDeadline: number, podDeadline: number) =>
+      job(loop(50, 10), { jobSpec: `\n  activeDeadlineSeconds: ${jobDeadline}`, podSpec: `\n      activeDeadlineSeconds: ${podDeadline}` });
+    expect((await only(both(450, 400))).message).toBe(error("min(pod activeDeadlineSeconds 400 s, 50 × sleep 10 s = 500 s) = 400 s", 400));
+    expect((await only(both(350, 400))).message).toBe(error("min(Job activeDeadlineSeconds 350 s, 50 × sleep 10 s = 500 s) = 350 s", 350));
+
+    // a bare Pod's activeDeadlineSeconds is the pod's
+    const pod = await only(hookPod(loop(50, 10), "\n  activeDeadlineSeconds: 400"));
+    expect(pod.message).toBe(`Pod "wait": hook can wait min(pod activeDeadlineSeconds 400 s, 50 × sleep 10 s = 500 s) = 400 s ≥ ${HELM_DEFAULT}; cut the wait below 300 s or raise the timeout above 400 s`);
+    expect([pod.severity, pod.line, pod.column]).toEqual(["error", 15, 11]);
+  });
+
+  it("counts a zero or negative activeDeadlineSeconds, which the API server rejects, as no bound", async () => {
+    const forever = `Job "wait": hook can wait forever (\`until nc …\` loop with no exit bound, sleep 2 s per iteration) ≥ ${HELM_DEFAULT}; bound the wait or set activeDeadlineSeconds below 300 s`;
+    expect((await only(job(unbounded, { jobSpec: "\n  activeDeadlineSeconds: 0" }))).message).toBe(forever);
+    expect((await only(job(unbounded, { jobSpec: "\n  activeDeadlineSeconds: -30" }))).message).toBe(forever);
+    expect((await only(job(unbounded, { podSpec: "\n      activeDeadlineSeconds: 0" }))).message).toBe(forever);
+  });
+
+  it("warns from the moment a failed attempt, 10 s back-off and one retry reach the timeout", async () => {
+    const at = await only(job(loop(145, 1), { backoffLimit: 2 }));
+    expect(at.severity).toBe("warning");
+    expect(at.message).toBe(
+      `Job "wait": hook waits 145 × sleep 1 s = 145 s per attempt; with one retry 145 s + 10 s back-off + 145 s = 300 s ≥ ${HELM_DEFAULT}; shorten the wait or set backoffLimit: 0`,
+    );
+    expect([at.line, at.column]).toEqual([17, 15]);
+    // 3 attempts of 145 s, back-offs 10 s + 20 s
+    expect(at.remediation).toBe(
+      "backoffLimit 2 allows 3 attempts, up to 465 s with back-offs, but Helm gives up at the timeout, before the retries can help. Shorten the wait so that a " +
+        `failed attempt and one retry fit in the timeout, or set backoffLimit: 0 and let the release retry. ${NO_RELEASE}`,
+    );
+    expect(await findings(job(loop(144, 1), { backoffLimit: 2 }))).toEqual([]);
+  });
+
+  it("says when the Job's activeDeadlineSeconds cuts the retry short, and stays silent when it ends it in time", async () => {
+    const retried = (deadline: number) => job(loop(20, 10), { backoffLimit: 2, jobSpec: `\n  activeDeadlineSeconds: ${deadline}` });
+    const warning = (cut: string) =>
+      `Job "wait": hook waits 20 × sleep 10 s = 200 s per attempt; with one retry 200 s + 10 s back-off + 200 s = 410 s${cut} ≥ ${HELM_DEFAULT}; shorten the wait or set backoffLimit: 0`;
+    const cut = await only(retried(350));
+    expect([cut.severity, cut.message]).toEqual(["warning", warning(", cut to 350 s by Job activeDeadlineSeconds,")]);
+    expect((await only(retried(410))).message).toBe(warning(""));
+    expect((await only(retried(900))).message).toBe(warning(""));
+    expect((await only(job(loop(20, 10), { backoffLimit: 2 }))).message).toBe(warning(""));
+    expect(await findings(retried(250))).toEqual([]);
+  });
+
+  it("counts restartPolicy OnFailure retries as kubelet restarts, bounded together by the pod's deadline", async () => {
+    const onFailure = (podSpec = "") => job(loop(20, 10), { backoffLimit: null }).replace("restartPolicy: Never", `restartPolicy: OnFailure${podSpec}`);
+    const warning = await only(onFailure());
+    expect(warning.severity).toBe("warning");
+    // 7 attempts of 200 s; the kubelet's back-offs 10 + 20 + 40 + 80 + 160 + 300 (its 5 min cap) s
+    expect(warning.remediation).toBe(
+      "backoffLimit 6 allows 7 attempts, restarted in place by the kubelet (restartPolicy: OnFailure), up to 2010 s with back-offs, but Helm gives up at the timeout, " +
+        `before the retries can help. Shorten the wait so that a failed attempt and one retry fit in the timeout, or set backoffLimit: 0 and let the release retry. ${NO_RELEASE}`,
+    );
+    // the restarts run in the same Pod: its 250 s deadline ends them before the 300 s timeout
+    expect(await findings(onFailure("\n      activeDeadlineSeconds: 250"))).toEqual([]);
+    // a new Pod per retry gets a 250 s deadline of its own
+    expect((await only(job(loop(20, 10), { backoffLimit: null, podSpec: "\n      activeDeadlineSeconds: 250" }))).severity).toBe("warning");
+  });
+
+  it("does not warn about retries of a bare Pod hook, which nothing retries", async () => {
+    expect(await findings(hookPod(loop(20, 10)))).toEqual([]);
+    expect((await only(hookPod(loop(40, 10)))).severity).toBe("error");
+  });
+
+  it("holds each event to its action's timeout and shows only the worst grade", async () => {
+    const hooks = (events: string, args: string, backoffLimit = 0) =>
+      `# Source: platform/templates/wait.yaml\n${job(args, { backoffLimit }).replace("helm.sh/hook: pre-install", `helm.sh/hook: ${events}`)}`;
+
+    // only the upgrade exceeds
+    const upgradeOnly = await only(hooks("pre-install,pre-upgrade", loop(40, 10)) + platformRelease("  install:\n    timeout: 10m\n  upgrade:\n    timeout: 5m\n"));
+    expect(upgradeOnly.message).toBe(
+      'Job "wait": hook can wait 40 × sleep 10 s = 400 s ≥ upgrade timeout 5m = 300 s (HelmRelease flux-system/rel); cut the wait below 300 s or raise the timeout above 400 s',
+    );
+    // both exceed: cut below the shorter timeout
+    const both = await only(hooks("pre-install,pre-upgrade", loop(40, 10)) + platformRelease("  install:\n    timeout: 6m\n  upgrade:\n    timeout: 5m\n"));
+    expect(both.message).toBe(
+      'Job "wait": hook can wait 40 × sleep 10 s = 400 s ≥ install timeout 6m = 360 s and upgrade timeout 5m = 300 s (HelmRelease flux-system/rel); ' +
+        "cut the wait below 300 s or raise the timeout above 400 s",
+    );
+    // an error on upgrade (200 s ≥ 180 s) outranks the retry warning on install (410 s ≥ 360 s)
+    const mixed = await only(hooks("pre-install,pre-upgrade", loop(20, 10), 2) + platformRelease("  install:\n    timeout: 6m\n  upgrade:\n    timeout: 3m\n"));
+    expect([mixed.severity, mixed.message]).toEqual([
+      "error",
+      'Job "wait": hook can wait 20 × sleep 10 s = 200 s ≥ upgrade timeout 3m = 180 s (HelmRelease flux-system/rel); cut the wait below 180 s or raise the timeout above 200 s',
+    ]);
+    expect(mixed.target).toMatchObject({ kind: "HelmRelease", name: "rel" });
+  });
+
+  it("leaves a hook with an unknown event, which Helm skips, to hook-annotation-invalid, and reads Jobs that are no hooks as nothing", async () => {
+    const plain = job(loop(40, 10)).replace("  annotations:\n    helm.sh/hook: pre-install\n", "");
+    expect(await findings(`${plain}---\n${job(loop(40, 10)).replace("helm.sh/hook: pre-install", "helm.sh/hook: pre-install,pre-instal")}`)).toEqual([]);
+    const after = await only(`${plain}---\n${job(loop(40, 10))}`);
+    expect([after.severity, after.line, after.column]).toEqual(["error", 33, 15]);
   });
 });
 
