@@ -32,7 +32,8 @@ const NOT_LINTABLE: Record<string, string> = {
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.invalid" };
 const root = mkdtempSync(path.join(tmpdir(), "gitops-lint-examples-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// dozens of small Git repositories: removing them can outlast the default 10 s hook timeout on a busy machine
+afterAll(() => rmSync(root, { recursive: true, force: true }), 60_000);
 
 /** A repository holding an example's files, committed (`--base HEAD` reads them from there). */
 function repository(name: string, files: Record<string, string> = {}): string {
