@@ -7,16 +7,12 @@ import { PACKAGE_ROOT } from "../package-root.js";
 import { generateCorpus } from "./corpus.js";
 import { benchMonorepo } from "./monorepo.js";
 import { asOneStream, yamlFilesUnder } from "./yaml-files.js";
+import { scriptFlags } from "../util/script-flags.js";
 
 // `npm run bench [-- --runs 5 --corpus DIR --no-yamllint --only generated|manyFindings|startUp|realCharts|monorepo]`: figures are printed, never asserted.
 // Every comparison is a ratio measured in this run, best of at least 5 alternating pairs.
 const args = process.argv.slice(2);
-function flag(name: string, fallback: string): string;
-function flag(name: string): string | undefined;
-function flag(name: string, fallback?: string): string | undefined {
-  const i = args.indexOf(name);
-  return i !== -1 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-}
+const flag = scriptFlags(args);
 const RUNS = Number(flag("--runs", "3"));
 /** Pairs of alternating runs for a ratio: both sides see the same machine load; the best of each is kept. */
 const PAIRS = Math.max(RUNS, 5);

@@ -2,15 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { fuzz, seedsFrom } from "./harness.js";
+import { scriptFlags } from "../util/script-flags.js";
 
 // `npm run fuzz -- --iterations 20000 [--seed 42] [--corpus DIR]`: prints the iteration count and every crash; exit 1 on a crash.
 const args = process.argv.slice(2);
-function flag(name: string, fallback: string): string;
-function flag(name: string): string | undefined;
-function flag(name: string, fallback?: string): string | undefined {
-  const i = args.indexOf(name);
-  return i !== -1 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-}
+const flag = scriptFlags(args);
 const iterations = Number(flag("--iterations", "2000"));
 const seed = Number(flag("--seed", String(Date.now() % 2 ** 31)));
 // Seeds: the fixtures, plus the rendered charts of `--corpus DIR` when given.
