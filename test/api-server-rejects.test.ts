@@ -135,7 +135,9 @@ describe("api-server-rejects", () => {
       writeFileSync(path.join(dir, "secret-data.yaml"), secret("certs", "data", base64(1_048_577)));
       writeFileSync(path.join(dir, "secret-string.yaml"), secret("tokens", "stringData", "y".repeat(1_048_577)));
       writeFileSync(path.join(dir, "secret-limit.yaml"), secret("limit", "data", base64(1_048_576)));
-      const files = ["cm.yaml", "cm-binary.yaml", "secret-data.yaml", "secret-string.yaml", "secret-limit.yaml"];
+      // a kind named Secret in another API group is not the core Secret
+      writeFileSync(path.join(dir, "secret-other.yaml"), secret("tokens", "stringData", "y".repeat(1_048_577)).replace("apiVersion: v1", "apiVersion: vault.example.com/v1"));
+      const files = ["cm.yaml", "cm-binary.yaml", "secret-data.yaml", "secret-string.yaml", "secret-limit.yaml", "secret-other.yaml"];
       const findings = of((await lintJson([...files, "--applier", "helm4"], { cwd: dir })).findings);
       expect(findings.map(at)).toEqual([
         "ConfigMap/blob cm-binary.yaml:4:1 error",
