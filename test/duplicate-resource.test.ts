@@ -21,9 +21,95 @@ describe("duplicate-resource: what each applier does with a second copy", () => 
     expect(findings[1]!.remediation).toContain("HelmRelease apps/shop (chart of the rendered output)");
   });
 
-  it("lets a hook share a template's identity under postRenderStrategy: separate", async () => {
+  it("lets a hook share a template's identity under postRenderStrategy: separate, but not another hook", async () => {
     const findings = of((await lintJson([`${DIR}/flux-helmrelease-separate/helmrelease.yaml`, `${DIR}/flux-helmrelease-separate/rendered.yaml`])).findings);
-    expect(findings.map(at)).toEqual([`duplicate-resource ConfigMap/shop-settings ${DIR}/flux-helmrelease-separate/rendered.yaml:15:3 error`]);
+    expect(findings.map(at)).toEqual([
+      `duplicate-resource ConfigMap/shop-settings ${DIR}/flux-helmrelease-separate/rendered.yaml:15:3 error`,
+      `duplicate-resource Secret/shop-token ${DIR}/flux-helmrelease-separate/rendered.yaml:49:3 error`,
+    ]);
+    // the hooks' own stream: no "a hook and a regular template" clause
+    expect(findings[1]!.message).toContain('post-renderer fails: "error while running post render on files: may not add resource with an already registered id: Secret.v1.[noGrp]/shop-token.[noNs]"');
+  });
+
+  it("leaves hooks out of the post-renderer under postRenderStrategy: nohooks, templates still meet", async () => {
+    const findings = of((await lintJson([`${DIR}/flux-helmrelease-nohooks/helmrelease.yaml`, `${DIR}/flux-helmrelease-nohooks/rendered.yaml`])).findings);
+    expect(findings.map(at)).toEqual([`duplicate-resource ConfigMap/shop-settings ${DIR}/flux-helmrelease-nohooks/rendered.yaml:15:3 error`]);
+    expect(findings[0]!.message).toContain("Flux helm-controller's post-renderer fails:");
+  });
+
+  // Output of the "shop" chart: no namespace, "default" and "" are one namespace to kustomize, two namespaces are
+  // not, and a cluster-scoped kind's namespace does not count.
+  const namespaces =
+    "---\n# Source: shop/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: \"1\"}\n" +
+    "---\n# Source: shop/templates/b.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {a: \"2\"}\n" +
+    "---\n# Source: shop/templates/c.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: \"\"}\ndata: {a: \"3\"}\n" +
+    "---\n# Source: shop/templates/one.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cache, namespace: one}\n" +
+    "---\n# Source: shop/templates/two.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cache, namespace: two}\n" +
+    "---\n# Source: shop/templates/clusterrole.yaml\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n" +
+    "---\n# Source: shop/charts/cart/templates/clusterrole.yaml\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader, namespace: apps}\nrules: []\n";
+  const kustomizeIds = (findings: JsonFinding[]): string[] => findings.map((f) => `${at(f)} ${/registered id: ([^"]+)"/.exec(f.message)?.[1]}`);
+  const namespaceFindings = [
+    "duplicate-resource ConfigMap/settings <stdin>:11:12 error ConfigMap.v1.[noGrp]/settings.default",
+    "duplicate-resource ConfigMap/settings <stdin>:17:12 error ConfigMap.v1.[noGrp]/settings.[noNs]",
+    "duplicate-resource ClusterRole/reader <stdin>:39:12 error ClusterRole.v1.rbac.authorization.k8s.io/reader.apps",
+  ];
+
+  it("compares namespaces as kustomize does in helm-controller's post-renderer", async () => {
+    const findings = of((await lintJson(["-", `${DIR}/flux-helmrelease/helmrelease.yaml`], { stdin: namespaces })).findings);
+    expect(kustomizeIds(findings)).toEqual(namespaceFindings);
+    expect(findings[0]!.message).toBe(
+      'ConfigMap "default/settings" is also rendered from shop/templates/a.yaml in the same Helm release (chart "shop" in <stdin>); ' +
+        'Flux helm-controller\'s post-renderer fails: "error while running post render on files: may not add resource with an already registered id: ConfigMap.v1.[noGrp]/settings.default"; render it once',
+    );
+  });
+
+  it("compares namespaces as kustomize does in kustomize-controller's build, and says the build fails", async () => {
+    const findings = of((await lintJson(["-", "--applier", "flux-kustomize"], { stdin: namespaces })).findings);
+    expect(kustomizeIds(findings)).toEqual(namespaceFindings);
+    expect(findings[0]!.message).toBe(
+      'ConfigMap "default/settings" is also rendered from shop/templates/a.yaml in the same Helm release (chart "shop" in <stdin>); ' +
+        'Flux kustomize-controller\'s kustomize build fails: "may not add resource with an already registered id: ConfigMap.v1.[noGrp]/settings.default"; render it once',
+    );
+    expect(findings[0]!.target).toMatchObject({ kind: "ConfigMap", name: "settings" });
+  });
+
+  it("names the resource as the API server does in Helm 3's already-exists error", async () => {
+    const twice = (file: string, apiVersion: string, kind: string, name: string): string =>
+      [`api/templates/${file}`, `api/charts/web/templates/${file}`].map((source) => `---\n# Source: ${source}\napiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: ${name}}\n`).join("");
+    const stdin =
+      twice("endpoints.yaml", "v1", "Endpoints", "db") +
+      twice("ingress.yaml", "networking.k8s.io/v1", "Ingress", "api") +
+      twice("networkpolicy.yaml", "networking.k8s.io/v1", "NetworkPolicy", "api") +
+      twice("policyreport.yaml", "wgpolicyk8s.io/v1alpha2", "PolicyReport", "api");
+    const findings = of((await lintJson(["-", "--applier", "helm3"], { stdin })).findings);
+    expect(findings.map((f) => `${at(f)} ${/second copy: "(.+)" \(upgrades/.exec(f.message)?.[1]}`)).toEqual([
+      'duplicate-resource Endpoints/db <stdin>:10:12 error endpoints "db" already exists',
+      'duplicate-resource Ingress/api <stdin>:20:12 error ingresses "api" already exists',
+      'duplicate-resource NetworkPolicy/api <stdin>:30:12 error networkpolicies "api" already exists',
+      'duplicate-resource PolicyReport/api <stdin>:40:12 error policyreports "api" already exists',
+    ]);
+  });
+
+  it("keeps generated names and the fields of the identity apart, and treats an empty namespace as none", async () => {
+    const job = (file: string, metadata: string, image: string): string =>
+      `---\n# Source: api/templates/${file}\napiVersion: batch/v1\nkind: Job\nmetadata: ${metadata}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: "${image}"}]}}}\n`;
+    const configMap = (file: string, metadata: string, value: string): string =>
+      `---\n# Source: api/${file}\napiVersion: v1\nkind: ConfigMap\nmetadata: ${metadata}\ndata: {a: "${value}"}\n`;
+    const stdin =
+      // a new name each time, whether name is absent or empty
+      job("migrate.yaml", '{name: "", generateName: api-migrate-}', "m:1") +
+      job("migrate-2.yaml", '{name: "", generateName: api-migrate-}', "m:2") +
+      job("seed.yaml", "{generateName: api-seed-}", "m:1") +
+      job("seed-2.yaml", "{generateName: api-seed-}", "m:2") +
+      // "api" in "one" is not "apione" without a namespace
+      configMap("templates/one.yaml", "{name: api, namespace: one}", "1") +
+      configMap("templates/apione.yaml", "{name: apione}", "2") +
+      // an empty namespace is the release namespace, as an absent one
+      configMap("templates/config.yaml", "{name: api-config}", "1") +
+      configMap("charts/web/templates/config.yaml", '{name: api-config, namespace: ""}', "2");
+    const findings = of((await lintJson(["-"], { stdin })).findings);
+    expect(findings.map(at)).toEqual(["duplicate-resource ConfigMap/api-config <stdin>:47:12 warning"]);
+    expect(findings[0]!.message).toContain("is also rendered from api/templates/config.yaml in the same Helm release");
   });
 
   it("leaves a Flux Kustomization's duplicates to kustomize, which refuses the build as kustomize-controller does", async () => {
