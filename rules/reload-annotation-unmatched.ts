@@ -52,8 +52,8 @@ export default defineRule({
       if (!RELOAD_KEYS.some((key) => key in workload.annotations || key in pod.templateAnnotations)) continue;
       const refs = configRefsOf(pod);
       const places = [
-        { annotations: workload.annotations, path: pathIn(workload, "metadata", "annotations"), where: "metadata" },
-        { annotations: pod.templateAnnotations, path: [...pod.templateMetadataPath, "annotations"], where: "pod template" },
+        { annotations: workload.annotations, path: pathIn(workload, "metadata", "annotations") },
+        { annotations: pod.templateAnnotations, path: [...pod.templateMetadataPath, "annotations"] },
       ];
       for (const kind of ["ConfigMap", "Secret"] as ConfigKind[]) {
         const key = RELOADER.reload(kind);

@@ -196,6 +196,28 @@ describe("rwo-volume-rolling-update tells shared replicas from a surging rollout
     expect(await lint(deployment("ReadWriteOnce", 1, noSurge) + hpa(minReplicas, target))).toEqual([]);
   });
 
+  it("keeps the count at spec.replicas, and its wording, when it equals the HPA's minReplicas", async () => {
+    const findings = await lint(deployment("ReadWriteOnce", 2, noSurge) + hpa("  minReplicas: 2\n"));
+    expect(findings.map((f) => f.message)).toEqual([
+      'Deployment "api": 2 replicas share ReadWriteOnce PVC "data": only Pods on one node can mount it; use ReadWriteMany, a StatefulSet with volumeClaimTemplates, or replicas: 1',
+    ]);
+  });
+
+  // Only a non-empty nodeName or a kubernetes.io/hostname selector puts every Pod on one node, where ReadWriteOnce is shared.
+  it.each([
+    ["an empty nodeName", '      nodeName: ""\n'],
+    ["a nodeSelector on another label", "      nodeSelector: {disktype: ssd}\n"],
+  ])("is not pinned to one node by %s", async (_name, placement) => {
+    const yaml = deployment("ReadWriteOnce", 1, "").replace("    spec:\n      containers:", `    spec:\n${placement}      containers:`);
+    const findings = await lint(yaml);
+    expect(findings.map((f) => [f.severity, f.line, f.column, f.object?.name, f.target?.name])).toEqual([
+      ["warning", yaml.split("\n").indexOf("            claimName: data") + 1, 13, "api", "data"],
+    ]);
+    expect(findings[0]!.message).toContain('mounts ReadWriteOnce PVC "data" with a rollout that starts the new Pod before stopping the old');
+    // The same Deployment on one named node is not reported.
+    expect(await lint(deployment("ReadWriteOnce", 1, "").replace("    spec:\n      containers:", "    spec:\n      nodeName: node-a\n      containers:"))).toEqual([]);
+  });
+
   it("ReadWriteOncePod is an error in both cases", async () => {
     const shared = await lint(deployment("ReadWriteOncePod", 2, noSurge));
     expect(shared.map((f) => f.severity)).toEqual(["error"]);

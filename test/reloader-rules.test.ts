@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findRule } from "../rules/index.js";
-import { lintJson } from "./support/cli.js";
+import { lintJson, type JsonFinding } from "./support/cli.js";
 import { ensureHelm } from "./support/helm.js";
 
 const OPTIONAL = "optional-ref-without-reload";
@@ -171,6 +171,18 @@ spec:
   });
 });
 
+describe("optional-ref-without-reload with env and a subPath mount of the same object", () => {
+  it("says the file stays missing when any one reference is a subPath mount", async () => {
+    const yaml = deployment("api").replace(
+      "          env:",
+      "          volumeMounts:\n            - {name: fqdn, mountPath: /etc/fqdn, subPath: fqdn}\n          env:",
+    ) + "      volumes:\n        - name: fqdn\n          configMap: {name: sovereign-fqdn, optional: true}\n";
+    const findings = (await lintJson(["-"], { stdin: yaml })).findings.filter((f) => f.ruleId === OPTIONAL && f.target?.name === "sovereign-fqdn");
+    expect(findings.map((f) => [f.severity, f.line, f.object?.name])).toEqual([["warning", yaml.split("\n").findIndex((l) => l.includes("- name: FQDN")) + 1, "api"]]);
+    expect(findings[0]!.message).toContain("so it stays missing if the Pod starts first (the kubelet never updates a subPath mount);");
+  });
+});
+
 describe("reloader-ignores-creation and optional-ref-without-reload split the late optional references", () => {
   const reloader = `---
 apiVersion: apps/v1
@@ -284,6 +296,57 @@ spec:
 
   it("is silent when no Reloader is in the input", async () => {
     expect(await reported(CREATION, workloads)).toEqual([]);
+  });
+});
+
+describe("reload-annotation-unmatched", () => {
+  const unmatched = async (yaml: string): Promise<JsonFinding[]> => (await lintJson(["-"], { stdin: yaml })).findings.filter((f) => f.ruleId === UNMATCHED);
+  const lineOf = (yaml: string, text: string): number => yaml.split("\n").findIndex((l) => l.includes(text)) + 1;
+  const where = (f: JsonFinding): unknown[] => [f.severity, f.line, f.column, f.object?.kind, f.object?.name, f.target];
+  const typo = deployment("api", { "configmap.reloader.stakater.com/reload": "sovereign-fdqn" });
+  const typoMessage =
+    'Deployment "api": configmap.reloader.stakater.com/reload entry "sovereign-fdqn" matches no ConfigMap it references (Reloader anchors it as ^sovereign-fdqn$); did you mean "sovereign-fqdn"?';
+
+  it("names the ConfigMap listed under the secret key, and the key to move it to", async () => {
+    const yaml = deployment("api", { "secret.reloader.stakater.com/reload": "api-token, sovereign-fqdn" });
+    const findings = await unmatched(yaml);
+    expect(findings.map(where)).toEqual([["warning", lineOf(yaml, "secret.reloader.stakater.com/reload"), 5, "Deployment", "api", { kind: "ConfigMap", name: "sovereign-fqdn" }]]);
+    expect(findings[0]!.message).toBe(
+      'Deployment "api": secret.reloader.stakater.com/reload entry "sovereign-fqdn" names a ConfigMap, but this key matches only Secret names; move it to configmap.reloader.stakater.com/reload',
+    );
+  });
+
+  it("names the referenced object a mistyped entry was meant for, in metadata and in the pod template", async () => {
+    expect((await unmatched(typo)).map((f) => [...where(f), f.message])).toEqual([
+      ["warning", lineOf(typo, "configmap.reloader.stakater.com/reload"), 5, "Deployment", "api", { kind: "ConfigMap", name: "sovereign-fqdn" }, typoMessage],
+    ]);
+    const template = deployment("api", {}, { "configmap.reloader.stakater.com/reload": "sovereign-fdqn" });
+    expect((await unmatched(template)).map((f) => [...where(f), f.message])).toEqual([
+      ["warning", lineOf(template, "configmap.reloader.stakater.com/reload"), 9, "Deployment", "api", { kind: "ConfigMap", name: "sovereign-fqdn" }, typoMessage],
+    ]);
+  });
+
+  it("ignores the empty entry a trailing comma leaves, even next to a short unwatched name", async () => {
+    const yaml = deployment("api", { "configmap.reloader.stakater.com/reload": "sovereign-fqdn," }).replace(
+      "      containers:",
+      "      volumes:\n        - name: ca\n          configMap: {name: ca}\n      containers:",
+    );
+    expect(await unmatched(yaml)).toEqual([]);
+  });
+
+  it("counts reloader.stakater.com/search as watching a referenced object only when that object carries match: true", async () => {
+    const searching = deployment("api", { "configmap.reloader.stakater.com/reload": "sovereign-fdqn", "reloader.stakater.com/search": "true" });
+    const configMap = (annotations: string): string => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sovereign-fqdn\n  annotations: {${annotations}}\ndata: {fqdn: x}\n`;
+    expect((await unmatched(searching + configMap(""))).map((f) => f.target)).toEqual([{ kind: "ConfigMap", name: "sovereign-fqdn" }]);
+    expect(await unmatched(searching + configMap('reloader.stakater.com/match: "true"'))).toEqual([]);
+  });
+
+  it("leaves a mistyped entry alone when Reloader runs with --auto-reload-all, which watches every reference anyway", async () => {
+    const reloader = (args: string): string =>
+      "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: reloader\nspec:\n  selector:\n    matchLabels: {app: reloader}\n  template:\n" +
+      `    metadata:\n      labels: {app: reloader}\n    spec:\n      containers:\n        - name: reloader\n          image: ghcr.io/stakater/reloader:v1.4.8\n          args: [${args}]\n`;
+    expect(await unmatched(typo + reloader('"--auto-reload-all=true"'))).toEqual([]);
+    expect((await unmatched(typo + reloader(""))).map((f) => f.message)).toEqual([typoMessage]);
   });
 });
 
