@@ -2,6 +2,7 @@ import { defineRule } from "../src/engine/rule.js";
 import { applierOf, type Applier } from "../src/model/applier.js";
 import { argoAppSpec, argoSyncOptions } from "../src/model/argo-cd.js";
 import { describe, refOf, type K8sObject } from "../src/model/objects.js";
+import { anyGlobRegExp } from "../src/util/glob-names.js";
 import { asArray, getPath, isObject } from "../src/util/json.js";
 
 const REMEDIATION =
@@ -104,8 +105,8 @@ function consequence(applier: Applier, workload: K8sObject): { severity: "error"
 /** Whether the Application's `ignoreDifferences` covers `spec.replicas` of the workload (argo-cd docs user-guide/diffing.md). */
 function argoIgnoresReplicas(app: K8sObject, workload: K8sObject, group: string): boolean {
   return asArray(getPath(argoAppSpec(app), ["ignoreDifferences"])).some((entry) => {
-    if (!isObject(entry) || entry.kind !== workload.kind) return false;
-    if ((typeof entry.group === "string" ? entry.group : "") !== group) return false;
+    if (!isObject(entry) || !argoGlobMatches(entry.kind, workload.kind)) return false;
+    if (!argoGlobMatches(typeof entry.group === "string" ? entry.group : "", group)) return false;
     if (typeof entry.name === "string" && entry.name !== workload.name) return false;
     if (typeof entry.namespace === "string" && workload.namespace !== undefined && entry.namespace !== workload.namespace) return false;
     return (
@@ -114,6 +115,11 @@ function argoIgnoresReplicas(app: K8sObject, workload: K8sObject, group: string)
       asArray(entry.managedFieldsManagers).includes("kube-controller-manager")
     );
   });
+}
+
+/** Argo CD matches an entry's group and kind as globs (`group: "*"` covers every group), case-sensitively. */
+function argoGlobMatches(pattern: unknown, value: string): boolean {
+  return typeof pattern === "string" && new RegExp(anyGlobRegExp([pattern]).source).test(value);
 }
 
 function groupOf(apiVersion: string): string {
