@@ -205,6 +205,11 @@ describe("stylish output", () => {
 });
 
 describe("stylish snippets of long lines", () => {
+  it("show the source of an unrendered template directive, which has no object to point into", async () => {
+    const { stdout } = await runCli(["fixtures/unrendered-template/control-structure.yaml"]);
+    expect(stdout).toContain("    1 | # expect: unrendered-template\n  > 2 | {{- if .Values.enabled }}\n      | ^\n");
+  });
+
   it("cut the line to a window around the column, marked … where cut, the caret still under the key", async () => {
     const dir = tmp();
     const pairs = Array.from({ length: 60 }, (_, i) => `k${i}: ${"v".repeat(8)}`).join(", ");

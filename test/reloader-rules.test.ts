@@ -219,6 +219,21 @@ spec:
     expect(optional.sort()).toEqual(["half api-token", "uncovered api-token", "uncovered sovereign-fqdn"]);
   });
 
+  it("with --auto-reload-all on any one Reloader, a workload without annotations relies on it too", async () => {
+    const second = reloader.replace(/name: reloader\n/, "name: reloader-b\n").replace("FLAGS", '"--reload-strategy=annotations"');
+    const report = await lintJson(["-"], { stdin: deployment("uncovered") + reloader.replace("FLAGS", '"--auto-reload-all"') + second });
+    const creation = report.findings.filter((f) => f.ruleId === CREATION);
+    expect(creation.map((f) => [f.object?.name, f.target])).toEqual([
+      ["reloader", { kind: "Deployment", name: "uncovered" }],
+      ["reloader-b", { kind: "Deployment", name: "uncovered" }],
+    ]);
+    expect(creation[0]!.remediation).toBe(
+      "Add --reload-on-create=true to its args, or drop `optional: true` from the workloads' references so the kubelet waits for the objects. " +
+        'Workloads that rely on Reloader for objects created late: Deployment "uncovered" via Reloader\'s --auto-reload-all for ConfigMap "sovereign-fqdn"; ' +
+        'Deployment "uncovered" via Reloader\'s --auto-reload-all for Secret "api-token".',
+    );
+  });
+
   it.each([["--reload-on-create=true"], ["--reload-on-create", "true"]])("is silent when Reloader runs with %s", async (...flags) => {
     const args = flags.map((f) => JSON.stringify(f)).join(", ");
     expect(await reported(CREATION, workloads + reloader.replace("FLAGS", args))).toEqual([]);
