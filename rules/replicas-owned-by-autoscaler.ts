@@ -119,7 +119,7 @@ function argoIgnoresReplicas(app: K8sObject, workload: K8sObject, group: string)
 
 /** Argo CD matches an entry's group and kind as globs (`group: "*"` covers every group), case-sensitively. */
 function argoGlobMatches(pattern: unknown, value: string): boolean {
-  return typeof pattern === "string" && new RegExp(anyGlobRegExp([pattern]).source).test(value);
+  return typeof pattern === "string" && anyGlobRegExp([pattern], { caseSensitive: true }).test(value);
 }
 
 function groupOf(apiVersion: string): string {

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { BUNDLE_VERSION } from "../bundle-version.js";
 import { PACKAGE_ROOT } from "../package-root.js";
+import { workerThreads } from "../util/lazy-builtins.js";
 import { parseSourceDocument, type ParseResult } from "./parse-document.js";
 import type { ParseReply, ParseRequest } from "./parse-worker.js";
 import { PARSE_WORKER_ARG } from "./parse-worker-arg.js";
@@ -74,7 +74,7 @@ export class ParsePool {
     // A small young generation: measured on 20 MB of renders, it keeps peak RSS ~7 MB lower per
     // worker at no measurable CPU cost (the batch results are copied out and die young anyway).
     // node:worker_threads only once a worker is wanted: most runs start none (start-up time)
-    const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+    const { Worker } = workerThreads();
     const worker = new Worker(WORKER_FILE, { argv: [PARSE_WORKER_ARG], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.inFlight.set(worker, []);
     worker.on("message", (reply: ParseReply) => {

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { workerThreads } from "../util/lazy-builtins.js";
 import { parseSourceDocument } from "./parse-document.js";
 import type { LoadProblem, SourceDocument } from "./types.js";
 
@@ -20,7 +20,7 @@ export interface ParseReply {
  * is loaded here and not before: a run that starts no worker does not load it (a few milliseconds of start-up).
  */
 export function answerParseRequests(): boolean {
-  const { parentPort } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+  const { parentPort } = workerThreads();
   if (!parentPort) return false;
   // Only the parsed values travel back: the main thread already has the documents' text, and copying
   // plain data is far cheaper than copying it together with the strings it was parsed from.
