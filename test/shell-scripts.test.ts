@@ -50,6 +50,14 @@ describe("the run's shell pass", () => {
     });
   });
 
+  // 16,000 commands joined by `&&` are a tree 16,000 levels deep, in 48,001 characters (under the length limit): the
+  // parser builds it, but reading it into plain objects overflows the stack (Node's default, or a worker's 4 MB).
+  const deepChain = `${"a&&".repeat(16_000)}a`;
+
+  it("does not read a tree deeper than the stack allows, as when the parser itself overflows: no position", () => {
+    expect(new ShellScripts().read(deepChain)).toEqual({ ok: false, reason: "syntax", error: "Maximum call stack size exceeded" });
+  });
+
   it("uses the default limits when the config sets none", () => {
     const shell = new ShellScripts(undefined);
     expect(shell.read("x".repeat(64 * 1024)).ok).toBe(true);
@@ -131,6 +139,18 @@ describe("shell limits in .gitops-lint.yaml", () => {
     expect(report.findings.map((f) => [f.ruleId, f.severity])).toEqual([["script-not-checked", "info"]]);
     // The block scalar keeps the script's final newline.
     expect(report.findings[0]!.message).toContain(`it is ${longWait.length + 1} characters, more than the shell checks parse (limits.shellMaxScriptLength: 100)`);
+  });
+
+  it("a hook script too deeply nested to read gets script-not-checked at the arg, saying where the parser stopped only when it knows", async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, "hook.yaml"), hookJob(`until curl -sf http://db:8080/health; do sleep 5; done && ${"a&&".repeat(16_000)}a`));
+    const report = await lintJson(["hook.yaml"], { cwd });
+    expect([report.code, report.stderr]).toEqual([0, ""]); // no rule failed on it
+    expect(report.findings.map((f) => [f.ruleId, f.severity, f.file, f.line, f.column])).toEqual([["script-not-checked", "info", "hook.yaml", 16, 15]]);
+    expect(report.findings[0]!.message).toBe(
+      'Job "wait-for-db" container "wait": script not checked: the shell parser stops: Maximum call stack size exceeded, ' +
+        "so its wait is not checked against the Helm release timeout; fix the script, or suppress this finding if its shell accepts it",
+    );
   });
 
   it("ephemeral-state-dir leaves a tofu script over a limit to script-not-checked", async () => {

@@ -1,4 +1,4 @@
-import { shellParser, type ShNode } from "./parser.js";
+import { shellParser, type ShellSyntaxResult, type ShNode } from "./parser.js";
 
 /**
  * How much of a script the shell checks read. Deterministic measures of the work (never time), so the
@@ -64,9 +64,18 @@ export class ShellScripts {
       return limit(`it is ${count(script.length)} characters, more than the shell checks parse`, "maxScriptLength", maxScriptLength);
     }
     const sh = shellParser();
-    const parsed = sh.parseOrError(script);
-    if (!parsed.ok) return { reason: "syntax", ...parsed };
-    const size = measure(sh.syntax, parsed.file, maxNodes);
+    let parsed: ShellSyntaxResult;
+    let size: { nodes: number; loopNesting: number };
+    try {
+      parsed = sh.parseOrError(script);
+      if (!parsed.ok) return { reason: "syntax", ...parsed };
+      size = measure(sh.syntax, parsed.file, maxNodes);
+    } catch (error) {
+      // Reading the tree into plain objects and measuring it recurse once per level, as the parser does: a tree
+      // deeper than the stack allows (a chain of thousands of `&&`) is not read, as when the parser overflows.
+      if (error instanceof RangeError) return { ok: false, reason: "syntax", error: error.message };
+      throw error;
+    }
     if (size.nodes > maxNodes) return limit(`its syntax tree has more than ${count(maxNodes)} nodes`, "maxNodes", maxNodes);
     if (size.loopNesting > maxLoopNesting) return limit(`it nests loops ${size.loopNesting} deep`, "maxLoopNesting", maxLoopNesting);
     return { ok: true, file: parsed.file };
