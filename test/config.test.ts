@@ -35,6 +35,19 @@ describe("a config that is wrong is a usage error with the whole story", () => {
     ["charts: x\n", '1:1: invalid config: charts must be a mapping, got "x"'],
     ["rules: {}\nrules: {}\n", "2:1: invalid YAML in config: Map keys must be unique"],
     ["rules:\n  invalid-input: warning\n", "2:3: invalid config: invalid-input cannot be configured: input gitops-lint could not read always fails the run, so that nothing passes unread"],
+    // An empty entry is null: neither form, so not "must be a mapping" as if the mapping form were meant.
+    ["rules:\n  liveness-equals-readiness:\n", "2:3: invalid config: rules.liveness-equals-readiness must be a severity (off, info, warning, error) or a mapping with severity and options, got null"],
+    // A rule without options: no known keys to list.
+    ["rules:\n  liveness-equals-readiness:\n    options:\n      probe: readiness\n", '4:7: invalid config: unknown key "probe" in rules.liveness-equals-readiness.options'],
+    // Chart references hold "/" and "~", which ajv's error paths escape as ~1 and ~0.
+    ["charts:\n  oci://ghcr.io/stefanprodan/charts/podinfo: 3\n", "2:3: invalid config: charts.oci://ghcr.io/stefanprodan/charts/podinfo must be a string, got 3"],
+    ["charts:\n  https://example.com/~platform/charts/podinfo:\n", "2:3: invalid config: charts.https://example.com/~platform/charts/podinfo must be a string, got null"],
+    // A string is shown as written, its backslashes not doubled as JSON would.
+    ["charts: C:\\repo\\charts\n", '1:1: invalid config: charts must be a mapping, got "C:\\repo\\charts"'],
+    // Several mistakes: one is reported, the same every run: the most deeply nested, and a rule entry that is
+    // neither form only when nothing else is wrong.
+    ["rules:\n  liveness-equals-readiness:\n    severity: eror\n    option: {}\n", '3:5: invalid config: rules.liveness-equals-readiness.severity: unknown severity "eror"; did you mean "error"? (off, info, warning, error)'],
+    ["rules:\n  liveness-equals-readiness: [error]\nlimits:\n  maxDocuments: many\n", '4:3: invalid config: limits.maxDocuments must be a whole number, got "many"'],
   ])("%j", async (config, message) => {
     const result = await withConfig(config);
     expect(result.stderr).toBe(`gitops-lint: cfg.yaml:${message}\n`);
