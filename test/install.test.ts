@@ -56,7 +56,7 @@ describe("installing the package", () => {
   it("packs the bundle, the executable, the docs and the Action, Helm and pre-commit manifests: nothing to build, no dependency", () => {
     const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").sort();
     expect(files).toEqual(
-      [".pre-commit-hooks.yaml", "README.md", "action.yml", "bin/gitops-lint.js", "bin/package.json", "dist/gitops-lint.cjs", "docs/architecture.md", "docs/mutation-testing.md", "docs/rules.md", "package.json", "plugin.yaml"].map((f) => `package/${f}`).sort(),
+      [".pre-commit-hooks.yaml", "README.md", "action.yml", "bin/gitops-lint.js", "bin/package.json", "dist/gitops-lint.cjs", "docs/architecture.md", "docs/gitops-lint.schema.json", "docs/mutation-testing.md", "docs/rules.md", "package.json", "plugin.yaml"].map((f) => `package/${f}`).sort(),
     );
     const pkg = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" })) as Record<string, unknown>;
     expect(pkg.dependencies).toBeUndefined();

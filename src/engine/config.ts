@@ -55,6 +55,7 @@ export function configSchema(rules: Described[]): Record<string, unknown> {
   for (const rule of rules) {
     const options = rule.meta.optionsSchema ?? { type: "object", additionalProperties: false, properties: {} };
     ruleEntries[rule.meta.id] = {
+      description: rule.meta.description,
       oneOf: [
         { enum: [...SEVERITIES] },
         { type: "object", additionalProperties: false, properties: { severity: { enum: [...SEVERITIES] }, options } },
