@@ -27,6 +27,11 @@ describe("a config that is wrong is a usage error with the whole story", () => {
     ["limits:\n  maxDocuments: many\n", '2:3: invalid config: limits.maxDocuments must be a whole number, got "many"'],
     ["limits:\n  maxFileSize: lots\n", '2:3: invalid config: limits.maxFileSize "lots" is not a size such as 64MB or 536870912'],
     ["limits:\n  shellMaxNodes: 0\n", "2:3: invalid config: limits.shellMaxNodes must be >= 1, got 0"],
+    ["limits:\n  shellMaxScriptLength: 0\n", "2:3: invalid config: limits.shellMaxScriptLength must be >= 1, got 0"],
+    ["limits:\n  shellMaxLoopNesting: -1\n", "2:3: invalid config: limits.shellMaxLoopNesting must be >= 1, got -1"],
+    ["limits:\n  maxAliasNodes: 1.5\n", "2:3: invalid config: limits.maxAliasNodes must be a whole number, got 1.5"],
+    ["limits:\n  maxFileSize: 1.5\n", "2:3: invalid config: limits.maxFileSize must be a size like 64MB or a number of bytes, got 1.5"],
+    ['requireSuppressionReason: "yes"\n', '1:1: invalid config: requireSuppressionReason must be true or false, got "yes"'],
     ["rules: {}\nreleaseTimeout: soon\n", '2:1: invalid config: releaseTimeout "soon" is not a duration such as 10m or 1h30m'],
     ["releaseTimeout: soon\n", '1:1: invalid config: releaseTimeout "soon" is not a duration such as 10m or 1h30m'],
     ["applier: helm5\n", '1:1: invalid config: applier: unknown value "helm5"; did you mean "helm3"? (flux-kustomize, flux-helm, helm3, helm4, argocd, kubectl, kubectl-server-side)'],
@@ -51,6 +56,13 @@ describe("a config that is wrong is a usage error with the whole story", () => {
   ])("%j", async (config, message) => {
     const result = await withConfig(config);
     expect(result.stderr).toBe(`gitops-lint: cfg.yaml:${message}\n`);
+    expect(result.code).toBe(2);
+  });
+
+  it("names a config file it cannot read, with the system's reason", async () => {
+    writeFileSync(path.join(dir, "app.yaml"), CLEAN);
+    const result = await runCli(["app.yaml", "--config", "app.yaml/cfg.yaml"], { cwd: dir });
+    expect(result.stderr).toBe("gitops-lint: cannot read config app.yaml/cfg.yaml: ENOTDIR\n");
     expect(result.code).toBe(2);
   });
 
@@ -103,6 +115,10 @@ describe("what the config sets", () => {
 
   it("a notice that may only be downgraded accepts a lower severity", async () => {
     expect((await withConfig("rules:\n  render-failed: warning\n")).code).toBe(0);
+  });
+
+  it("an entry that sets no severity is accepted even for a notice that cannot be configured: it changes nothing", async () => {
+    expect((await withConfig("rules:\n  invalid-input:\n    options: {}\n")).code).toBe(0);
   });
 
   it("applier: names itself in what the findings say", async () => {

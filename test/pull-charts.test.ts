@@ -203,10 +203,31 @@ describe("--pull-charts: an HTTP(S) HelmRepository", () => {
       "clusters/prod/web.yaml": [helmRelease("web", fromHelmRepository("1.2.3")), helmRepository(server.url)].join("---\n"),
     });
     expect((await lintJson(["clusters/prod"], { cwd: dir })).notes).toEqual([`HelmRelease flux-system/web: rendered from ${server.url}/web 1.2.3 (pulled)`]);
+    // Only `true` pulls: false, or a config without the key, leaves it to --pull-charts.
+    writeFileSync(path.join(dir, ".gitops-lint.yaml"), "pullCharts: false\n");
+    expect(notRendered((await lintJson(["clusters/prod"], { cwd: dir })).findings)).toEqual([expect.stringContaining("pull it from the registry with --pull-charts")]);
+    expect(server.requests).toEqual(["GET /index.yaml", "GET /web-1.2.3.tgz"]);
     writeFileSync(path.join(dir, ".gitops-lint.yaml"), "rules: {}\npullCharts: yes please\n");
     const invalid = await runCli(["clusters/prod"], { cwd: dir });
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/^gitops-lint: \.gitops-lint\.yaml:2:\d+: invalid config: .*pullCharts/);
+  });
+
+  it("renders the directory that charts: in .gitops-lint.yaml maps the chart's URL to, and pulls nothing", async () => {
+    const server = await webRepository();
+    const fork = Object.fromEntries(Object.entries(WEB).map(([file, text]) => [`vendor/web-fork/${file}`, text.replace("name: web\n", "name: web-fork\n")]));
+    const dir = repository({
+      ...fork,
+      ".gitops-lint.yaml": `charts:\n  ${server.url}/web: vendor/web-fork\n`,
+      "clusters/prod/web.yaml": [helmRelease("web", fromHelmRepository("1.2.3")), helmRepository(server.url)].join("---\n"),
+    });
+    const report = await lintJson(["clusters/prod", "--pull-charts"], { cwd: dir });
+    expect(report.notes).toEqual(["HelmRelease flux-system/web: rendered from vendor/web-fork (the chart mapped in .gitops-lint.yaml `charts:`)"]);
+    // A chart of the repository: the finding is on its template's line, unlike a pulled chart's.
+    expect(withRendered(report.findings, "recreate-with-rolling-update")).toEqual([
+      `recreate-with-rolling-update Deployment//web-web vendor/web-fork/templates/deployment.yaml:8:5 error, rendered at ${renderedFile("vendor/web-fork", "web")}:${ROLLING_UPDATE.line}:${ROLLING_UPDATE.column}`,
+    ]);
+    expect(server.requests).toEqual([]);
   });
 
   it("cannot pull from a HelmRepository the input does not hold, and says why", async () => {
