@@ -3,9 +3,9 @@ import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, r
 import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PARSE_WORKER_ARG } from "../src/load/parse-worker-arg.js";
+import { PARSE_WORKER_ARG, SHELL_WORKER_ARG } from "../src/util/worker-args.js";
 import { BIN, REPO } from "./support/cli.js";
 
 // dist/gitops-lint.cjs copied alone into an empty directory (no package.json, no node_modules anywhere above
@@ -58,6 +58,22 @@ describe("the single-file bundle, alone in an empty directory", () => {
       const [reply] = (await once(worker, "message")) as [{ results: Array<{ value?: unknown; problems: unknown[] }> }];
       expect(reply.results).toEqual([{ value: { kind: "ConfigMap", data: { a: "b" } }, problems: [] }]);
     } finally {
+      await worker.terminate();
+    }
+  }, 60_000);
+
+  it("is its own shell worker", async () => {
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(bundle, { argv: [SHELL_WORKER_ARG], workerData: { port: port2, signal }, transferList: [port2] });
+    try {
+      port1.postMessage({ id: 1, op: "parse", text: "sleep 5" });
+      expect(Atomics.wait(signal, 0, 0, 30_000)).not.toBe("timed-out");
+      const reply = receiveMessageOnPort(port1)?.message as { id: number; result: { ok: boolean; file: { Stmts: Array<{ Cmd: { type: string } }> } } };
+      expect(reply.id).toBe(1);
+      expect(reply.result.file.Stmts[0]!.Cmd.type).toBe("CallExpr");
+    } finally {
+      port1.close();
       await worker.terminate();
     }
   }, 60_000);

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { PARSE_WORKER_ARG } from "../load/parse-worker-arg.js";
+import { isWorkerArg } from "../util/worker-args.js";
 
 // The start of dist/gitops-lint.cjs (src/build/bundle-cli.ts writes the rest): it compiles the program that
 // follows it in the same file, and the packages the program loads on demand, with V8's code cache. Node 20
@@ -33,8 +33,8 @@ const start = bytes.lastIndexOf(MARKER) + MARKER.length;
 const cache = cacheDirectory();
 /** What to write after the run: code compiled without a usable cache (and the text of packages). */
 const toWrite: Array<[string, () => Uint8Array | string]> = [];
-// A parse worker (the pool starts this file again) leaves the cache to the main thread.
-if (cache && process.argv[2] !== PARSE_WORKER_ARG) process.once("exit", writeCache);
+// A worker (the program starts this file again in a thread) leaves the cache to the main thread.
+if (cache && !isWorkerArg(process.argv[2])) process.once("exit", writeCache);
 
 const program = compile("program", ["exports", "require", "module", "__bundleUrl", "__bundleCompile"], {
   // The file is ASCII (bundle-cli.ts checks): latin1 is the cheapest way to decode it.

@@ -14,12 +14,21 @@ import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
 import { renderCacheDir } from "./cache-dir.js";
 import { ProgressLine } from "./progress-line.js";
+import { SHELL_WORKER_MIN_BYTES, startShellWorker, stopShellWorker } from "../shell/shell-worker.js";
 
 /**
  * The lint run behind the command line: config → read and render the inputs (and the base, in a
  * diff-aware run) → rules → located, suppressed findings. Output and exit code are the caller's.
  */
 export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Promise<LintResult> {
+  try {
+    return await lint(paths, flags, io);
+  } finally {
+    await stopShellWorker();
+  }
+}
+
+async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResult> {
   const config = await resolveConfig(flags, io.cwd);
   const limits = limitsFrom(config, flags);
   const stdin = paths.includes("-") ? await readStdin(io, limits.maxFileSize, flags.allowEmpty === true) : undefined;
@@ -30,7 +39,12 @@ export async function lintPaths(paths: string[], flags: LintFlags, io: Io): Prom
     ...(config.pullCharts ? { pullCharts: true } : {}),
   };
   const progress = new ProgressLine(io.stderr);
-  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress };
+  // A large input has its scripts parsed in a worker that gets ready while the YAML is read (src/shell/shell-worker.ts);
+  // GITOPS_LINT_WORKERS=0 means no threads at all.
+  const onInputSize = (bytes: number): void => {
+    if (bytes >= SHELL_WORKER_MIN_BYTES && io.env.GITOPS_LINT_WORKERS !== "0") startShellWorker();
+  };
+  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress, onInputSize };
   // The base is read (rendered) alongside the head: their renders share the cores (src/render/process-slots.ts).
   const reads = await Promise.allSettled([
     readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) }),

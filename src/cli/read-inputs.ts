@@ -17,6 +17,8 @@ export interface ReadOptions {
   progress?: RenderProgress;
   /** Temporary directories the inputs are in (the base revision's tree): see RenderContext.scratch. */
   scratch?: string[];
+  /** Told the size of the inputs given as files and stdin, before they are parsed. */
+  onInputSize?: (bytes: number) => void;
 }
 
 /** What a run read: one ManifestSet per set of objects applied together, and notes for the summary. */
@@ -33,7 +35,11 @@ export interface ReadResult {
  */
 export async function readInputs(args: string[], options: ReadOptions): Promise<ReadResult> {
   const { files, problems, units } = await collectInputs(args, { cwd: options.cwd, stdinName: options.stdinName });
-  const loading = loadMany(files, { readStdin: options.readStdin, ...(options.limits ? { limits: options.limits } : {}) });
+  const loading = loadMany(files, {
+    readStdin: options.readStdin,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.onInputSize ? { onInputSize: options.onInputSize } : {}),
+  });
   const inputOf = new Map(files.map((f) => [f.name, f]));
   const patches: ReadFile[] = [];
   const raw = loading.then((loaded) => {

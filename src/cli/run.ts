@@ -1,10 +1,13 @@
 import { answerParseRequests } from "../load/parse-worker.js";
-import { PARSE_WORKER_ARG } from "../load/parse-worker-arg.js";
+import { answerShellRequests } from "../shell/shell-worker.js";
+import { PARSE_WORKER_ARG, SHELL_WORKER_ARG } from "../util/worker-args.js";
 import { main } from "./main.js";
 
-// The single-file bundle is its own parse worker (src/load/parse-pool.ts starts it with PARSE_WORKER_ARG):
-// in a worker thread it answers parse requests, and the CLI below does not run.
-if (process.argv[2] !== PARSE_WORKER_ARG || !answerParseRequests()) {
+// The single-file bundle is its own parse and shell worker (src/load/parse-pool.ts, src/shell/shell-worker.ts
+// start it with their argument): in a worker thread it answers their requests, and the CLI below does not run.
+if (process.argv[2] === SHELL_WORKER_ARG) {
+  answerShellRequests();
+} else if (process.argv[2] !== PARSE_WORKER_ARG || !answerParseRequests()) {
   // A reader that stops early (`gitops-lint rules | head`) is not an error: stop writing, keep the exit code.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;

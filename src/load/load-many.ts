@@ -12,6 +12,8 @@ export interface LoadManyOptions {
   limits?: LoadLimits;
   /** Parse workers besides the main thread: "auto" (default) uses every core once the input is big enough to pay for them; 0 never. */
   workers?: number | "auto";
+  /** Told the input's total size once it is known (stdin read, files measured), before anything is parsed. */
+  onInputSize?: (bytes: number) => void;
 }
 
 /**
@@ -33,8 +35,10 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
   let stdin: Promise<Uint8Array> | undefined;
   const readStdin = (): Promise<Uint8Array> => (stdin ??= options.readStdin());
   const stdinSize = inputs.some((i) => i.absolutePath === undefined) ? await readStdin().then((b) => b.byteLength, () => 0) : 0;
+  const inputSize = stdinSize + totalSize(inputs);
+  options.onInputSize?.(inputSize);
   const requested = options.workers ?? workersFromEnv();
-  const workers = requested === "auto" ? (stdinSize + totalSize(inputs) >= PARALLEL_MIN_BYTES ? defaultPoolSize() : 0) : requested;
+  const workers = requested === "auto" ? (inputSize >= PARALLEL_MIN_BYTES ? defaultPoolSize() : 0) : requested;
 
   // One file at a time: its bytes (when read as bytes) are dropped once decoded, so peak memory is the
   // text and the parsed values, not also every input's raw bytes.

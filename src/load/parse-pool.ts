@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from "../package-root.js";
 import { workerThreads } from "../util/lazy-builtins.js";
 import { parseSourceDocument, type ParseResult } from "./parse-document.js";
 import type { ParseReply, ParseRequest } from "./parse-worker.js";
-import { PARSE_WORKER_ARG } from "./parse-worker-arg.js";
+import { PARSE_WORKER_ARG } from "../util/worker-args.js";
 import type { SourceDocument } from "./types.js";
 
 // The compiled worker (tests build first; workers run plain JS, never TS sources), or the single-file CLI

@@ -47,7 +47,6 @@ interface Syntax {
 
 // reflect.Kind numbers, which GopherJS keeps as `kind` on its type descriptors.
 const KIND = { interface: 20, ptr: 22, slice: 23, string: 24, struct: 25 } as const;
-const INTERNAL = Symbol("go node");
 
 export interface Operators {
   and: number;
@@ -83,42 +82,69 @@ export interface ShellParser {
   splitBraces(literal: string): ShNode | undefined;
 }
 
+/** What turns text into plain trees: mvdan-sh in this thread (`parseHere`), or the shell worker (./shell-worker.ts). */
+export interface ShellBackend {
+  parseOrError(script: string): ShellSyntaxResult;
+  splitBraces(literal: string): ShNode | undefined;
+}
+
 let loaded: ShellParser | undefined;
+let here: ShellBackend | undefined;
+let elsewhere: ShellBackend | undefined;
+
+/** Parses go to `backend` (the shell worker) from now on, or, with undefined, back to this thread. Either gives the same trees. */
+export function parseWith(backend: ShellBackend | undefined): void {
+  elsewhere = backend;
+}
 
 /**
- * Loads the parser on first use (about 150 ms); runs without shell scripts (most pre-commit runs) never pay
- * for it. This is the only module that loads `mvdan-sh`; rules read scripts through the run's ShellScripts
- * (./shell-scripts.ts), which parses each script once and applies the configured limits.
+ * The parser the analyses use. It parses in the shell worker when one runs (a large input starts one, so that
+ * loading and warming mvdan-sh happens on another core while the YAML is read), else in this thread.
+ * Rules read scripts through the run's ShellScripts (./shell-scripts.ts), which parses each script once and
+ * applies the configured limits.
  */
 export function shellParser(): ShellParser {
   if (loaded) return loaded;
-  const go = (createRequire(import.meta.url)("mvdan-sh") as { syntax: Syntax }).syntax;
-  const parseOrError = (script: string): ShellSyntaxResult => {
-    let file: GoNode;
-    try {
-      file = go.NewParser(go.Variant(go.LangBash)).Parse(script, "script").__internal_object__;
-    } catch (error) {
-      return { ok: false, ...describeError(error) };
-    }
-    return { ok: true, file: plain(file, file.constructor) };
-  };
+  const parseOrError = (script: string): ShellSyntaxResult => (elsewhere ?? parseHere()).parseOrError(script);
   const parse = (script: string): ShNode | undefined => {
     const result = parseOrError(script);
     return result.ok ? result.file : undefined;
   };
-  const splitBraces = (literal: string): ShNode | undefined => {
-    let word: Wrapper | undefined;
-    try {
-      word = go.NewParser(go.Variant(go.LangBash)).Parse(`: ${literal}`, "word").Stmts?.[0]?.Cmd?.Args?.[1];
-    } catch {
-      return undefined;
-    }
-    if (!word) return undefined;
-    const split = go.SplitBraces(word).__internal_object__;
-    return plain(split, split.constructor);
-  };
+  const splitBraces = (literal: string): ShNode | undefined => (elsewhere ?? parseHere()).splitBraces(literal);
   loaded = { syntax: PLAIN_SYNTAX, ops: learnOperators(parse), parse, parseOrError, splitBraces };
   return loaded;
+}
+
+/**
+ * mvdan-sh in this thread, loaded on first use (about 100 ms, and its parser runs slowly until warm); runs
+ * without shell scripts (most pre-commit runs) never pay for it. The only place that loads `mvdan-sh`.
+ */
+export function parseHere(): ShellBackend {
+  if (here) return here;
+  const go = (createRequire(import.meta.url)("mvdan-sh") as { syntax: Syntax }).syntax;
+  here = {
+    parseOrError(script) {
+      let file: GoNode;
+      try {
+        file = go.NewParser(go.Variant(go.LangBash)).Parse(script, "script").__internal_object__;
+      } catch (error) {
+        return { ok: false, ...describeError(error) };
+      }
+      return { ok: true, file: plain(file, file.constructor) };
+    },
+    splitBraces(literal) {
+      let word: Wrapper | undefined;
+      try {
+        word = go.NewParser(go.Variant(go.LangBash)).Parse(`: ${literal}`, "word").Stmts?.[0]?.Cmd?.Args?.[1];
+      } catch {
+        return undefined;
+      }
+      if (!word) return undefined;
+      const split = go.SplitBraces(word).__internal_object__;
+      return plain(split, split.constructor);
+    },
+  };
+  return here;
 }
 
 function describeError(error: unknown): { error: string; line?: number; column?: number } {
@@ -131,7 +157,9 @@ function describeError(error: unknown): { error: string; line?: number; column?:
 /**
  * A Go value as a plain one, by its static type: pointers to structs and struct values become nodes, slices
  * arrays, interfaces the value they hold, strings (GopherJS keeps Go's UTF-8 bytes, one per char) JavaScript
- * strings. `syntax.Pos` fields are left out: positions are read with `positionOf`.
+ * strings. `syntax.Pos` fields are left out; a node that has a position (a Go `syntax.Node`: what Walk visits)
+ * gets `pos`, the packed value of its `Pos()`, read with `positionOf`. The result is plain data, so it can be
+ * copied between threads.
  */
 function plain(value: unknown, type: GoType): unknown {
   switch (type.kind) {
@@ -165,7 +193,8 @@ function node(value: GoNode, struct: GoType): ShNode {
     if (!field.exported || field.typ.string === POS) continue;
     out[field.prop] = plain(value[field.prop], field.typ);
   }
-  Object.defineProperty(out, INTERNAL, { value });
+  const pos = (value as { Pos?: () => { lineCol: number } }).Pos;
+  if (typeof pos === "function") out.pos = pos.call(value).lineCol >>> 0;
   return out;
 }
 
@@ -177,14 +206,13 @@ const POS = "syntax.Pos";
  * column into the low 14 (mvdan.cc/sh/v3/syntax/nodes.go, `lineBitSize`).
  */
 export function positionOf(node: ShNode): { line: number; col: number } {
-  const go = node?.[INTERNAL] as { Pos?: () => { lineCol: number } } | undefined;
-  const lineCol = typeof go?.Pos === "function" ? go.Pos().lineCol >>> 0 : 0;
+  const lineCol = typeof node?.pos === "number" ? (node.pos as number) : 0;
   return { line: lineCol >>> 14, col: lineCol & 0x3fff };
 }
 
 /** The types Go's `syntax.Walk` visits: those with positions. Other structs (`Expansion`, `Slice`, `Replace`) it looks through. */
 function isVisited(node: ShNode): boolean {
-  return typeof (node[INTERNAL] as { Pos?: unknown } | undefined)?.Pos === "function";
+  return node.pos !== undefined;
 }
 
 /** Fields Go's `syntax.Walk` does not descend into, in the version this package compiles (tested against it). */

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseHere, shellParser } from "../src/shell/parser.js";
+import { startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
+import { REPO, runCli } from "./support/cli.js";
+import { CONSTRUCTS, fixtureScripts } from "./support/shell-scripts.js";
+
+// Large inputs have their scripts parsed in a worker thread (src/shell/shell-worker.ts). The analyses must get
+// exactly the trees, errors and positions that parsing in the main thread gives.
+const NOT_BASH = ["if then fi", "echo $((", "for x in; do", "case x in"];
+
+afterEach(() => stopShellWorker());
+
+describe("the shell worker", () => {
+  it("answers a parse request with the tree the main thread would build", () => {
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(path.join(REPO, "dist", "src", "shell", "shell-worker-thread.js"), { workerData: { port: port2, signal }, transferList: [port2] });
+    try {
+      const ask = (id: number, op: string, text: string): unknown => {
+        Atomics.store(signal, 0, 0);
+        port1.postMessage({ id, op, text });
+        expect(Atomics.wait(signal, 0, 0, 30_000)).not.toBe("timed-out");
+        return receiveMessageOnPort(port1)?.message;
+      };
+      expect(ask(1, "parse", CONSTRUCTS[0]!)).toEqual({ id: 1, result: parseHere().parseOrError(CONSTRUCTS[0]!) });
+      expect(ask(2, "parse", "if then fi")).toEqual({ id: 2, result: { ok: false, error: expect.stringContaining("must be followed by"), line: 1, column: 1 } });
+      expect(ask(3, "splitBraces", "a{1..3}")).toEqual({ id: 3, result: parseHere().splitBraces("a{1..3}") });
+      expect(ask(4, "splitBraces", "a'")).toEqual({ id: 4, result: null });
+    } finally {
+      port1.close();
+      void worker.terminate();
+    }
+  }, 60_000);
+
+  it("gives the analyses the same trees, errors and positions as parsing here", () => {
+    const scripts = [...CONSTRUCTS, ...fixtureScripts(), ...NOT_BASH];
+    const here = scripts.map((script) => parseHere().parseOrError(script));
+    const braces = ["{1..30}", "x{a,b}y", "plain"].map((literal) => parseHere().splitBraces(literal));
+    startShellWorker();
+    expect(scripts.map((script) => shellParser().parseOrError(script))).toEqual(here);
+    expect(["{1..30}", "x{a,b}y", "plain"].map((literal) => shellParser().splitBraces(literal))).toEqual(braces);
+    expect(here.slice(-NOT_BASH.length).map((r) => r.ok)).toEqual(NOT_BASH.map(() => false));
+  }, 60_000);
+
+  it("parses here again once it is stopped", async () => {
+    startShellWorker();
+    await stopShellWorker();
+    expect(shellParser().parseOrError("sleep 1")).toEqual(parseHere().parseOrError("sleep 1"));
+  });
+});
+
+describe("a large input", () => {
+  it("gets the same findings with the shell worker as without threads", async () => {
+    // Hook scripts (wait budgets, unparsable and loop-bounded scripts) padded past the size that starts the worker.
+    const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-shell-worker-"));
+    try {
+      const hooks = ["hook-budget-exceeds-timeout", "script-not-checked", "liveness-equals-readiness"].map((rule) => path.join(REPO, "fixtures", rule));
+      const padding = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: padding\ndata:\n  big: "${"x".repeat(SHELL_WORKER_MIN_BYTES)}"\n`;
+      writeFileSync(path.join(dir, "padding.yaml"), padding);
+      const args = [dir, ...hooks, "--format", "json"];
+      const threads = await runCli(args);
+      const none = await runCli(args, { env: { GITOPS_LINT_WORKERS: "0" } });
+      expect(threads.stderr).toBe("");
+      expect(threads).toEqual(none);
+      const ids = new Set((JSON.parse(threads.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId));
+      expect([...ids]).toEqual(expect.arrayContaining(["hook-budget-exceeds-timeout", "script-not-checked", "liveness-equals-readiness"]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
