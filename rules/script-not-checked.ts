@@ -5,6 +5,7 @@ import { mentionsIacCli } from "../src/model/iac-commands.js";
 import { describe } from "../src/model/objects.js";
 import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
 import { waitScriptOf } from "../src/model/pod-wait-budget.js";
+import { MAX_TREE_DEPTH } from "../src/shell/go-tree.js";
 import type { UnreadScript } from "../src/shell/shell-scripts.js";
 
 export default defineRule({
@@ -20,13 +21,15 @@ export default defineRule({
       "says so instead of letting silence pass for a clean result. The limits are measures of the work, never time, " +
       "so the same input always gives the same findings: `limits.shellMaxScriptLength` (characters, 65536 by " +
       "default) before parsing, then `limits.shellMaxNodes` (syntax tree nodes, 25000) and " +
-      "`limits.shellMaxLoopNesting` (loops inside loops, 8), set in `.gitops-lint.yaml`. A parse error is often a " +
+      "`limits.shellMaxLoopNesting` (loops inside loops, 8), set in `.gitops-lint.yaml`; and a fixed bound of " +
+      `${MAX_TREE_DEPTH.toLocaleString("en-US")} levels of nesting in the syntax tree (a chain of ${MAX_TREE_DEPTH / 2} \`&&\`), which the parser's stack is sized for. A parse error is often a ` +
       "script meant for another shell (zsh) or a template left unrendered; scripts are parsed as Bash, which " +
       "accepts what `sh`, `ash` and `dash` accept.\n\n" +
       "Not reported: scripts no check needs (no waiting command in a hook, no `tofu`/`terraform` in a workload), " +
       "exec probes (`liveness-equals-readiness` then compares the probes as written).",
     remediation:
-      "For a limit, raise the setting the message names in `.gitops-lint.yaml` (under `limits:`). For a parse error, " +
+      "For a limit, raise the setting the message names in `.gitops-lint.yaml` (under `limits:`); a script nested " +
+      "deeper than the fixed bound is split into smaller ones. For a parse error, " +
       "fix the script at the position given; if its shell accepts it, suppress this finding with a " +
       "`# gitops-lint-ignore script-not-checked` comment saying why.",
     defaultSeverity: "info",
@@ -70,5 +73,6 @@ function why(read: UnreadScript): string {
 }
 
 function whatToDo(read: UnreadScript): string {
-  return read.reason === "limit" ? `raise ${read.setting} in .gitops-lint.yaml to check it` : "fix the script, or suppress this finding if its shell accepts it";
+  if (read.reason === "syntax") return "fix the script, or suppress this finding if its shell accepts it";
+  return read.setting ? `raise ${read.setting} in .gitops-lint.yaml to check it` : "split the script into smaller ones to check it, or suppress this finding";
 }

@@ -4,6 +4,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig, UsageError } from "../src/engine/config.js";
 import { DEFAULT_SHELL_LIMITS, ShellScripts } from "../src/shell/shell-scripts.js";
+import { CONSTRUCTS } from "./support/shell-scripts.js";
+import { parseHere } from "../src/shell/go-tree.js";
 import { rules } from "../rules/index.js";
 import { lintJson } from "./support/cli.js";
 
@@ -50,13 +52,26 @@ describe("the run's shell pass", () => {
     });
   });
 
-  // 16,000 commands joined by `&&` are a tree 16,000 levels deep, in 48,001 characters (under the length limit): the
-  // parser builds it, but reading it into plain objects overflows the stack (Node's default, or a worker's 4 MB).
+  // 16,000 commands joined by `&&` are a tree 32,000 levels deep, in 48,001 characters (under the length limit).
   const deepChain = `${"a&&".repeat(16_000)}a`;
+  const TOO_DEEP = { ok: false, reason: "limit", skipped: "its syntax tree nests more than 1,000 levels deep, more than the shell checks read" };
 
-  it("does not read a tree deeper than the stack allows, as when the parser itself overflows: no position", () => {
-    expect(new ShellScripts().read(deepChain)).toEqual({ ok: false, reason: "syntax", error: "Maximum call stack size exceeded" });
+  it("does not read a tree nested deeper than the fixed bound, however far the parser got", () => {
+    expect(new ShellScripts().read(deepChain)).toEqual(TOO_DEEP);
+    // 501 nested subshells: within the length and node limits, over the nesting bound by a few levels
+    expect(new ShellScripts().read(`${"( ".repeat(501)}sleep 1${" )".repeat(501)}`)).toEqual(TOO_DEEP);
   });
+
+  it("reads a script nested deeper than the main thread's stack allows, within the bound: the same however warm the parser is", () => {
+    // 400 nested arithmetic parentheses (a tree about 400 deep) overflow this thread's default stack in the parser:
+    // the script is parsed again on the shell worker's deeper stack.
+    const arithmetic = `sleep $((${"(".repeat(400)}1${")".repeat(400)}))`;
+    expect(parseHere().parseOrError(arithmetic)).toEqual({ ok: false, overflow: true });
+    const first = new ShellScripts().read(arithmetic);
+    expect(first.ok).toBe(true);
+    for (let i = 0; i < 20; i++) new ShellScripts().read(`sleep ${i} && ${CONSTRUCTS[i % CONSTRUCTS.length]}`);
+    expect(new ShellScripts().read(arithmetic)).toEqual(first);
+  }, 60_000);
 
   it("uses the default limits when the config sets none", () => {
     const shell = new ShellScripts(undefined);
@@ -141,15 +156,15 @@ describe("shell limits in .gitops-lint.yaml", () => {
     expect(report.findings[0]!.message).toContain(`it is ${longWait.length + 1} characters, more than the shell checks parse (limits.shellMaxScriptLength: 100)`);
   });
 
-  it("a hook script too deeply nested to read gets script-not-checked at the arg, saying where the parser stopped only when it knows", async () => {
+  it("a hook script nested too deeply to read gets script-not-checked at the arg, saying to split it", async () => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, "hook.yaml"), hookJob(`until curl -sf http://db:8080/health; do sleep 5; done && ${"a&&".repeat(16_000)}a`));
     const report = await lintJson(["hook.yaml"], { cwd });
     expect([report.code, report.stderr]).toEqual([0, ""]); // no rule failed on it
     expect(report.findings.map((f) => [f.ruleId, f.severity, f.file, f.line, f.column])).toEqual([["script-not-checked", "info", "hook.yaml", 16, 15]]);
     expect(report.findings[0]!.message).toBe(
-      'Job "wait-for-db" container "wait": script not checked: the shell parser stops: Maximum call stack size exceeded, ' +
-        "so its wait is not checked against the Helm release timeout; fix the script, or suppress this finding if its shell accepts it",
+      'Job "wait-for-db" container "wait": script not checked: its syntax tree nests more than 1,000 levels deep, more than the shell checks read, ' +
+        "so its wait is not checked against the Helm release timeout; split the script into smaller ones to check it, or suppress this finding",
     );
   });
 

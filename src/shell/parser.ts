@@ -1,52 +1,14 @@
-import { createRequire } from "node:module";
+import { parseHere, type ShellBackend, type ShellSyntaxResult, type ShNode, type StackOverflow } from "./go-tree.js";
+import { deepStackParser, runningShellWorker } from "./shell-worker.js";
+
+export type { ShellSyntaxResult, ShNode } from "./go-tree.js";
 
 /**
- * The mvdan/sh parser (the Go `mvdan.cc/sh/v3/syntax` package compiled to JavaScript by GopherJS), read
- * into plain JavaScript objects once per parse. Reading its nodes through the package's JavaScript API
- * wraps every node and copies every slice again on each property access; the analyses read the same
- * nodes many times, and that wrapping was most of their cost. A plain node keeps the Go field names
- * (`stmt.Cmd`, `word.Parts`, `cmd.Op`) and adds `type`, the Go type name (`"CallExpr"`); nil is `null`,
- * slices are arrays, strings are decoded from UTF-8. Positions are read on demand (`positionOf`).
- * Operators are Go token numbers; rather than hard-coding them, `OPS` learns them once from a probe
- * script, so a parser upgrade cannot silently shift them.
+ * The shell parser the analyses use: mvdan/sh's trees as plain objects (./go-tree.ts), parsed in the shell
+ * worker when one runs (./shell-worker.ts), else in this thread. Positions are read with `positionOf`, the tree
+ * walked with Go's `syntax.Walk` order. Operators are Go token numbers; rather than hard-coding them, `ops`
+ * learns them once from a probe script, so a parser upgrade cannot silently shift them.
  */
-// Nodes mirror Go structs of many types; the analyses read the fields they know.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ShNode = any;
-
-/** The GopherJS type descriptors the conversion reads: every Go value carries its type as `constructor`. */
-interface GoType {
-  kind: number;
-  string: string;
-  elem?: GoType;
-  fields?: Array<{ prop: string; exported: boolean; typ: GoType }>;
-  nil?: unknown;
-}
-
-interface GoNode {
-  constructor: GoType;
-  [field: string]: unknown;
-}
-
-interface GoSlice {
-  $array: unknown[];
-  $offset: number;
-  $length: number;
-}
-
-/** A node as the package's JavaScript API hands it out: a wrapper whose getters convert the Go value on each access. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Wrapper = { __internal_object__: GoNode; [field: string]: any };
-
-interface Syntax {
-  NewParser(...options: unknown[]): { Parse(src: string, name: string): Wrapper };
-  SplitBraces(word: Wrapper): Wrapper;
-  Variant(lang: unknown): unknown;
-  LangBash: unknown;
-}
-
-// reflect.Kind numbers, which GopherJS keeps as `kind` on its type descriptors.
-const KIND = { interface: 20, ptr: 22, slice: 23, string: 24, struct: 25 } as const;
 
 export interface Operators {
   and: number;
@@ -60,9 +22,6 @@ export interface Operators {
   defaultUnsetOrNull: number;
   defaultUnset: number;
 }
-
-/** A parse: the syntax tree, or the parser's error with its 1-based position when it has one. */
-export type ShellSyntaxResult = { ok: true; file: ShNode } | { ok: false; error: string; line?: number; column?: number };
 
 /** Go's `syntax.NodeType` and `syntax.Walk`, over the plain tree. */
 export interface PlainSyntax {
@@ -82,123 +41,38 @@ export interface ShellParser {
   splitBraces(literal: string): ShNode | undefined;
 }
 
-/** What turns text into plain trees: mvdan-sh in this thread (`parseHere`), or the shell worker (./shell-worker.ts). */
-export interface ShellBackend {
-  parseOrError(script: string): ShellSyntaxResult;
-  splitBraces(literal: string): ShNode | undefined;
-}
-
 let loaded: ShellParser | undefined;
-let here: ShellBackend | undefined;
-let elsewhere: ShellBackend | undefined;
-
-/** Parses go to `backend` (the shell worker) from now on, or, with undefined, back to this thread. Either gives the same trees. */
-export function parseWith(backend: ShellBackend | undefined): void {
-  elsewhere = backend;
-}
 
 /**
- * The parser the analyses use. It parses in the shell worker when one runs (a large input starts one, so that
- * loading and warming mvdan-sh happens on another core while the YAML is read), else in this thread.
- * Rules read scripts through the run's ShellScripts (./shell-scripts.ts), which parses each script once and
- * applies the configured limits.
+ * The parser. Rules read scripts through the run's ShellScripts (./shell-scripts.ts), which parses each script
+ * once and applies the configured limits.
  */
 export function shellParser(): ShellParser {
   if (loaded) return loaded;
-  const parseOrError = (script: string): ShellSyntaxResult => (elsewhere ?? parseHere()).parseOrError(script);
+  const parseOrError = (script: string): ShellSyntaxResult => onDeepEnoughStack((backend) => backend.parseOrError(script), { ok: false, tooDeep: true });
   const parse = (script: string): ShNode | undefined => {
     const result = parseOrError(script);
     return result.ok ? result.file : undefined;
   };
-  const splitBraces = (literal: string): ShNode | undefined => (elsewhere ?? parseHere()).splitBraces(literal);
+  const splitBraces = (literal: string): ShNode | undefined => onDeepEnoughStack((backend) => backend.splitBraces(literal), undefined);
   loaded = { syntax: PLAIN_SYNTAX, ops: learnOperators(parse), parse, parseOrError, splitBraces };
   return loaded;
 }
 
 /**
- * mvdan-sh in this thread, loaded on first use (about 100 ms, and its parser runs slowly until warm); runs
- * without shell scripts (most pre-commit runs) never pay for it. The only place that loads `mvdan-sh`.
+ * Runs a parse in the shell worker when one runs, else here; when this thread's stack runs out first, again on the
+ * worker's deep stack, where only a tree over MAX_TREE_DEPTH can run out (./go-tree.ts StackOverflow).
  */
-export function parseHere(): ShellBackend {
-  if (here) return here;
-  const go = (createRequire(import.meta.url)("mvdan-sh") as { syntax: Syntax }).syntax;
-  here = {
-    parseOrError(script) {
-      let file: GoNode;
-      try {
-        file = go.NewParser(go.Variant(go.LangBash)).Parse(script, "script").__internal_object__;
-      } catch (error) {
-        return { ok: false, ...describeError(error) };
-      }
-      return { ok: true, file: plain(file, file.constructor) };
-    },
-    splitBraces(literal) {
-      let word: Wrapper | undefined;
-      try {
-        word = go.NewParser(go.Variant(go.LangBash)).Parse(`: ${literal}`, "word").Stmts?.[0]?.Cmd?.Args?.[1];
-      } catch {
-        return undefined;
-      }
-      if (!word) return undefined;
-      const split = go.SplitBraces(word).__internal_object__;
-      return plain(split, split.constructor);
-    },
-  };
-  return here;
+function onDeepEnoughStack<T>(parse: (backend: ShellBackend) => T | StackOverflow, tooDeep: T): T {
+  const result = parse(runningShellWorker() ?? parseHere());
+  if (!isOverflow(result)) return result;
+  const again = parse(deepStackParser());
+  return isOverflow(again) ? tooDeep : again;
 }
 
-function describeError(error: unknown): { error: string; line?: number; column?: number } {
-  // mvdan-sh throws Go error objects: the message comes from their Error() method, as "name:line:col: text".
-  const text = typeof (error as { Error?: unknown })?.Error === "function" ? String((error as { Error(): string }).Error()) : String((error as Error)?.message ?? error);
-  const match = /^[^:]*:(\d+):(\d+): (.*)$/s.exec(text);
-  return match ? { error: match[3]!, line: Number(match[1]), column: Number(match[2]) } : { error: text };
+function isOverflow(result: unknown): result is StackOverflow {
+  return typeof result === "object" && result !== null && (result as Partial<StackOverflow>).overflow === true;
 }
-
-/**
- * A Go value as a plain one, by its static type: pointers to structs and struct values become nodes, slices
- * arrays, interfaces the value they hold, strings (GopherJS keeps Go's UTF-8 bytes, one per char) JavaScript
- * strings. `syntax.Pos` fields are left out; a node that has a position (a Go `syntax.Node`: what Walk visits)
- * gets `pos`, the packed value of its `Pos()`, read with `positionOf`. The result is plain data, so it can be
- * copied between threads.
- */
-function plain(value: unknown, type: GoType): unknown {
-  switch (type.kind) {
-    case KIND.ptr:
-      return value === type.nil || value === null || value === undefined ? null : node(value as GoNode, type.elem!);
-    case KIND.interface:
-      // A nil interface is GopherJS's `$ifaceNil`, a plain object without a Go type.
-      return isGoValue(value) ? plain(value, value.constructor) : null;
-    case KIND.slice: {
-      const slice = value as GoSlice;
-      const out = new Array<unknown>(slice.$length);
-      for (let i = 0; i < slice.$length; i++) out[i] = plain(slice.$array[slice.$offset + i], type.elem!);
-      return out;
-    }
-    case KIND.string:
-      return /[^\x00-\x7f]/.test(value as string) ? Buffer.from(value as string, "latin1").toString("utf8") : value;
-    case KIND.struct:
-      return node(value as GoNode, type);
-    default:
-      return value; // booleans and operator numbers
-  }
-}
-
-function isGoValue(value: unknown): value is GoNode {
-  return typeof value === "object" && value !== null && typeof (value as GoNode).constructor?.kind === "number";
-}
-
-function node(value: GoNode, struct: GoType): ShNode {
-  const out: ShNode = { type: struct.string.slice(struct.string.lastIndexOf(".") + 1) };
-  for (const field of struct.fields ?? []) {
-    if (!field.exported || field.typ.string === POS) continue;
-    out[field.prop] = plain(value[field.prop], field.typ);
-  }
-  const pos = (value as { Pos?: () => { lineCol: number } }).Pos;
-  if (typeof pos === "function") out.pos = pos.call(value).lineCol >>> 0;
-  return out;
-}
-
-const POS = "syntax.Pos";
 
 /**
  * Where a node starts, 1-based, from the Go node's own `Pos()` method (what it counts as the start differs

@@ -1,4 +1,5 @@
-import { shellParser, type ShellSyntaxResult, type ShNode } from "./parser.js";
+import { MAX_TREE_DEPTH } from "./go-tree.js";
+import { shellParser, type ShNode } from "./parser.js";
 
 /**
  * How much of a script the shell checks read. Deterministic measures of the work (never time), so the
@@ -31,7 +32,8 @@ export type LimitSetting = (typeof LIMIT_SETTINGS)[keyof ShellLimits];
 export type ScriptRead =
   | { ok: true; file: ShNode }
   | { ok: false; reason: "syntax"; error: string; line?: number; column?: number }
-  | { ok: false; reason: "limit"; skipped: string; setting: LimitSetting };
+  /** `setting`: the `.gitops-lint.yaml` limit that kept it, absent for the fixed bound on nesting (MAX_TREE_DEPTH). */
+  | { ok: false; reason: "limit"; skipped: string; setting?: LimitSetting };
 
 export type UnreadScript = Extract<ScriptRead, { ok: false }>;
 
@@ -64,18 +66,12 @@ export class ShellScripts {
       return limit(`it is ${count(script.length)} characters, more than the shell checks parse`, "maxScriptLength", maxScriptLength);
     }
     const sh = shellParser();
-    let parsed: ShellSyntaxResult;
-    let size: { nodes: number; loopNesting: number };
-    try {
-      parsed = sh.parseOrError(script);
-      if (!parsed.ok) return { reason: "syntax", ...parsed };
-      size = measure(sh.syntax, parsed.file, maxNodes);
-    } catch (error) {
-      // Reading the tree into plain objects and measuring it recurse once per level, as the parser does: a tree
-      // deeper than the stack allows (a chain of thousands of `&&`) is not read, as when the parser overflows.
-      if (error instanceof RangeError) return { ok: false, reason: "syntax", error: error.message };
-      throw error;
+    const parsed = sh.parseOrError(script);
+    if ("tooDeep" in parsed) {
+      return { ok: false, reason: "limit", skipped: `its syntax tree nests more than ${count(MAX_TREE_DEPTH)} levels deep, more than the shell checks read` };
     }
+    if (!parsed.ok) return { reason: "syntax", ...parsed };
+    const size = measure(sh.syntax, parsed.file, maxNodes);
     if (size.nodes > maxNodes) return limit(`its syntax tree has more than ${count(maxNodes)} nodes`, "maxNodes", maxNodes);
     if (size.loopNesting > maxLoopNesting) return limit(`it nests loops ${size.loopNesting} deep`, "maxLoopNesting", maxLoopNesting);
     return { ok: true, file: parsed.file };

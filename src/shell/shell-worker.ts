@@ -6,7 +6,7 @@ import { BUNDLE_VERSION } from "../bundle-version.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { workerThreads } from "../util/lazy-builtins.js";
 import { SHELL_WORKER_ARG } from "../util/worker-args.js";
-import { parseHere, parseWith, type ShellBackend, type ShellSyntaxResult } from "./parser.js";
+import { MAX_TREE_DEPTH, parseHere, type ShellBackend, type ShellSyntaxResult, type StackOverflow } from "./go-tree.js";
 import { WARM_UP_SCRIPTS } from "./warm-up-scripts.js";
 
 // Loading mvdan-sh (the GopherJS runtime and the Go packages it initialises) takes about 100 ms, and its parser
@@ -14,7 +14,8 @@ import { WARM_UP_SCRIPTS } from "./warm-up-scripts.js";
 // that was a quarter of the run. A worker thread started while the input is still being read does both on the
 // other core; the rules then parse through it synchronously (the main thread blocks on a shared flag until the
 // reply is there), so a script read is still a plain function call and the results are the same trees in the same
-// order as parsing in the main thread.
+// order as parsing in the main thread. Its stack is deep enough for any tree within MAX_TREE_DEPTH, so it also
+// parses the scripts the main thread's stack is too small for (src/shell/parser.ts).
 
 /** Input from which the worker is started: below this the YAML is read too quickly for the worker to be ready first. */
 export const SHELL_WORKER_MIN_BYTES = 1024 * 1024;
@@ -32,24 +33,48 @@ type Reply = { id: number; result: ShellSyntaxResult | unknown } | { id: number;
 
 let running: RemoteParser | undefined;
 
-/** Starts the shell worker, once per process, and sends the run's parses there; `stopShellWorker` ends it. */
+/**
+ * Stack for the worker: the parser needs about 8 KB per level of nested parentheses, the worst construct measured,
+ * while it is cold (about 120 levels fit the main thread's default stack of under 1 MB). This is several times
+ * what MAX_TREE_DEPTH levels need; a thread's stack is reserved address space, used only as deep as it goes.
+ */
+const STACK_MB = Math.ceil((MAX_TREE_DEPTH * 8 * 4) / 1024);
+
+/** Starts the shell worker, once per process; the run's parses go there until `stopShellWorker`. */
 export function startShellWorker(): void {
-  if (running || !existsSync(WORKER_FILE)) return;
-  const { Worker, MessageChannel } = workerThreads();
-  const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(WORKER_FILE, { argv: [SHELL_WORKER_ARG], workerData: { port: port2, signal }, transferList: [port2] });
-  // It must not keep the process alive: a run ends when the lint does.
-  worker.unref();
-  running = new RemoteParser(worker, port1, signal);
-  parseWith(running);
+  if (!running && existsSync(WORKER_FILE)) running = spawn();
+}
+
+/** The running shell worker, if any. */
+export function runningShellWorker(): ShellBackend | undefined {
+  return running;
+}
+
+/** A parser whose stack reaches MAX_TREE_DEPTH: the shell worker, started if it is not running (or this thread, when it cannot be). */
+export function deepStackParser(): ShellBackend {
+  startShellWorker();
+  return running ?? parseHere();
 }
 
 export async function stopShellWorker(): Promise<void> {
   const stopping = running;
   running = undefined;
-  parseWith(undefined);
   await stopping?.stop();
+}
+
+function spawn(): RemoteParser {
+  const { Worker, MessageChannel } = workerThreads();
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(WORKER_FILE, {
+    argv: [SHELL_WORKER_ARG],
+    workerData: { port: port2, signal },
+    transferList: [port2],
+    resourceLimits: { stackSizeMb: STACK_MB },
+  });
+  // It must not keep the process alive: a run ends when the lint does.
+  worker.unref();
+  return new RemoteParser(worker, port1, signal);
 }
 
 /** The main thread's side: each call posts a request and waits for its reply; if the worker is gone, it parses here. */
@@ -66,7 +91,7 @@ class RemoteParser implements ShellBackend {
     worker.on("exit", () => this.fail());
   }
 
-  parseOrError(script: string): ShellSyntaxResult {
+  parseOrError(script: string): ShellSyntaxResult | StackOverflow {
     return (this.call("parse", script) as ShellSyntaxResult | undefined) ?? parseHere().parseOrError(script);
   }
 
@@ -110,10 +135,19 @@ export function answerShellRequests(): void {
   const { workerData } = workerThreads();
   const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
   const parser = parseHere();
+  // On this stack only a tree over MAX_TREE_DEPTH runs out of it.
+  const parse = (text: string): ShellSyntaxResult => {
+    const result = parser.parseOrError(text);
+    return "overflow" in result ? { ok: false, tooDeep: true } : result;
+  };
+  const splitBraces = (text: string): unknown => {
+    const result = parser.splitBraces(text);
+    return result === undefined || (result as Partial<StackOverflow>).overflow === true ? null : result;
+  };
   port.on("message", (request: Request) => {
     let reply: Reply;
     try {
-      reply = { id: request.id, result: request.op === "parse" ? parser.parseOrError(request.text) : (parser.splitBraces(request.text) ?? null) };
+      reply = { id: request.id, result: request.op === "parse" ? parse(request.text) : splitBraces(request.text) };
     } catch (error) {
       reply = { id: request.id, failed: String(error) };
     }
