@@ -5,6 +5,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_thread
 import { afterEach, describe, expect, it } from "vitest";
 import { parseHere } from "../src/shell/go-tree.js";
 import { shellParser } from "../src/shell/parser.js";
+import { ShellScripts } from "../src/shell/shell-scripts.js";
 import { startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
 import { REPO, runCli } from "./support/cli.js";
 import { CONSTRUCTS, fixtureScripts } from "./support/shell-scripts.js";
@@ -45,6 +46,18 @@ describe("the shell worker", () => {
     expect(scripts.map((script) => shellParser().parseOrError(script))).toEqual(here);
     expect(["{1..30}", "x{a,b}y", "plain"].map((literal) => shellParser().splitBraces(literal))).toEqual(braces);
     expect(here.slice(-NOT_BASH.length).map((r) => r.ok)).toEqual(NOT_BASH.map(() => false));
+  }, 60_000);
+
+  it("parses scripts sent ahead while the rules run, and hands each its own tree in whatever order they are asked for", () => {
+    const scripts = [...CONSTRUCTS, ...NOT_BASH];
+    startShellWorker();
+    const shell = new ShellScripts();
+    shell.readAhead(scripts);
+    const reversed = [...scripts].reverse();
+    expect(reversed.map((script) => shell.read(script))).toEqual(reversed.map((script) => new ShellScripts().read(script)));
+    // a parse that was not sent ahead, after replies that were never asked for
+    shell.readAhead(["sleep 1", "sleep 2"]);
+    expect(shell.read("sleep 3")).toEqual({ ok: true, file: parseHere().parseOrError("sleep 3").file });
   }, 60_000);
 
   it("parses here again once it is stopped", async () => {

@@ -1,5 +1,6 @@
 import { MAX_TREE_DEPTH } from "./go-tree.js";
 import { shellParser, type ShNode } from "./parser.js";
+import { parseAhead } from "./shell-worker.js";
 
 /**
  * How much of a script the shell checks read. Deterministic measures of the work (never time), so the
@@ -49,6 +50,14 @@ export class ShellScripts {
 
   constructor(limits: ShellLimits | undefined = DEFAULT_SHELL_LIMITS) {
     this.limits = limits ?? DEFAULT_SHELL_LIMITS;
+  }
+
+  /**
+   * The scripts the checks are likely to ask for (every container script), sent to the shell worker when one runs,
+   * so it parses them while the rules that need none run. What `read` returns is the same either way.
+   */
+  readAhead(scripts: Iterable<string>): void {
+    parseAhead([...scripts].filter((script) => !this.reads.has(script) && script.length <= this.limits.maxScriptLength));
   }
 
   read(script: string): ScriptRead {

@@ -77,10 +77,18 @@ function spawn(): RemoteParser {
   return new RemoteParser(worker, port1, signal);
 }
 
-/** The main thread's side: each call posts a request and waits for its reply; if the worker is gone, it parses here. */
+/**
+ * The main thread's side. A parse posts a request and blocks until its reply is on the port: the worker bumps
+ * `signal` after each reply it posts. Scripts can also be sent ahead (`parseAhead`), so the worker parses them
+ * while the main thread works; their replies are kept until asked for. If the worker fails, the parse is done here.
+ */
 class RemoteParser implements ShellBackend {
   private nextId = 0;
   private gone = false;
+  /** Replies received, by request id, until asked for. */
+  private readonly replies = new Map<number, Reply>();
+  /** Scripts sent ahead and not asked for yet, with their request ids. */
+  private readonly ahead = new Map<string, number>();
 
   constructor(
     private readonly worker: Worker,
@@ -91,12 +99,19 @@ class RemoteParser implements ShellBackend {
     worker.on("exit", () => this.fail());
   }
 
+  parseAhead(scripts: Iterable<string>): void {
+    if (this.gone) return;
+    for (const script of scripts) if (!this.ahead.has(script)) this.ahead.set(script, this.post("parse", script));
+  }
+
   parseOrError(script: string): ShellSyntaxResult | StackOverflow {
-    return (this.call("parse", script) as ShellSyntaxResult | undefined) ?? parseHere().parseOrError(script);
+    const sent = this.ahead.get(script);
+    this.ahead.delete(script);
+    return (this.replyTo(sent ?? this.post("parse", script)) as ShellSyntaxResult | undefined) ?? parseHere().parseOrError(script);
   }
 
   splitBraces(literal: string): unknown {
-    const reply = this.call("splitBraces", literal);
+    const reply = this.replyTo(this.post("splitBraces", literal));
     return reply === undefined ? parseHere().splitBraces(literal) : reply === null ? undefined : reply;
   }
 
@@ -106,22 +121,39 @@ class RemoteParser implements ShellBackend {
     await this.worker.terminate();
   }
 
-  /** The worker's answer, or undefined when it failed (its own events say so only between calls, hence the bounded wait). */
-  private call(op: Request["op"], text: string): unknown {
-    if (this.gone) return undefined;
+  private post(op: Request["op"], text: string): number {
     const id = this.nextId++;
-    Atomics.store(this.signal, 0, 0);
-    this.port.postMessage({ id, op, text } satisfies Request);
-    if (Atomics.wait(this.signal, 0, 0, GIVE_UP_MS) === "timed-out") return this.fail();
-    const reply = workerThreads().receiveMessageOnPort(this.port)?.message as Reply | undefined;
-    if (!reply || reply.id !== id || "failed" in reply) return this.fail();
-    return reply.result;
+    if (!this.gone) this.port.postMessage({ id, op, text } satisfies Request);
+    return id;
+  }
+
+  /** The worker's answer to request `id`, or undefined when it failed (its own events say so only between calls, hence the bounded wait). */
+  private replyTo(id: number): unknown {
+    const { receiveMessageOnPort } = workerThreads();
+    while (!this.gone) {
+      const reply = this.replies.get(id);
+      if (reply) {
+        this.replies.delete(id);
+        return "failed" in reply ? this.fail() : reply.result;
+      }
+      // The count is read before the port is looked at again: a reply posted after that bumps it, and wakes the wait.
+      const posted = Atomics.load(this.signal, 0);
+      const received = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+      if (received) this.replies.set(received.id, received);
+      else if (Atomics.wait(this.signal, 0, posted, GIVE_UP_MS) === "timed-out") return this.fail();
+    }
+    return undefined;
   }
 
   private fail(): undefined {
     if (!this.gone) void this.stop();
     return undefined;
   }
+}
+
+/** Sends the scripts to the shell worker, if one runs, to parse before they are asked for. */
+export function parseAhead(scripts: Iterable<string>): void {
+  running?.parseAhead(scripts);
 }
 
 /**
@@ -152,7 +184,7 @@ export function answerShellRequests(): void {
       reply = { id: request.id, failed: String(error) };
     }
     port.postMessage(reply);
-    Atomics.store(signal, 0, 1);
+    Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   });
   // One script at a time, so a request waits for at most one warm-up parse.
