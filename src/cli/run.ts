@@ -1,6 +1,7 @@
 import { answerParseRequests } from "../load/parse-worker.js";
 import { answerShellRequests } from "../shell/shell-worker.js";
 import { PARSE_WORKER_ARG, SHELL_WORKER_ARG } from "../util/worker-args.js";
+import { fdOutput } from "./fd-output.js";
 import { main } from "./main.js";
 
 // The single-file bundle is its own parse and shell worker (src/load/parse-pool.ts, src/shell/shell-worker.ts
@@ -8,18 +9,12 @@ import { main } from "./main.js";
 if (process.argv[2] === SHELL_WORKER_ARG) {
   answerShellRequests();
 } else if (process.argv[2] !== PARSE_WORKER_ARG || !answerParseRequests()) {
-  // A reader that stops early (`gitops-lint rules | head`) is not an error: stop writing, keep the exit code.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    process.exit(process.exitCode ?? 0);
-  });
-
   // No top-level await: the bundle runs this as a CommonJS script (src/build/bundle-loader.ts).
   void main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: fdOutput(1, () => process.stdout),
+    stderr: fdOutput(2, () => process.stderr),
     // process.stdin is made on first use (a stream over the pipe or terminal, ~2 ms): only a run reading stdin pays
     get stdin() {
       return process.stdin;

@@ -1,0 +1,78 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { fdOutput } from "../src/cli/fd-output.js";
+import { REPO } from "./support/cli.js";
+
+// The CLI writes its report straight to file descriptors 1 and 2 (src/cli/fd-output.ts); a closed pipe (EPIPE)
+// is covered end to end in cli.test.ts.
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("output written to a file descriptor", () => {
+  it("writes every byte to a file, which is no terminal, without making a stream", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-fd-"));
+    dirs.push(dir);
+    const file = path.join(dir, "out.txt");
+    const fd = openSync(file, "w");
+    let streams = 0;
+    try {
+      const out = fdOutput(fd, () => {
+        streams++;
+        return process.stdout;
+      });
+      out.write("✔ no problems\n");
+      out.write("é".repeat(10_000));
+      expect(out.isTTY).toBe(false);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(file, "utf8")).toBe(`✔ no problems\n${"é".repeat(10_000)}`);
+    expect(streams).toBe(0);
+  });
+
+  it("asks the stream whether a character device is a terminal", () => {
+    const fd = openSync("/dev/null", "w");
+    try {
+      let asked = 0;
+      const out = fdOutput(fd, () => {
+        asked++;
+        return { isTTY: false } as NodeJS.WriteStream;
+      });
+      expect([out.isTTY, out.isTTY, asked]).toEqual([false, false, 1]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it("hands the rest to the stream when a non-blocking pipe is full, losing nothing", async () => {
+    // The child's stdout is a pipe that Node's own stream has made non-blocking (anything that touched process.stdout
+    // first does), and that the parent does not read at first: writes fail with EAGAIN once its buffer is full.
+    const child = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { fdOutput } from ${JSON.stringify(path.join(REPO, "dist", "src", "cli", "fd-output.js"))};
+         process.stdout;
+         const out = fdOutput(1, () => process.stdout);
+         for (let i = 0; i < 64; i++) out.write(String(i % 10).repeat(16 * 1024));`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    child.stdout.resume();
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(Buffer.concat(chunks).toString()).toBe(Array.from({ length: 64 }, (_, i) => String(i % 10).repeat(16 * 1024)).join(""));
+  });
+});
