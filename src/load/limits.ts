@@ -13,6 +13,7 @@ export const DEFAULT_LIMITS: LoadLimits = {
   // 3,941 documents. The defaults leave room for that and stop a mistaken multi-gigabyte input early.
   maxFileSize: 256 * 1024 * 1024,
   maxDocuments: 100_000,
+  // An alias bomb would otherwise explode every walker; the parse workers and tests use this default too.
   maxAliasNodes: 2_000_000,
 };
 

@@ -1,6 +1,7 @@
 import jsYaml from "js-yaml";
 import { withoutCrdSchema } from "./crd-schema.js";
 import { yamlLib } from "./lazy-yaml.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 import { findTemplateDirective } from "./template-directives.js";
 import { lineColumnAt } from "./text-position.js";
 import type { LoadProblem, SourceDocument } from "./types.js";
@@ -15,15 +16,12 @@ const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { ty
 /** Nesting depth js-yaml accepts (its own default is 100, which a deep CRD schema could approach). */
 const MAX_DEPTH = 1000;
 
-/** Default expanded node count above which a document is refused: an alias bomb would otherwise explode every walker. */
-export const MAX_EXPANDED_NODES = 2_000_000;
-
 export interface ParseResult {
   value?: unknown;
   problems: LoadProblem[];
 }
 
-export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number = MAX_EXPANDED_NODES): ParseResult {
+export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number = DEFAULT_LIMITS.maxAliasNodes): ParseResult {
   // An unrendered template wins over whatever else is wrong with the document: it explains the rest.
   const unrendered = (): ParseResult | undefined => {
     const directive = doc.text.includes("{{") ? findTemplateDirective(doc.text) : undefined;
