@@ -6,6 +6,7 @@ import { describe } from "../src/model/objects.js";
 import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
 import { waitScriptOf } from "../src/model/pod-wait-budget.js";
 import { MAX_TREE_DEPTH } from "../src/shell/go-tree.js";
+import { thousands } from "../src/util/thousands.js";
 import type { UnreadScript } from "../src/shell/shell-scripts.js";
 
 export default defineRule({
@@ -22,7 +23,7 @@ export default defineRule({
       "so the same input always gives the same findings: `limits.shellMaxScriptLength` (characters, 65536 by " +
       "default) before parsing, then `limits.shellMaxNodes` (syntax tree nodes, 25000) and " +
       "`limits.shellMaxLoopNesting` (loops inside loops, 8), set in `.gitops-lint.yaml`; and a fixed bound of " +
-      `${MAX_TREE_DEPTH.toLocaleString("en-US")} levels of nesting in the syntax tree (a chain of ${MAX_TREE_DEPTH / 2} \`&&\`), which the parser's stack is sized for. A parse error is often a ` +
+      `${thousands(MAX_TREE_DEPTH)} levels of nesting in the syntax tree (a chain of ${MAX_TREE_DEPTH / 2} \`&&\`), which the parser's stack is sized for. A parse error is often a ` +
       "script meant for another shell (zsh) or a template left unrendered; scripts are parsed as Bash, which " +
       "accepts what `sh`, `ash` and `dash` accept.\n\n" +
       "Not reported: scripts no check needs (no waiting command in a hook, no `tofu`/`terraform` in a workload), " +

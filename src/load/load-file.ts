@@ -4,6 +4,7 @@ import { parseSourceDocument } from "./parse-document.js";
 import { splitDocuments } from "./split-documents.js";
 import { lineColumnAt } from "./text-position.js";
 import type { LoadedFile, LoadProblem, ParsedDocument, SourceDocument } from "./types.js";
+import { thousands } from "../util/thousands.js";
 
 /**
  * One input → its parsed documents and everything wrong with it. Pure: no I/O. The input is its bytes,
@@ -43,7 +44,7 @@ export function prepareFile(file: string, content: Uint8Array | string, limits: 
         line: first.startLine,
         column: 1,
         message:
-          `${sources.length.toLocaleString("en-US")} documents, more than the limit of ${limits.maxDocuments.toLocaleString("en-US")}: ` +
+          `${thousands(sources.length)} documents, more than the limit of ${thousands(limits.maxDocuments)}: ` +
           "this one and the rest were not linted; split the input or raise limits.maxDocuments (--max-documents)",
       },
     ],

@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS } from "./limits.js";
 import { findTemplateDirective } from "./template-directives.js";
 import { lineColumnAt } from "./text-position.js";
 import type { LoadProblem, SourceDocument } from "./types.js";
+import { thousands } from "../util/thousands.js";
 
 // Kubernetes reads YAML with merge keys (`<<: *anchor`, also `!!merge <<:`); plain data otherwise,
 // so no timestamps or binary types turn strings into objects.
@@ -70,7 +71,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     return unrendered() ?? {
       problems: [
         problemAt(doc, "invalid-input", at,
-          `aliases expand this document past ${maxAliasNodes.toLocaleString("en-US")} nodes (an alias bomb?), so it was not linted; ` +
+          `aliases expand this document past ${thousands(maxAliasNodes)} nodes (an alias bomb?), so it was not linted; ` +
             "write the repeated parts out or raise limits.maxAliasNodes in .gitops-lint.yaml"),
       ],
     };

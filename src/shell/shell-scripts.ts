@@ -1,6 +1,7 @@
 import { MAX_TREE_DEPTH } from "./go-tree.js";
 import { shellParser, type ShNode } from "./parser.js";
 import { parseAhead } from "./shell-worker.js";
+import { thousands } from "../util/thousands.js";
 
 /**
  * How much of a script the shell checks read. Deterministic measures of the work (never time), so the
@@ -72,16 +73,16 @@ export class ShellScripts {
   private readOnce(script: string): ScriptRead {
     const { maxScriptLength, maxNodes, maxLoopNesting } = this.limits;
     if (script.length > maxScriptLength) {
-      return limit(`it is ${count(script.length)} characters, more than the shell checks parse`, "maxScriptLength", maxScriptLength);
+      return limit(`it is ${thousands(script.length)} characters, more than the shell checks parse`, "maxScriptLength", maxScriptLength);
     }
     const sh = shellParser();
     const parsed = sh.parseOrError(script);
     if ("tooDeep" in parsed) {
-      return { ok: false, reason: "limit", skipped: `its syntax tree nests more than ${count(MAX_TREE_DEPTH)} levels deep, more than the shell checks read` };
+      return { ok: false, reason: "limit", skipped: `its syntax tree nests more than ${thousands(MAX_TREE_DEPTH)} levels deep, more than the shell checks read` };
     }
     if (!parsed.ok) return { reason: "syntax", ...parsed };
     const size = measure(sh.syntax, parsed.file, maxNodes);
-    if (size.nodes > maxNodes) return limit(`its syntax tree has more than ${count(maxNodes)} nodes`, "maxNodes", maxNodes);
+    if (size.nodes > maxNodes) return limit(`its syntax tree has more than ${thousands(maxNodes)} nodes`, "maxNodes", maxNodes);
     if (size.loopNesting > maxLoopNesting) return limit(`it nests loops ${size.loopNesting} deep`, "maxLoopNesting", maxLoopNesting);
     return { ok: true, file: parsed.file };
   }
@@ -111,8 +112,4 @@ function measure(syntax: ReturnType<typeof shellParser>["syntax"], file: ShNode,
     return true;
   });
   return { nodes, loopNesting };
-}
-
-function count(n: number): string {
-  return n.toLocaleString("en-US");
 }
