@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -28,8 +28,14 @@ it("parsing in worker threads gives exactly the sequential result, in the same o
   const { files } = await collectInputs([dir], { cwd: dir, stdinName: "<stdin>" });
   const readStdin = async (): Promise<Uint8Array> => new Uint8Array();
   const limits = { maxFileSize: 1e9, maxDocuments: 1e6, maxAliasNodes: 500 };
-  const sequential = await loadMany(files, { readStdin, limits, workers: 0 });
-  const parallel = await loadMany(files, { readStdin, limits, workers: 2 });
+  const told = { sequential: [] as unknown[], parallel: [] as unknown[] };
+  let bytes = 0;
+  const sequential = await loadMany(files, { readStdin, limits, workers: 0, onFileLoaded: (f) => told.sequential.push(f), onInputSize: (n) => (bytes = n) });
+  const parallel = await loadMany(files, { readStdin, limits, workers: 2, onFileLoaded: (f) => told.parallel.push(f) });
+  // Each file is told once its documents are parsed, as it is returned (the shell worker is sent its scripts then).
+  expect(told.sequential).toEqual(sequential.files);
+  expect(told.parallel).toEqual(parallel.files);
+  expect(bytes).toBe(files.reduce((sum, f) => sum + statSync(f.absolutePath!).size, 0));
   expect(parallel.files.length).toBeGreaterThan(3);
   expect(JSON.stringify(parallel)).toBe(JSON.stringify(sequential));
   const problems = sequential.files.flatMap((f) => f.problems);

@@ -28,6 +28,8 @@ export interface LintSetsOptions {
   templates?: TemplateMapOptions;
   /** Report suppression directives that suppressed nothing. */
   reportUnusedSuppressions?: boolean;
+  /** The run's shell pass, when the caller started it while reading (scripts sent ahead); else one is made here. */
+  shell?: ShellScripts;
 }
 
 /**
@@ -40,7 +42,7 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   const failures: string[] = [];
   let findings: Finding[] = [];
   // One shell pass for every set and rule: each script is parsed once, under deterministic limits.
-  const shell = new ShellScripts(config.settings.shellLimits);
+  const shell = options.shell ?? new ShellScripts(config.settings.shellLimits);
   shell.readAhead(containerScriptsOf(sets.flatMap((set) => set.objects)));
   for (const set of sets) {
     const run = runRules(set, rules, config, baseOf(set.key, options), shell);

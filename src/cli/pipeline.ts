@@ -15,6 +15,10 @@ import { readAll, readInputs } from "./read-inputs.js";
 import { renderCacheDir } from "./cache-dir.js";
 import { ProgressLine } from "./progress-line.js";
 import { SHELL_WORKER_MIN_BYTES, startShellWorker, stopShellWorker } from "../shell/shell-worker.js";
+import { ShellScripts } from "../shell/shell-scripts.js";
+import { containerScriptsOf } from "../model/container-script.js";
+import { objectsOf } from "../model/objects.js";
+import type { LoadedFile } from "../load/types.js";
 
 /**
  * The lint run behind the command line: config → read and render the inputs (and the base, in a
@@ -39,12 +43,14 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
     ...(config.pullCharts ? { pullCharts: true } : {}),
   };
   const progress = new ProgressLine(io.stderr);
-  // A large input has its scripts parsed in a worker that gets ready while the YAML is read (src/shell/shell-worker.ts);
-  // GITOPS_LINT_WORKERS=0 means no threads at all.
+  // A large input has its scripts parsed in a worker that gets ready while the YAML is read, and is sent each file's
+  // container scripts as soon as the file is parsed (src/shell/shell-worker.ts); GITOPS_LINT_WORKERS=0 means no threads.
+  const shell = new ShellScripts(config.settings.shellLimits);
   const onInputSize = (bytes: number): void => {
     if (bytes >= SHELL_WORKER_MIN_BYTES && io.env.GITOPS_LINT_WORKERS !== "0") startShellWorker();
   };
-  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress, onInputSize };
+  const onFileLoaded = (file: LoadedFile): void => shell.readAhead(containerScriptsOf(file.documents.flatMap(objectsOf)));
+  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress, onInputSize, onFileLoaded };
   // The base is read (rendered) alongside the head: their renders share the cores (src/render/process-slots.ts).
   const reads = await Promise.allSettled([
     readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) }),
@@ -80,6 +86,7 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
     notes: head.notes,
     templates: { cwd: io.cwd, ...(flags.chartDir !== undefined ? { chartDir: flags.chartDir } : {}) },
     ...(flags.reportUnusedSuppressions ? { reportUnusedSuppressions: true } : {}),
+    shell,
   });
 }
 

@@ -1,6 +1,7 @@
 import { collectInputs } from "../load/inputs.js";
 import type { LoadLimits } from "../load/limits.js";
 import { loadMany } from "../load/load-many.js";
+import type { LoadedFile } from "../load/types.js";
 import { ManifestSet, type ReadFile } from "../model/manifest-set.js";
 import { defaultRenderOptions, RenderContext, type RenderOptions, type RenderProgress } from "../render/context.js";
 import { renderInputs, type RawInput } from "../render/index.js";
@@ -19,6 +20,8 @@ export interface ReadOptions {
   scratch?: string[];
   /** Told the size of the inputs given as files and stdin, before they are parsed. */
   onInputSize?: (bytes: number) => void;
+  /** Told of each input file (given, not rendered) once its documents are parsed. */
+  onFileLoaded?: (file: LoadedFile) => void;
 }
 
 /** What a run read: one ManifestSet per set of objects applied together, and notes for the summary. */
@@ -39,6 +42,7 @@ export async function readInputs(args: string[], options: ReadOptions): Promise<
     readStdin: options.readStdin,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.onInputSize ? { onInputSize: options.onInputSize } : {}),
+    ...(options.onFileLoaded ? { onFileLoaded: options.onFileLoaded } : {}),
   });
   const inputOf = new Map(files.map((f) => [f.name, f]));
   const patches: ReadFile[] = [];

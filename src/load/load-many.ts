@@ -14,6 +14,8 @@ export interface LoadManyOptions {
   workers?: number | "auto";
   /** Told the input's total size once it is known (stdin read, files measured), before anything is parsed. */
   onInputSize?: (bytes: number) => void;
+  /** Told of each file once its documents are parsed, before the next is read. */
+  onFileLoaded?: (file: LoadedFile) => void;
 }
 
 /**
@@ -47,7 +49,11 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
     for (const input of inputs) {
       const read = await readInput(input, limits, readStdin);
       if ("problem" in read) problems.push(read.problem);
-      else files.push(loadFile(input.name, read.content, limits));
+      else {
+        const file = loadFile(input.name, read.content, limits);
+        options.onFileLoaded?.(file);
+        files.push(file);
+      }
     }
     return { files, problems };
   }
@@ -81,7 +87,9 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
         documentProblems.push(...result.problems);
         if ("value" in result) documents.push({ source, value: result.value });
       }
-      files.push({ file: file.name, documents, problems: [...documentProblems, ...file.problems] });
+      const loaded = { file: file.name, documents, problems: [...documentProblems, ...file.problems] };
+      options.onFileLoaded?.(loaded);
+      files.push(loaded);
     }
     return { files, problems };
   } finally {

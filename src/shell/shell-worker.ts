@@ -176,7 +176,9 @@ export function answerShellRequests(): void {
     const result = parser.splitBraces(text);
     return result === undefined || (result as Partial<StackOverflow>).overflow === true ? null : result;
   };
+  let asked = false;
   port.on("message", (request: Request) => {
+    asked = true;
     let reply: Reply;
     try {
       reply = { id: request.id, result: request.op === "parse" ? parse(request.text) : splitBraces(request.text) };
@@ -187,10 +189,10 @@ export function answerShellRequests(): void {
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   });
-  // One script at a time, so a request waits for at most one warm-up parse.
+  // One script at a time, so a request waits for at most one warm-up parse; once the run's own scripts come, they warm it.
   let next = 0;
   const warm = (): void => {
-    if (next >= WARM_UP_SCRIPTS.length * WARM_UP_ROUNDS) return;
+    if (asked || next >= WARM_UP_SCRIPTS.length * WARM_UP_ROUNDS) return;
     parser.parseOrError(WARM_UP_SCRIPTS[next++ % WARM_UP_SCRIPTS.length]!);
     setImmediate(warm);
   };
