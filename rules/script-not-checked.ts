@@ -1,10 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
-import { containerCommand } from "../src/model/container-script.js";
-import { hookInfo } from "../src/model/helm.js";
-import { mentionsIacCli } from "../src/model/iac-commands.js";
+import { checkedScripts } from "../src/model/checked-scripts.js";
 import { describe } from "../src/model/objects.js";
-import { containersOf, isLongLived, podSpecOf } from "../src/model/pod-spec.js";
-import { waitScriptOf } from "../src/model/pod-wait-budget.js";
 import { MAX_TREE_DEPTH } from "../src/shell/go-tree.js";
 import { thousands } from "../src/util/thousands.js";
 import type { UnreadScript } from "../src/shell/shell-scripts.js";
@@ -45,19 +41,10 @@ export default defineRule({
   },
   check({ set, shell, report }) {
     for (const object of set.objects) {
-      const hook = (object.kind === "Job" || object.kind === "Pod") && hookInfo(object) !== undefined;
-      const longLived = isLongLived(object);
-      if (!hook && !longLived) continue;
-      const pod = podSpecOf(object);
-      if (!pod) continue;
-      for (const view of containersOf(pod)) {
-        const command = containerCommand(view);
-        const script = command?.script;
-        if (!command || !script) continue;
+      for (const { view, script, wait, iac } of checkedScripts(object)) {
         const unchecked: string[] = [];
-        if (hook && waitScriptOf(command)) unchecked.push("its wait is not checked against the Helm release timeout");
-        if (longLived && mentionsIacCli(script.script)) unchecked.push("its OpenTofu/Terraform directories are not checked");
-        if (unchecked.length === 0) continue;
+        if (wait) unchecked.push("its wait is not checked against the Helm release timeout");
+        if (iac) unchecked.push("its OpenTofu/Terraform directories are not checked");
         const read = shell.read(script.script);
         if (read.ok) continue;
         const at = read.reason === "syntax" && script.verbatim && read.line !== undefined ? { inValue: { line: read.line, column: read.column ?? 1 } } : {};

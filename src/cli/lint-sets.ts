@@ -10,7 +10,7 @@ import { Locator } from "../locate/locate.js";
 import type { TemplateMapOptions } from "../locate/template-map.js";
 import { ManifestSet } from "../model/manifest-set.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
-import { containerScriptsOf } from "../model/container-script.js";
+import { checkedScriptTexts } from "../model/checked-scripts.js";
 import type { BaseUnavailable } from "./read-base.js";
 import { directiveSources } from "../suppress/directive-sources.js";
 import { applySuppressions } from "../suppress/suppress.js";
@@ -43,7 +43,7 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   let findings: Finding[] = [];
   // One shell pass for every set and rule: each script is parsed once, under deterministic limits.
   const shell = options.shell ?? new ShellScripts(config.settings.shellLimits);
-  shell.readAhead(containerScriptsOf(sets.flatMap((set) => set.objects)));
+  shell.readAhead(checkedScriptTexts(sets.flatMap((set) => set.objects)));
   for (const set of sets) {
     const run = runRules(set, rules, config, baseOf(set.key, options), shell);
     failures.push(...run.failures);

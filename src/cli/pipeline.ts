@@ -16,7 +16,7 @@ import { renderCacheDir } from "./cache-dir.js";
 import { ProgressLine } from "./progress-line.js";
 import { SHELL_WORKER_MIN_BYTES, startShellWorker, stopShellWorker } from "../shell/shell-worker.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
-import { containerScriptsOf } from "../model/container-script.js";
+import { checkedScriptTexts } from "../model/checked-scripts.js";
 import { objectsOf } from "../model/objects.js";
 import type { LoadedFile } from "../load/types.js";
 
@@ -43,13 +43,19 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
     ...(config.pullCharts ? { pullCharts: true } : {}),
   };
   const progress = new ProgressLine(io.stderr);
-  // A large input has its scripts parsed in a worker that gets ready while the YAML is read, and is sent each file's
-  // container scripts as soon as the file is parsed (src/shell/shell-worker.ts); GITOPS_LINT_WORKERS=0 means no threads.
+  // A large input with scripts the shell checks read has them parsed in a worker thread, sent each file's scripts
+  // as soon as the file is parsed (src/shell/shell-worker.ts); GITOPS_LINT_WORKERS=0 means no threads.
   const shell = new ShellScripts(config.settings.shellLimits);
+  let large = false;
   const onInputSize = (bytes: number): void => {
-    if (bytes >= SHELL_WORKER_MIN_BYTES && io.env.GITOPS_LINT_WORKERS !== "0") startShellWorker();
+    large = bytes >= SHELL_WORKER_MIN_BYTES && io.env.GITOPS_LINT_WORKERS !== "0";
   };
-  const onFileLoaded = (file: LoadedFile): void => shell.readAhead(containerScriptsOf(file.documents.flatMap(objectsOf)));
+  const onFileLoaded = (file: LoadedFile): void => {
+    const scripts = checkedScriptTexts(file.documents.flatMap(objectsOf));
+    if (scripts.length === 0) return;
+    if (large) startShellWorker();
+    shell.readAhead(scripts);
+  };
   const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress, onInputSize, onFileLoaded };
   // The base is read (rendered) alongside the head: their renders share the cores (src/render/process-slots.ts).
   const reads = await Promise.allSettled([

@@ -2,8 +2,7 @@ import type { NodePath } from "../load/types.js";
 import { shellScriptAt, unwrapCommand } from "../shell/command-line.js";
 import { asArray, isObject } from "../util/json.js";
 import { expandKubernetesVars } from "./kubernetes-var-expansion.js";
-import type { K8sObject } from "./objects.js";
-import { containersOf, podSpecOf, type ContainerView } from "./pod-spec.js";
+import type { ContainerView } from "./pod-spec.js";
 
 export interface ContainerScript {
   /** The shell script the container runs, after the kubelet's `$(VAR)` expansion. */
@@ -69,18 +68,4 @@ function literalEnv(env: unknown): Map<string, string> {
     if (typeof entry.value === "string" || typeof entry.value === "number") out.set(entry.name, String(entry.value));
   }
   return out;
-}
-
-/** The shell scripts of every container of the objects: what the run's shell pass can parse ahead of the rules. */
-export function containerScriptsOf(objects: Iterable<K8sObject>): string[] {
-  const scripts: string[] = [];
-  for (const object of objects) {
-    const pod = podSpecOf(object);
-    if (!pod) continue;
-    for (const view of containersOf(pod)) {
-      const script = containerCommand(view)?.script;
-      if (script) scripts.push(script.script);
-    }
-  }
-  return scripts;
 }

@@ -54,8 +54,8 @@ export class ShellScripts {
   }
 
   /**
-   * The scripts the checks are likely to ask for (every container script), sent to the shell worker when one runs,
-   * so it parses them while the rules that need none run. What `read` returns is the same either way.
+   * The scripts the checks will ask for (src/model/checked-scripts.ts), sent to the shell worker when one runs, so it
+   * parses them while the YAML is read and the rules that need none run. What `read` returns is the same either way.
    */
   readAhead(scripts: Iterable<string>): void {
     parseAhead([...scripts].filter((script) => !this.reads.has(script) && script.length <= this.limits.maxScriptLength));

@@ -17,7 +17,7 @@ import { WARM_UP_SCRIPTS } from "./warm-up-scripts.js";
 // order as parsing in the main thread. Its stack is deep enough for any tree within MAX_TREE_DEPTH, so it also
 // parses the scripts the main thread's stack is too small for (src/shell/parser.ts).
 
-/** Input from which the worker is started: below this the YAML is read too quickly for the worker to be ready first. */
+/** Input from which the worker is started (once a file has scripts the checks read): below this the YAML is read too quickly for the worker to be ready first. */
 export const SHELL_WORKER_MIN_BYTES = 1024 * 1024;
 
 // The compiled worker (tests build first; workers run plain JS), or the single-file CLI bundle itself (src/cli/run.ts).
