@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseHere } from "../src/shell/go-tree.js";
 import { shellParser } from "../src/shell/parser.js";
 import { ShellScripts } from "../src/shell/shell-scripts.js";
-import { startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
+import { parseInWorker, startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
 import { REPO, runCli } from "./support/cli.js";
 import { CONSTRUCTS, fixtureScripts } from "./support/shell-scripts.js";
 
@@ -67,6 +67,13 @@ describe("the shell worker", () => {
   });
 });
 
+describe("parsing in the worker", () => {
+  it("follows GITOPS_LINT_WORKERS, else wants a core of its own", () => {
+    expect(["0", "1", "3"].map((n) => parseInWorker({ GITOPS_LINT_WORKERS: n }))).toEqual([false, true, true]);
+    for (const value of [undefined, "", "auto", "many", "-1"]) expect(parseInWorker({ GITOPS_LINT_WORKERS: value })).toBe(availableParallelism() > 2);
+  });
+});
+
 describe("a large input", () => {
   it("gets the same findings with the shell worker as without threads", async () => {
     // Hook scripts (wait budgets, unparsable and loop-bounded scripts) padded past the size that starts the worker.
@@ -76,7 +83,7 @@ describe("a large input", () => {
       const padding = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: padding\ndata:\n  big: "${"x".repeat(SHELL_WORKER_MIN_BYTES)}"\n`;
       writeFileSync(path.join(dir, "padding.yaml"), padding);
       const args = [dir, ...hooks, "--format", "json"];
-      const threads = await runCli(args);
+      const threads = await runCli(args, { env: { GITOPS_LINT_WORKERS: "1" } });
       const none = await runCli(args, { env: { GITOPS_LINT_WORKERS: "0" } });
       expect(threads.stderr).toBe("");
       expect(threads).toEqual(none);

@@ -14,7 +14,7 @@ import { readBase } from "./read-base.js";
 import { readAll, readInputs } from "./read-inputs.js";
 import { renderCacheDir } from "./cache-dir.js";
 import { ProgressLine } from "./progress-line.js";
-import { SHELL_WORKER_MIN_BYTES, startShellWorker, stopShellWorker } from "../shell/shell-worker.js";
+import { parseInWorker, SHELL_WORKER_MIN_BYTES, startShellWorker, stopShellWorker } from "../shell/shell-worker.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
 import { checkedScriptTexts } from "../model/checked-scripts.js";
 import { objectsOf } from "../model/objects.js";
@@ -43,12 +43,12 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
     ...(config.pullCharts ? { pullCharts: true } : {}),
   };
   const progress = new ProgressLine(io.stderr);
-  // A large input with scripts the shell checks read has them parsed in a worker thread, sent each file's scripts
-  // as soon as the file is parsed (src/shell/shell-worker.ts); GITOPS_LINT_WORKERS=0 means no threads.
+  // A large input with scripts the shell checks read has them parsed in a worker thread when a core is free for it,
+  // sent each file's scripts as soon as the file is parsed (src/shell/shell-worker.ts).
   const shell = new ShellScripts(config.settings.shellLimits);
   let large = false;
   const onInputSize = (bytes: number): void => {
-    large = bytes >= SHELL_WORKER_MIN_BYTES && io.env.GITOPS_LINT_WORKERS !== "0";
+    large = bytes >= SHELL_WORKER_MIN_BYTES && parseInWorker(io.env);
   };
   const onFileLoaded = (file: LoadedFile): void => {
     const scripts = checkedScriptTexts(file.documents.flatMap(objectsOf));
