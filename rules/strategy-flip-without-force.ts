@@ -169,7 +169,7 @@ function remediationFor(object: K8sObject, s: UpdateStrategyView, applier: Appli
   options.push(`Or patch the live object once, before the change is reconciled: \`${patch}\`.`);
   options.push("Neither `$patch: replace` nor `rollingUpdate: null` in the manifest is a fix.");
   const disabled = forceMarkersOf(object).find((m) => !m.enabled && m.value.toLowerCase() !== "disabled");
-  if (disabled) options.push(`Its ${disabled.field === "labels" ? "label" : "annotation"} \`${FLUX_FORCE_KEY}: "${disabled.value}"\` does nothing: Flux acts only on the value \`enabled\`.`);
+  if (disabled) options.push(`Its ${disabled.field === "labels" ? "label" : "annotation"} \`${FLUX_FORCE_KEY}: "${disabled.value}"\` does nothing: only Flux kustomize-controller reads it, and only the value \`enabled\`.`);
   if (templateForceMarkersOf(object).length > 0) options.push(`\`${FLUX_FORCE_KEY}\` on the pod template does nothing: Flux reads it only from the ${object.kind}'s own metadata.`);
   return options.join(" ");
 }
