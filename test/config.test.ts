@@ -42,8 +42,8 @@ describe("a config that is wrong is a usage error with the whole story", () => {
     ["rules:\n  invalid-input: warning\n", "2:3: invalid config: invalid-input cannot be configured: input gitops-lint could not read always fails the run, so that nothing passes unread"],
     // An empty entry is null: neither form, so not "must be a mapping" as if the mapping form were meant.
     ["rules:\n  liveness-equals-readiness:\n", "2:3: invalid config: rules.liveness-equals-readiness must be a severity (off, info, warning, error) or a mapping with severity and options, got null"],
-    // A rule without options: no known keys to list.
-    ["rules:\n  liveness-equals-readiness:\n    options:\n      probe: readiness\n", '4:7: invalid config: unknown key "probe" in rules.liveness-equals-readiness.options'],
+    // A rule without options: no known keys to list, so the message says it takes none.
+    ["rules:\n  liveness-equals-readiness:\n    options:\n      probe: readiness\n", '4:7: invalid config: unknown key "probe" in rules.liveness-equals-readiness.options; liveness-equals-readiness takes no options'],
     // Chart references hold "/" and "~", which ajv's error paths escape as ~1 and ~0.
     ["charts:\n  oci://ghcr.io/stefanprodan/charts/podinfo: 3\n", "2:3: invalid config: charts.oci://ghcr.io/stefanprodan/charts/podinfo must be a string, got 3"],
     ["charts:\n  https://example.com/~platform/charts/podinfo:\n", "2:3: invalid config: charts.https://example.com/~platform/charts/podinfo must be a string, got null"],

@@ -44,7 +44,9 @@ export function configProblem(errors: ErrorObject[], config: unknown, rules: rea
     if (name === "rules") return { path: [...path, key], message: `unknown rule "${key}"; ${didYouMean(key, rules.map((r) => r.meta.id))}` };
     const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
     const suggestion = closestName(key, known);
-    const hint = suggestion !== undefined ? `; did you mean "${suggestion}"?` : known.length > 0 ? ` (known: ${known.join(", ")})` : "";
+    // A rule's options object with no properties: the rule takes none, which says more than an empty list.
+    const none = known.length === 0 && path.length === 3 && path[0] === "rules" && path[2] === "options" ? `; ${path[1]} takes no options` : "";
+    const hint = suggestion !== undefined ? `; did you mean "${suggestion}"?` : known.length > 0 ? ` (known: ${known.join(", ")})` : none;
     return { path: [...path, key], message: `unknown key "${key}"${name ? ` in ${name}` : ""}${hint}` };
   }
   if (error.keyword === "enum") {
