@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -49,7 +50,7 @@ describe("output written to a file descriptor", () => {
     }
   });
 
-  it("hands the rest to the stream when a non-blocking pipe is full, losing nothing", async () => {
+  it("waits for the reader when a non-blocking pipe is full, losing nothing", async () => {
     // The child's stdout is a pipe that Node's own stream has made non-blocking (anything that touched process.stdout
     // first does), and that the parent does not read at first: writes fail with EAGAIN once its buffer is full.
     const child = spawn(
@@ -59,7 +60,7 @@ describe("output written to a file descriptor", () => {
         "-e",
         `import { fdOutput } from ${JSON.stringify(path.join(REPO, "dist", "src", "cli", "fd-output.js"))};
          process.stdout;
-         const out = fdOutput(1, () => process.stdout);
+         const out = fdOutput(1, () => { throw new Error("no stream is needed for a pipe"); });
          for (let i = 0; i < 64; i++) out.write(String(i % 10).repeat(16 * 1024));`,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
@@ -74,5 +75,26 @@ describe("output written to a file descriptor", () => {
     const code = await new Promise((resolve) => child.on("close", resolve));
     expect([code, stderr]).toEqual([0, ""]);
     expect(Buffer.concat(chunks).toString()).toBe(Array.from({ length: 64 }, (_, i) => String(i % 10).repeat(16 * 1024)).join(""));
+  });
+
+  it("stops quietly when the reader goes away while it waits on a full pipe", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { fdOutput } from ${JSON.stringify(path.join(REPO, "dist", "src", "cli", "fd-output.js"))};
+         process.stdout;
+         const out = fdOutput(1, () => process.stdout);
+         for (let i = 0; i < 64; i++) out.write("x".repeat(16 * 1024));`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.pause();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    setTimeout(() => child.stdout.destroy(), 300);
+    const [code] = (await once(child, "close")) as [number];
+    expect([code, stderr]).toEqual([0, ""]);
   });
 });

@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
@@ -6,13 +9,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseHere } from "../src/shell/go-tree.js";
 import { shellParser } from "../src/shell/parser.js";
 import { ShellScripts } from "../src/shell/shell-scripts.js";
-import { parseInWorker, startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
+import { parseInWorker, runningShellWorker, startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
+import { SHELL_WORKER_ARG } from "../src/util/worker-args.js";
 import { REPO, runCli } from "./support/cli.js";
 import { CONSTRUCTS, fixtureScripts } from "./support/shell-scripts.js";
 
 // Large inputs have their scripts parsed in a worker thread (src/shell/shell-worker.ts). The analyses must get
 // exactly the trees, errors and positions that parsing in the main thread gives.
 const NOT_BASH = ["if then fi", "echo $((", "for x in; do", "case x in"];
+/** 400 nested arithmetic parentheses: more than this thread's default stack can parse, well within MAX_TREE_DEPTH. */
+const DEEP_FOR_THIS_STACK = `sleep $((${"(".repeat(400)}1${")".repeat(400)}))`;
 
 afterEach(() => stopShellWorker());
 
@@ -59,6 +65,45 @@ describe("the shell worker", () => {
     shell.readAhead(["sleep 1", "sleep 2"]);
     expect(shell.read("sleep 3")).toEqual({ ok: true, file: parseHere().parseOrError("sleep 3").file });
   }, 60_000);
+
+  it("is started again when it died, so a script within the bound is still read", async () => {
+    startShellWorker();
+    // white-box: the worker behind the running parser, ended as a crash would end it
+    const worker = (runningShellWorker() as unknown as { worker: Worker }).worker;
+    const exited = once(worker, "exit");
+    await worker.terminate();
+    await exited;
+    expect(parseHere().parseOrError(DEEP_FOR_THIS_STACK)).toEqual({ ok: false, overflow: true });
+    expect(new ShellScripts().read(DEEP_FOR_THIS_STACK).ok).toBe(true);
+  }, 60_000);
+
+  it("leaves a script this thread's stack cannot parse unread, not 'too deep', when no thread can be made", () => {
+    const threads = createRequire(import.meta.url)("node:worker_threads") as { Worker: unknown };
+    const real = threads.Worker;
+    threads.Worker = class {
+      constructor() {
+        throw Object.assign(new Error("EAGAIN"), { code: "ERR_WORKER_INIT_FAILED" });
+      }
+    };
+    try {
+      expect(new ShellScripts().read(DEEP_FOR_THIS_STACK)).toEqual({
+        ok: false,
+        reason: "limit",
+        skipped: "it nests deeper than this thread's stack can parse, and no worker thread with a deeper stack could run",
+      });
+      expect(new ShellScripts().read("sleep 1").ok).toBe(true);
+    } finally {
+      threads.Worker = real;
+    }
+  });
+
+  it("is no command-line option of the CLI", async () => {
+    const child = spawn(process.execPath, [path.join(REPO, "bin", "gitops-lint.js"), SHELL_WORKER_ARG], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const [code] = (await once(child, "close")) as [number];
+    expect([code, stderr]).toEqual([2, expect.stringContaining("unknown option")]);
+  });
 
   it("parses here again once it is stopped", async () => {
     startShellWorker();

@@ -51,15 +51,17 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
     large = bytes >= SHELL_WORKER_MIN_BYTES && parseInWorker(io.env);
   };
   const onFileLoaded = (file: LoadedFile): void => {
+    if (!large) return;
     const scripts = checkedScriptTexts(file.documents.flatMap(objectsOf));
     if (scripts.length === 0) return;
-    if (large) startShellWorker();
+    startShellWorker();
     shell.readAhead(scripts);
   };
-  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress, onInputSize, onFileLoaded };
+  const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress };
   // The base is read (rendered) alongside the head: their renders share the cores (src/render/process-slots.ts).
+  // Only the head's files are sent ahead: the rules read the base's scripts rarely.
   const reads = await Promise.allSettled([
-    readInputs(paths, { ...read, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) }),
+    readInputs(paths, { ...read, onInputSize, onFileLoaded, cwd: io.cwd, readStdin: async () => stdin ?? Buffer.alloc(0) }),
     flags.base !== undefined || flags.baseFile !== undefined
       ? readBase({
           cwd: io.cwd,

@@ -6,9 +6,8 @@ import { main } from "./main.js";
 
 // The single-file bundle is its own parse and shell worker (src/load/parse-pool.ts, src/shell/shell-worker.ts
 // start it with their argument): in a worker thread it answers their requests, and the CLI below does not run.
-if (process.argv[2] === SHELL_WORKER_ARG) {
-  answerShellRequests();
-} else if (process.argv[2] !== PARSE_WORKER_ARG || !answerParseRequests()) {
+const worker = process.argv[2] === SHELL_WORKER_ARG ? answerShellRequests() : process.argv[2] === PARSE_WORKER_ARG && answerParseRequests();
+if (!worker) {
   // No top-level await: the bundle runs this as a CommonJS script (src/build/bundle-loader.ts).
   void main(process.argv.slice(2), {
     cwd: process.cwd(),

@@ -13,10 +13,15 @@ import { createRequire } from "node:module";
 export type ShNode = any;
 
 /**
- * A parse: the syntax tree; the parser's error with its 1-based position when it has one; or a tree nested
- * deeper than MAX_TREE_DEPTH, which is not read.
+ * A parse: the syntax tree; the parser's error with its 1-based position when it has one; a tree nested deeper
+ * than MAX_TREE_DEPTH, which is not read; or one this thread could not parse with no deeper stack to turn to.
  */
-export type ShellSyntaxResult = { ok: true; file: ShNode } | { ok: false; error: string; line?: number; column?: number } | { ok: false; tooDeep: true };
+export type ShellSyntaxResult =
+  | { ok: true; file: ShNode }
+  | { ok: false; error: string; line?: number; column?: number }
+  | { ok: false; tooDeep: true }
+  /** This thread's stack ran out and no thread with a deeper one could run (src/shell/parser.ts). */
+  | { ok: false; noDeepStack: true };
 
 /**
  * This thread's stack ran out while parsing or reading the tree. The parser recurses once or more per level of

@@ -77,6 +77,9 @@ export class ShellScripts {
     }
     const sh = shellParser();
     const parsed = sh.parseOrError(script);
+    if ("noDeepStack" in parsed) {
+      return { ok: false, reason: "limit", skipped: "it nests deeper than this thread's stack can parse, and no worker thread with a deeper stack could run" };
+    }
     if ("tooDeep" in parsed) {
       return { ok: false, reason: "limit", skipped: `its syntax tree nests more than ${thousands(MAX_TREE_DEPTH)} levels deep, more than the shell checks read` };
     }

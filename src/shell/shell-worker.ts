@@ -13,7 +13,7 @@ import { WARM_UP_SCRIPTS } from "./warm-up-scripts.js";
 // Loading mvdan-sh (the GopherJS runtime and the Go packages it initialises) takes about 100 ms, and its parser
 // runs three to four times slower until the JIT has warmed it: on a large input with a few dozen hook scripts
 // that was a quarter of the run. A worker thread started while the input is still being read does both on the
-// other core; the rules then parse through it synchronously (the main thread blocks on a shared flag until the
+// other core; the rules then parse through it synchronously (the main thread blocks on a shared counter until the
 // reply is there), so a script read is still a plain function call and the results are the same trees in the same
 // order as parsing in the main thread. Its stack is deep enough for any tree within MAX_TREE_DEPTH, so it also
 // parses the scripts the main thread's stack is too small for (src/shell/parser.ts).
@@ -54,9 +54,9 @@ let running: RemoteParser | undefined;
  */
 const STACK_MB = Math.ceil((MAX_TREE_DEPTH * 8 * 4) / 1024);
 
-/** Starts the shell worker, once per process; the run's parses go there until `stopShellWorker`. */
+/** Starts the shell worker unless one runs (or it failed this run); the run's parses go there until `stopShellWorker`. */
 export function startShellWorker(): void {
-  if (!running && existsSync(WORKER_FILE)) running = spawn();
+  if (!running && !unavailable && existsSync(WORKER_FILE)) running = spawn();
 }
 
 /** The running shell worker, if any. */
@@ -64,31 +64,53 @@ export function runningShellWorker(): ShellBackend | undefined {
   return running;
 }
 
-/** A parser whose stack reaches MAX_TREE_DEPTH: the shell worker, started if it is not running (or this thread, when it cannot be). */
-export function deepStackParser(): ShellBackend {
+/** A parser whose stack reaches MAX_TREE_DEPTH: the shell worker, started if it is not running; undefined when none can run. */
+export function deepStackParser(): ShellBackend | undefined {
   startShellWorker();
-  return running ?? parseHere();
+  return running;
 }
 
 export async function stopShellWorker(): Promise<void> {
   const stopping = running;
   running = undefined;
+  failures = 0;
+  unavailable = false;
   await stopping?.stop();
 }
 
-function spawn(): RemoteParser {
+/** Workers that failed this run: after MAX_FAILURES none is started again, and parses stay on the main thread. */
+let failures = 0;
+let unavailable = false;
+const MAX_FAILURES = 2;
+
+function spawn(): RemoteParser | undefined {
   const { Worker, MessageChannel } = workerThreads();
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(WORKER_FILE, {
-    argv: [SHELL_WORKER_ARG],
-    workerData: { port: port2, signal },
-    transferList: [port2],
-    resourceLimits: { stackSizeMb: STACK_MB },
-  });
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_FILE, {
+      argv: [SHELL_WORKER_ARG],
+      workerData: { port: port2, signal },
+      transferList: [port2],
+      resourceLimits: { stackSizeMb: STACK_MB },
+    });
+  } catch {
+    // No thread can be made (ERR_WORKER_INIT_FAILED under a thread limit): the run parses on the main thread.
+    port1.close();
+    unavailable = true;
+    return undefined;
+  }
   // It must not keep the process alive: a run ends when the lint does.
   worker.unref();
   return new RemoteParser(worker, port1, signal);
+}
+
+/** A worker failed: it is no longer the running one, and after MAX_FAILURES no other is started this run. */
+function failed(parser: RemoteParser): void {
+  if (running !== parser) return;
+  running = undefined;
+  if (++failures >= MAX_FAILURES) unavailable = true;
 }
 
 /**
@@ -121,11 +143,14 @@ class RemoteParser implements ShellBackend {
   parseOrError(script: string): ShellSyntaxResult | StackOverflow {
     const sent = this.ahead.get(script);
     this.ahead.delete(script);
-    return (this.replyTo(sent ?? this.post("parse", script)) as ShellSyntaxResult | undefined) ?? parseHere().parseOrError(script);
+    const reply = this.replyTo(sent ?? this.post("parse", script));
+    if (reply === OVERFLOW_HERE) return { ok: false, tooDeep: true };
+    return (reply as ShellSyntaxResult | undefined) ?? parseHere().parseOrError(script);
   }
 
   splitBraces(literal: string): unknown {
     const reply = this.replyTo(this.post("splitBraces", literal));
+    if (reply === OVERFLOW_HERE) return undefined;
     return reply === undefined ? parseHere().splitBraces(literal) : reply === null ? undefined : reply;
   }
 
@@ -152,7 +177,14 @@ class RemoteParser implements ShellBackend {
       }
       // The count is read before the port is looked at again: a reply posted after that bumps it, and wakes the wait.
       const posted = Atomics.load(this.signal, 0);
-      const received = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+      let received: Reply | undefined;
+      try {
+        received = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+      } catch (error) {
+        // Copying a tree near MAX_TREE_DEPTH into this thread ran out of its stack: as when parsing here does.
+        if (!(error instanceof RangeError)) throw error;
+        return OVERFLOW_HERE;
+      }
       if (received) this.replies.set(received.id, received);
       else if (Atomics.wait(this.signal, 0, posted, GIVE_UP_MS) === "timed-out") return this.fail();
     }
@@ -160,10 +192,15 @@ class RemoteParser implements ShellBackend {
   }
 
   private fail(): undefined {
-    if (!this.gone) void this.stop();
+    if (!this.gone) {
+      failed(this);
+      void this.stop();
+    }
     return undefined;
   }
 }
+
+const OVERFLOW_HERE = Symbol("reply too deep for this stack");
 
 /** Sends the scripts to the shell worker, if one runs, to parse before they are asked for. */
 export function parseAhead(scripts: Iterable<string>): void {
@@ -176,10 +213,14 @@ export function parseAhead(scripts: Iterable<string>): void {
  */
 const GIVE_UP_MS = 60_000;
 
-/** Makes this thread the shell worker when it was started as one: loads mvdan-sh, warms it, answers parses. */
-export function answerShellRequests(): void {
-  const { workerData } = workerThreads();
-  const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+/**
+ * Makes this thread the shell worker when it was started as one: loads mvdan-sh, warms it, answers parses. False
+ * on the main thread (the worker's argument given on the command line is then an unknown option).
+ */
+export function answerShellRequests(): boolean {
+  const { parentPort, workerData } = workerThreads();
+  const { port, signal } = (workerData ?? {}) as { port?: MessagePort; signal?: Int32Array };
+  if (!parentPort || !port || !signal) return false;
   const parser = parseHere();
   // On this stack only a tree over MAX_TREE_DEPTH runs out of it.
   const parse = (text: string): ShellSyntaxResult => {
@@ -211,6 +252,7 @@ export function answerShellRequests(): void {
     setImmediate(warm);
   };
   setImmediate(warm);
+  return true;
 }
 
 const WARM_UP_ROUNDS = 4;
