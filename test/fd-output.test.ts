@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { fdOutput } from "../src/cli/fd-output.js";
 import { REPO } from "./support/cli.js";
@@ -51,50 +52,41 @@ describe("output written to a file descriptor", () => {
   });
 
   it("waits for the reader when a non-blocking pipe is full, losing nothing", async () => {
-    // The child's stdout is a pipe that Node's own stream has made non-blocking (anything that touched process.stdout
-    // first does), and that the parent does not read at first: writes fail with EAGAIN once its buffer is full.
-    const child = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import { fdOutput } from ${JSON.stringify(path.join(REPO, "dist", "src", "cli", "fd-output.js"))};
-         process.stdout;
-         const out = fdOutput(1, () => { throw new Error("no stream is needed for a pipe"); });
-         for (let i = 0; i < 64; i++) out.write(String(i % 10).repeat(16 * 1024));`,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = writerOfChunks((i) => `String(${i} % 10)`);
     child.stdout.pause();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const chunks: Buffer[] = [];
-    let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
     child.stdout.resume();
-    const code = await new Promise((resolve) => child.on("close", resolve));
-    expect([code, stderr]).toEqual([0, ""]);
+    expect(await exitOf(child)).toEqual([0, ""]);
     expect(Buffer.concat(chunks).toString()).toBe(Array.from({ length: 64 }, (_, i) => String(i % 10).repeat(16 * 1024)).join(""));
   });
 
   it("stops quietly when the reader goes away while it waits on a full pipe", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import { fdOutput } from ${JSON.stringify(path.join(REPO, "dist", "src", "cli", "fd-output.js"))};
-         process.stdout;
-         const out = fdOutput(1, () => process.stdout);
-         for (let i = 0; i < 64; i++) out.write("x".repeat(16 * 1024));`,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = writerOfChunks(() => '"x"');
     child.stdout.pause();
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
     setTimeout(() => child.stdout.destroy(), 300);
-    const [code] = (await once(child, "close")) as [number];
-    expect([code, stderr]).toEqual([0, ""]);
+    expect(await exitOf(child)).toEqual([0, ""]);
   });
 });
+
+/**
+ * A child writing 64 chunks of 16 KiB (chunk i repeats the expression `fill(i)`) through fdOutput to a pipe that
+ * Node's own stream has made non-blocking (anything that touched process.stdout first does): once the pipe's
+ * buffer is full and the parent does not read, writes fail with EAGAIN. No stream is needed for a pipe.
+ */
+function writerOfChunks(fill: (i: string) => string): ChildProcessByStdio<null, Readable, Readable> {
+  const module = JSON.stringify(path.join(REPO, "dist", "src", "cli", "fd-output.js"));
+  const code =
+    `import { fdOutput } from ${module}; process.stdout;` +
+    'const out = fdOutput(1, () => { throw new Error("no stream is needed for a pipe"); });' +
+    `for (let i = 0; i < 64; i++) out.write(${fill("i")}.repeat(16 * 1024));`;
+  return spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function exitOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<[number | null, string]> {
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+  const [code] = (await once(child, "close")) as [number | null];
+  return [code, stderr];
+}
