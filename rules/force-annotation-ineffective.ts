@@ -1,5 +1,6 @@
 import { defineRule } from "../src/engine/rule.js";
 import { FLUX_FORCE_KEY, forceMarkersOf, templateForceMarkersOf } from "../src/model/flux-force.js";
+import { applierOf } from "../src/model/applier.js";
 import { helmProvenanceOf } from "../src/model/helm-provenance.js";
 import { describe, type K8sObject } from "../src/model/objects.js";
 import { updateStrategyOf } from "../src/model/update-strategy.js";
@@ -17,7 +18,8 @@ const REMEDIATION =
   "Move the switch to the workload's own `metadata.annotations` and spell it `enabled`, for the one commit " +
   "that needs it, then remove it. For a Helm release, handle the change without it: fix the live object " +
   "once (`kubectl patch`) or avoid the invalid transition (for a strategy flip, keep RollingUpdate with " +
-  "`maxSurge: 0, maxUnavailable: 1`).";
+  "`maxSurge: 0, maxUnavailable: 1`). Where the input or the settings say another tool applies the object (Argo " +
+  "CD, kubectl, Helm), no value of the switch does anything: remove it.";
 
 export default defineRule({
   meta: {
@@ -45,7 +47,7 @@ export default defineRule({
     tags: ["flux", "helm"],
     precision: "high",
   },
-  check({ set, report }) {
+  check({ set, settings, report }) {
     for (const object of set.objects) {
       for (const marker of templateForceMarkersOf(object)) {
         report({
@@ -58,11 +60,13 @@ export default defineRule({
       for (const marker of forceMarkersOf(object)) {
         const word = marker.field === "labels" ? "label" : "annotation";
         if (!marker.enabled && marker.value.toLowerCase() !== "disabled") {
-          report({
-            object,
-            path: marker.path,
-            message: `${describe(object)}: ${word} ${FLUX_FORCE_KEY}: "${marker.value}" does nothing: Flux acts only on "enabled"; write enabled, or remove the ${word}`,
-          });
+          // Under an applier the input or the settings name, other than kustomize-controller, no value would help.
+          const applier = applierOf(object, set, settings);
+          const fix =
+            applier.guessed || applier.id === "flux-kustomize"
+              ? `Flux acts only on "enabled"; write enabled, or remove the ${word}`
+              : `only Flux kustomize-controller reads it, and ${applier.tool} applies this object (${applier.why}); remove the ${word}`;
+          report({ object, path: marker.path, message: `${describe(object)}: ${word} ${FLUX_FORCE_KEY}: "${marker.value}" does nothing: ${fix}` });
         } else if (marker.enabled && helm) {
           report({
             object,

@@ -223,3 +223,22 @@ describe("choosing the applier", () => {
     }
   });
 });
+
+describe("force-annotation-ineffective under the applier the settings name", () => {
+  const deployment =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: \"true\"\n" +
+    "spec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1.0\n";
+  const messageUnder = async (args: string[]): Promise<string[]> => {
+    const result = await runCli(["-", "-f", "json", ...args], { stdin: deployment });
+    return (JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings.filter((f) => f.ruleId === "force-annotation-ineffective").map((f) => f.message);
+  };
+
+  it("says to write enabled where kustomize-controller may apply it, and to remove it where another tool does", async () => {
+    const flux = 'Deployment "api": annotation kustomize.toolkit.fluxcd.io/force: "true" does nothing: Flux acts only on "enabled"; write enabled, or remove the annotation';
+    expect(await messageUnder([])).toEqual([flux]); // no one named: kubectl is only the default guess
+    expect(await messageUnder(["--applier", "flux-kustomize"])).toEqual([flux]);
+    expect(await messageUnder(["--applier", "argocd"])).toEqual([
+      'Deployment "api": annotation kustomize.toolkit.fluxcd.io/force: "true" does nothing: only Flux kustomize-controller reads it, and Argo CD applies this object (--applier argocd); remove the annotation',
+    ]);
+  });
+});

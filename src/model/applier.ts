@@ -42,6 +42,8 @@ export interface Applier {
   note?: string;
   /** The Kustomization, HelmRelease or Argo CD Application/ApplicationSet of the input it came from. */
   owner?: K8sObject;
+  /** Nothing in the input or the settings says who applies the object: this is the default for its kind of input. */
+  guessed?: true;
 }
 
 /** The applier chosen by the user: config `applier:` or `--applier NAME`, and which of the two. */
@@ -65,7 +67,7 @@ export function applierOf(object: K8sObject, set: ManifestSet, settings: { appli
   const argo = argoSyncOf(object, set);
   if (argo) return argoCd(object, argo.app, `${argo.app.kind} ${argo.app.namespace ? `${argo.app.namespace}/` : ""}${argo.app.name} (${argo.via})`);
   if (settings.applier) return chosen(object, settings.applier);
-  return isRenderedHelm(object, set) ? byId("helm4", "default for rendered Helm output") : byId("kubectl", "default for plain manifests");
+  return { ...(isRenderedHelm(object, set) ? byId("helm4", "default for rendered Helm output") : byId("kubectl", "default for plain manifests")), guessed: true };
 }
 
 /**
