@@ -58,11 +58,11 @@ describe("the shell worker", () => {
     const scripts = [...CONSTRUCTS, ...NOT_BASH];
     startShellWorker();
     const shell = new ShellScripts();
-    shell.readAhead(scripts);
+    shell.readAhead(() => scripts);
     const reversed = [...scripts].reverse();
     expect(reversed.map((script) => shell.read(script))).toEqual(reversed.map((script) => new ShellScripts().read(script)));
     // a parse that was not sent ahead, after replies that were never asked for
-    shell.readAhead(["sleep 1", "sleep 2"]);
+    shell.readAhead(() => ["sleep 1", "sleep 2"]);
     expect(shell.read("sleep 3")).toEqual({ ok: true, file: parseHere().parseOrError("sleep 3").file });
   }, 60_000);
 
@@ -128,7 +128,23 @@ describe("a large input", () => {
       const padding = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: padding\ndata:\n  big: "${"x".repeat(SHELL_WORKER_MIN_BYTES)}"\n`;
       writeFileSync(path.join(dir, "padding.yaml"), padding);
       const args = [dir, ...hooks, "--format", "json"];
-      const threads = await runCli(args, { env: { GITOPS_LINT_WORKERS: "1" } });
+      // Workers made during the run, counted: the comparison below means something only if one ran.
+      const threadsModule = createRequire(import.meta.url)("node:worker_threads") as { Worker: typeof Worker };
+      const RealWorker = threadsModule.Worker;
+      let started = 0;
+      threadsModule.Worker = class extends RealWorker {
+        constructor(...args: ConstructorParameters<typeof Worker>) {
+          super(...args);
+          started++;
+        }
+      };
+      let threads: Awaited<ReturnType<typeof runCli>>;
+      try {
+        threads = await runCli(args, { env: { GITOPS_LINT_WORKERS: "1" } });
+      } finally {
+        threadsModule.Worker = RealWorker;
+      }
+      expect(started).toBe(1);
       const none = await runCli(args, { env: { GITOPS_LINT_WORKERS: "0" } });
       expect(threads.stderr).toBe("");
       expect(threads).toEqual(none);

@@ -43,7 +43,7 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
   let findings: Finding[] = [];
   // One shell pass for every set and rule: each script is parsed once, under deterministic limits.
   const shell = options.shell ?? new ShellScripts(config.settings.shellLimits);
-  shell.readAhead(checkedScriptTexts(sets.flatMap((set) => set.objects)));
+  shell.readAhead(() => checkedScriptTexts(sets.flatMap((set) => set.objects)));
   for (const set of sets) {
     const run = runRules(set, rules, config, baseOf(set.key, options), shell);
     failures.push(...run.failures);

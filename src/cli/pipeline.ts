@@ -55,7 +55,7 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
     const scripts = checkedScriptTexts(file.documents.flatMap(objectsOf));
     if (scripts.length === 0) return;
     startShellWorker();
-    shell.readAhead(scripts);
+    shell.readAhead(() => scripts);
   };
   const read = { stdinName: flags.stdinFilename, limits, env: io.env, render, progress };
   // The base is read (rendered) alongside the head: their renders share the cores (src/render/process-slots.ts).

@@ -1,6 +1,6 @@
 import { MAX_TREE_DEPTH } from "./go-tree.js";
 import { shellParser, type ShNode } from "./parser.js";
-import { parseAhead } from "./shell-worker.js";
+import { parseAhead, runningShellWorker } from "./shell-worker.js";
 import { thousands } from "../util/thousands.js";
 
 /**
@@ -55,10 +55,12 @@ export class ShellScripts {
 
   /**
    * The scripts the checks will ask for (src/model/checked-scripts.ts), sent to the shell worker when one runs, so it
-   * parses them while the YAML is read and the rules that need none run. What `read` returns is the same either way.
+   * parses them while the YAML is read and the rules that need none run; without a worker nothing is computed. What
+   * `read` returns is the same either way.
    */
-  readAhead(scripts: Iterable<string>): void {
-    parseAhead([...scripts].filter((script) => !this.reads.has(script) && script.length <= this.limits.maxScriptLength));
+  readAhead(scripts: () => Iterable<string>): void {
+    if (!runningShellWorker()) return;
+    parseAhead([...scripts()].filter((script) => !this.reads.has(script) && script.length <= this.limits.maxScriptLength));
   }
 
   read(script: string): ScriptRead {
