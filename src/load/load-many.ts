@@ -6,6 +6,7 @@ import type { ParseResult } from "./parse-document.js";
 import { defaultPoolSize, ParsePool } from "./parse-pool.js";
 import type { LoadedFile, LoadProblem, ParsedDocument, SourceDocument } from "./types.js";
 import { looksLikeCrd } from "./crd-schema.js";
+import { workersFromEnv } from "../util/workers-env.js";
 
 export interface LoadManyOptions {
   readStdin: () => Promise<Uint8Array>;
@@ -39,7 +40,7 @@ export async function loadMany(inputs: InputFile[], options: LoadManyOptions): P
   const stdinSize = inputs.some((i) => i.absolutePath === undefined) ? await readStdin().then((b) => b.byteLength, () => 0) : 0;
   const inputSize = stdinSize + totalSize(inputs);
   options.onInputSize?.(inputSize);
-  const requested = options.workers ?? workersFromEnv();
+  const requested = options.workers ?? workersFromEnv(process.env);
   const workers = requested === "auto" ? (inputSize >= PARALLEL_MIN_BYTES ? defaultPoolSize() : 0) : requested;
 
   // One file at a time: its bytes (when read as bytes) are dropped once decoded, so peak memory is the
@@ -109,14 +110,6 @@ function totalSize(inputs: InputFile[]): number {
     }
   }
   return total;
-}
-
-/** `GITOPS_LINT_WORKERS=0|N|auto` (workers besides the main thread): for benchmarks and for machines where threads are unwelcome. */
-function workersFromEnv(): number | "auto" {
-  const value = process.env.GITOPS_LINT_WORKERS;
-  if (value === undefined || value === "" || value === "auto") return "auto";
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 0 ? n : "auto";
 }
 
 interface Batch {

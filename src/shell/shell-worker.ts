@@ -7,6 +7,7 @@ import { BUNDLE_VERSION } from "../bundle-version.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { workerThreads } from "../util/lazy-builtins.js";
 import { SHELL_WORKER_ARG } from "../util/worker-args.js";
+import { workersFromEnv } from "../util/workers-env.js";
 import { MAX_TREE_DEPTH, parseHere, type ShellBackend, type ShellSyntaxResult, type StackOverflow } from "./go-tree.js";
 import { WARM_UP_SCRIPTS } from "./warm-up-scripts.js";
 
@@ -28,10 +29,8 @@ export const SHELL_WORKER_MIN_BYTES = 1024 * 1024;
  * against 1,127 ms without it, and on the 109 real charts (10 scripts) 902 against 865 ms, best of 7 each.
  */
 export function parseInWorker(env: NodeJS.ProcessEnv): boolean {
-  const value = env.GITOPS_LINT_WORKERS;
-  const n = Number(value);
-  if (value !== undefined && value !== "" && value !== "auto" && Number.isInteger(n) && n >= 0) return n > 0;
-  return availableParallelism() > 2;
+  const workers = workersFromEnv(env);
+  return workers === "auto" ? availableParallelism() > 2 : workers > 0;
 }
 
 // The compiled worker (tests build first; workers run plain JS), or the single-file CLI bundle itself (src/cli/run.ts).
