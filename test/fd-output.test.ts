@@ -54,7 +54,8 @@ describe("output written to a file descriptor", () => {
   it("waits for the reader when a non-blocking pipe is full, losing nothing", async () => {
     const child = writerOfChunks((i) => `String(${i} % 10)`);
     child.stdout.pause();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Long enough for the child to start and fill the 64 KiB pipe, so its writes meet EAGAIN.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const chunks: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stdout.resume();
@@ -65,7 +66,7 @@ describe("output written to a file descriptor", () => {
   it("stops quietly when the reader goes away while it waits on a full pipe", async () => {
     const child = writerOfChunks(() => '"x"');
     child.stdout.pause();
-    setTimeout(() => child.stdout.destroy(), 300);
+    setTimeout(() => child.stdout.destroy(), 1000);
     expect(await exitOf(child)).toEqual([0, ""]);
   });
 });

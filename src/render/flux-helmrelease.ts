@@ -4,6 +4,7 @@ import type { K8sObject } from "../model/objects.js";
 import { asArray, getPath, isObject, type JsonObject } from "../util/json.js";
 import { mergeMaps } from "./chart-tree.js";
 import { unitName } from "./flux-kustomization.js";
+import { crypto } from "../util/lazy-builtins.js";
 
 export { isHelmRelease } from "../model/helm-release.js";
 
@@ -120,7 +121,7 @@ export function releaseNameOf(release: K8sObject): string {
   const name = typeof spec.releaseName === "string" && spec.releaseName !== "" ? spec.releaseName : target ? `${target}-${release.name}` : release.name;
   if (name.length <= 53) return name;
   // node:crypto only when a name is that long: loading it costs start-up time on every run.
-  const sha256 = process.getBuiltinModule("node:crypto").createHash("sha256").update(name).digest("hex");
+  const sha256 = crypto().createHash("sha256").update(name).digest("hex");
   return `${name.slice(0, 40)}-${sha256.slice(0, 12)}`;
 }
 

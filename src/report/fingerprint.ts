@@ -1,8 +1,9 @@
 import type { Finding } from "../engine/finding.js";
+import { crypto } from "../util/lazy-builtins.js";
 
 // node:crypto is loaded when a report first hashes, not on import: only SARIF and GitLab reports do, and
 // loading it was ~6 ms of every one-file lint's start-up (issue 6).
-const sha256 = (text: string): string => process.getBuiltinModule("node:crypto").createHash("sha256").update(text).digest("hex");
+const sha256 = (text: string): string => crypto().createHash("sha256").update(text).digest("hex");
 
 /**
  * Identities for findings that survive unrelated edits (lines added above): rule, file, object, message

@@ -36,6 +36,10 @@ export interface StackOverflow {
 
 const OVERFLOW: StackOverflow = { ok: false, overflow: true };
 
+export function isOverflow(result: unknown): result is StackOverflow {
+  return typeof result === "object" && result !== null && (result as Partial<StackOverflow>).overflow === true;
+}
+
 /**
  * Nesting (nodes inside nodes) beyond which a tree is not read: a fixed bound, where the shell worker's stack
  * (src/shell/shell-worker.ts) is several times deeper than any parse of a tree within it needs. Hook and init

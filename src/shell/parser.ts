@@ -1,4 +1,4 @@
-import { parseHere, type ShellBackend, type ShellSyntaxResult, type ShNode, type StackOverflow } from "./go-tree.js";
+import { isOverflow, parseHere, type ShellBackend, type ShellSyntaxResult, type ShNode, type StackOverflow } from "./go-tree.js";
 import { deepStackParser, runningShellWorker } from "./shell-worker.js";
 
 export type { ShellSyntaxResult, ShNode } from "./go-tree.js";
@@ -72,10 +72,6 @@ function onDeepEnoughStack<T>(parse: (backend: ShellBackend) => T | StackOverflo
   const again = parse(deep);
   if (!isOverflow(again)) return again;
   return runningShellWorker() === deep ? tooDeep : noDeepStack;
-}
-
-function isOverflow(result: unknown): result is StackOverflow {
-  return typeof result === "object" && result !== null && (result as Partial<StackOverflow>).overflow === true;
 }
 
 /**

@@ -8,16 +8,15 @@ import { PACKAGE_ROOT } from "../package-root.js";
 import { workerThreads } from "../util/lazy-builtins.js";
 import { SHELL_WORKER_ARG } from "../util/worker-args.js";
 import { workersFromEnv } from "../util/workers-env.js";
-import { MAX_TREE_DEPTH, parseHere, type ShellBackend, type ShellSyntaxResult, type StackOverflow } from "./go-tree.js";
-import { WARM_UP_SCRIPTS } from "./warm-up-scripts.js";
+import { isOverflow, MAX_TREE_DEPTH, parseHere, type ShellBackend, type ShellSyntaxResult, type StackOverflow } from "./go-tree.js";
 
 // Loading mvdan-sh (the GopherJS runtime and the Go packages it initialises) takes about 100 ms, and its parser
-// runs three to four times slower until the JIT has warmed it: on a large input with a few dozen hook scripts
-// that was a quarter of the run. A worker thread started while the input is still being read does both on the
-// other core; the rules then parse through it synchronously (the main thread blocks on a shared counter until the
-// reply is there), so a script read is still a plain function call and the results are the same trees in the same
-// order as parsing in the main thread. Its stack is deep enough for any tree within MAX_TREE_DEPTH, so it also
-// parses the scripts the main thread's stack is too small for (src/shell/parser.ts).
+// runs three to four times slower until the JIT has warmed it. A worker thread started while the input is still
+// being read, and sent each file's scripts as soon as the file is parsed, does that loading and parsing beside the
+// main thread; the rules then parse through it synchronously (the main thread blocks on a shared counter until the
+// reply is there), so a script read is still a plain function call and the trees are the same as parsing in the
+// main thread. Its stack is deep enough for any tree within MAX_TREE_DEPTH, so it also parses the scripts the
+// main thread's stack is too small for (src/shell/parser.ts), at any input size and core count.
 
 /** Input from which the worker is started (once a file has scripts the checks read): below this the YAML is read too quickly for the worker to be ready first. */
 export const SHELL_WORKER_MIN_BYTES = 1024 * 1024;
@@ -213,7 +212,7 @@ export function parseAhead(scripts: Iterable<string>): void {
 const GIVE_UP_MS = 60_000;
 
 /**
- * Makes this thread the shell worker when it was started as one: loads mvdan-sh, warms it, answers parses. False
+ * Makes this thread the shell worker when it was started as one: loads mvdan-sh and answers parses. False
  * on the main thread (the worker's argument given on the command line is then an unknown option).
  */
 export function answerShellRequests(): boolean {
@@ -224,15 +223,13 @@ export function answerShellRequests(): boolean {
   // On this stack only a tree over MAX_TREE_DEPTH runs out of it.
   const parse = (text: string): ShellSyntaxResult => {
     const result = parser.parseOrError(text);
-    return "overflow" in result ? { ok: false, tooDeep: true } : result;
+    return isOverflow(result) ? { ok: false, tooDeep: true } : result;
   };
   const splitBraces = (text: string): unknown => {
     const result = parser.splitBraces(text);
-    return result === undefined || (result as Partial<StackOverflow>).overflow === true ? null : result;
+    return result === undefined || isOverflow(result) ? null : result;
   };
-  let asked = false;
   port.on("message", (request: Request) => {
-    asked = true;
     let reply: Reply;
     try {
       reply = { id: request.id, result: request.op === "parse" ? parse(request.text) : splitBraces(request.text) };
@@ -243,15 +240,5 @@ export function answerShellRequests(): boolean {
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   });
-  // One script at a time, so a request waits for at most one warm-up parse; once the run's own scripts come, they warm it.
-  let next = 0;
-  const warm = (): void => {
-    if (asked || next >= WARM_UP_SCRIPTS.length * WARM_UP_ROUNDS) return;
-    parser.parseOrError(WARM_UP_SCRIPTS[next++ % WARM_UP_SCRIPTS.length]!);
-    setImmediate(warm);
-  };
-  setImmediate(warm);
   return true;
 }
-
-const WARM_UP_ROUNDS = 4;
