@@ -111,6 +111,30 @@ describe("the single-file bundle, alone in an empty directory", () => {
       expect(after).toEqual(expect.arrayContaining(before));
     }, 60_000);
 
+    it("keeps the program's code from a small run: a larger run's only until a small run comes (SMALL_RUN_BYTES)", () => {
+      const own = mkdtempSync(path.join(tmp, "own-"));
+      const ownEnv = { TMPDIR: own, TEMP: own, TMP: own };
+      const programCache = (): string[] => {
+        const dirs = readdirSync(own).filter((name) => name.startsWith("gitops-lint-compile-cache"));
+        return dirs.flatMap((d) => readdirSync(path.join(own, d)).filter((file) => /-program(-large)?\.bin$/.test(file)).map((file) => file.replace(/^.*-program/, "program")));
+      };
+      // 1.2 MB of ConfigMaps: over the 1 MiB below which a run counts as small
+      const big = path.join(dir, "big.yaml");
+      const configMap = (i: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\ndata:\n  value: "${"x".repeat(1000)}"\n`;
+      writeFileSync(big, Array.from({ length: 1200 }, (_, i) => configMap(i)).join("---\n"));
+      const bigRun = lint(bundle, ["big.yaml", "-f", "json"], ownEnv);
+      expect(bigRun.stderr).toBe("");
+      expect(programCache()).toEqual(["program-large.bin"]);
+      // a small run started from that code: it cannot leave its own, so it drops it; the next small run keeps its own
+      expect(lint(bundle, ["demo", "-f", "json"], ownEnv).stdout).toBe(first.stdout);
+      expect(programCache()).toEqual([]);
+      expect(lint(bundle, ["demo", "-f", "json"], ownEnv).stdout).toBe(first.stdout);
+      expect(programCache()).toEqual(["program.bin"]);
+      // and larger runs leave it as it is
+      expect(lint(bundle, ["big.yaml", "-f", "json"], ownEnv).stdout).toBe(bigRun.stdout);
+      expect(programCache()).toEqual(["program.bin"]);
+    }, 60_000);
+
     it("replaces what V8 refuses or is not whole, and uses no directory that others could have written to", () => {
       for (const file of cached()) writeFileSync(path.join(cacheDir(), file), "not compiled code");
       expect(lint(bundle, ["demo", "-f", "json"], env()).stdout).toBe(first.stdout);

@@ -18,6 +18,7 @@ import { parseInWorker, SHELL_WORKER_MIN_BYTES, startShellWorker, stopShellWorke
 import { ShellScripts } from "../shell/shell-scripts.js";
 import { checkedScriptTexts } from "../model/checked-scripts.js";
 import { objectsOf } from "../model/objects.js";
+import { tellLoaderInputSize } from "../util/loader-input-size.js";
 import type { LoadedFile } from "../load/types.js";
 
 /**
@@ -48,6 +49,7 @@ async function lint(paths: string[], flags: LintFlags, io: Io): Promise<LintResu
   const shell = new ShellScripts(config.settings.shellLimits);
   let large = false;
   const onInputSize = (bytes: number): void => {
+    tellLoaderInputSize(bytes);
     large = bytes >= SHELL_WORKER_MIN_BYTES && parseInWorker(io.env);
   };
   const onFileLoaded = (file: LoadedFile): void => {
