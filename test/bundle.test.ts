@@ -64,7 +64,7 @@ describe("the single-file bundle, alone in an empty directory", () => {
 
   it("is its own shell worker", async () => {
     const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const signal = new Int32Array(new SharedArrayBuffer(8)); // replies posted; exited
     const worker = new Worker(bundle, { argv: [SHELL_WORKER_ARG], workerData: { port: port2, signal }, transferList: [port2] });
     try {
       port1.postMessage({ id: 1, op: "parse", text: "sleep 5" });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseHere } from "../src/shell/go-tree.js";
 import { shellParser } from "../src/shell/parser.js";
@@ -25,7 +25,7 @@ afterEach(() => stopShellWorker());
 describe("the shell worker", () => {
   it("answers a parse request with the tree the main thread would build", () => {
     const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const signal = new Int32Array(new SharedArrayBuffer(8)); // replies posted; exited
     const worker = new Worker(path.join(REPO, "dist", "src", "shell", "shell-worker-thread.js"), { workerData: { port: port2, signal }, transferList: [port2] });
     try {
       const ask = (id: number, op: string, text: string): unknown => {
@@ -76,6 +76,14 @@ describe("the shell worker", () => {
     expect(parseHere().parseOrError(DEEP_FOR_THIS_STACK)).toEqual({ ok: false, overflow: true });
     expect(new ShellScripts().read(DEEP_FOR_THIS_STACK).ok).toBe(true);
   }, 60_000);
+
+  it("parses here at once when it dies while the main thread waits for its reply (not after the minute it is given)", () => {
+    startShellWorker();
+    // white-box: a message the worker cannot even answer with a failure ends it as a crash would, before the parse below
+    (runningShellWorker() as unknown as { port: MessagePort }).port.postMessage(null);
+    expect(shellParser().parseOrError("sleep 1")).toEqual(parseHere().parseOrError("sleep 1"));
+    expect(runningShellWorker()).toBeUndefined();
+  }, 20_000);
 
   it("leaves a script this thread's stack cannot parse unread, not 'too deep', when no thread can be made", () => {
     const threads = createRequire(import.meta.url)("node:worker_threads") as { Worker: unknown };

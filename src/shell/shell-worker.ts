@@ -84,7 +84,7 @@ const MAX_FAILURES = 2;
 function spawn(): RemoteParser | undefined {
   const { Worker, MessageChannel } = workerThreads();
   const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const signal = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS));
   let worker: Worker;
   try {
     worker = new Worker(WORKER_FILE, {
@@ -111,9 +111,14 @@ function failed(parser: RemoteParser): void {
   if (++failures >= MAX_FAILURES) unavailable = true;
 }
 
+/** The shared counters: replies posted (the main thread waits on it), and 1 once the worker has exited. */
+const REPLIES = 0;
+const EXITED = 1;
+const SIGNAL_SLOTS = 2;
+
 /**
  * The main thread's side. A parse posts a request and blocks until its reply is on the port: the worker bumps
- * `signal` after each reply it posts. Scripts can also be sent ahead (`parseAhead`), so the worker parses them
+ * `signal` after each reply it posts, and as it exits. Scripts can also be sent ahead (`parseAhead`), so the worker parses them
  * while the main thread works; their replies are kept until asked for. If the worker fails, the parse is done here.
  */
 class RemoteParser implements ShellBackend {
@@ -174,7 +179,7 @@ class RemoteParser implements ShellBackend {
         return "failed" in reply ? this.fail() : reply.result;
       }
       // The count is read before the port is looked at again: a reply posted after that bumps it, and wakes the wait.
-      const posted = Atomics.load(this.signal, 0);
+      const posted = Atomics.load(this.signal, REPLIES);
       let received: Reply | undefined;
       try {
         received = receiveMessageOnPort(this.port)?.message as Reply | undefined;
@@ -184,7 +189,7 @@ class RemoteParser implements ShellBackend {
         return OVERFLOW_HERE;
       }
       if (received) this.replies.set(received.id, received);
-      else if (Atomics.wait(this.signal, 0, posted, GIVE_UP_MS) === "timed-out") return this.fail();
+      else if (Atomics.load(this.signal, EXITED) === 1 || Atomics.wait(this.signal, REPLIES, posted, GIVE_UP_MS) === "timed-out") return this.fail();
     }
     return undefined;
   }
@@ -206,8 +211,8 @@ export function parseAhead(scripts: Iterable<string>): void {
 }
 
 /**
- * A parse takes milliseconds; a worker that has not answered in this long is stuck or dead (a thread that died
- * cannot be told from the main thread while it waits), and the parse is done here instead.
+ * A parse takes milliseconds; a worker that has not answered in this long is stuck, or died without running its
+ * exit handler (out of memory), and the parse is done here instead.
  */
 const GIVE_UP_MS = 60_000;
 
@@ -219,6 +224,13 @@ export function answerShellRequests(): boolean {
   const { parentPort, workerData } = workerThreads();
   const { port, signal } = (workerData ?? {}) as { port?: MessagePort; signal?: Int32Array };
   if (!parentPort || !port || !signal) return false;
+  // A worker that dies (even while loading mvdan-sh) says so at once: the main thread may be blocked waiting for its
+  // reply, and its "exit" event reaches the main thread only between calls.
+  process.once("exit", () => {
+    Atomics.store(signal, EXITED, 1);
+    Atomics.add(signal, REPLIES, 1);
+    Atomics.notify(signal, REPLIES);
+  });
   const parser = parseHere();
   // On this stack only a tree over MAX_TREE_DEPTH runs out of it.
   const parse = (text: string): ShellSyntaxResult => {
@@ -237,8 +249,8 @@ export function answerShellRequests(): boolean {
       reply = { id: request.id, failed: String(error) };
     }
     port.postMessage(reply);
-    Atomics.add(signal, 0, 1);
-    Atomics.notify(signal, 0);
+    Atomics.add(signal, REPLIES, 1);
+    Atomics.notify(signal, REPLIES);
   });
   return true;
 }
