@@ -294,6 +294,32 @@ describe("one set per cluster", () => {
     const report = await lintJson(["clusters"], { cwd: dir });
     expect(of(report.findings, "optional-ref-without-reload")).toEqual([expect.stringMatching(/^optional-ref-without-reload Deployment\/apps\/api clusters\/a\/api\.yaml:/)]);
   });
+
+  // Without Flux roots in the repository (flux bootstrap writes them on the cluster; fluxcd/flux2-multi-tenancy
+  // keeps a placeholder), the directories that define the same Flux object twice are the clusters.
+  const twoClustersWithoutRoots = (): string =>
+    repository({
+      "clusters/production/infra.yaml": kustomization("infra", "./infrastructure", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n"),
+      "clusters/production/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  domain: prod.example.com\n",
+      "clusters/staging/infra.yaml": kustomization("infra", "./infrastructure", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n"),
+      "clusters/staging/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  domain: staging.example.com\n",
+      "infrastructure/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - issuer.yaml\n",
+      "infrastructure/issuer.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issuer\n  namespace: infra\ndata:\n  host: ${domain}\n",
+    });
+
+  it("tells apart clusters without a Flux root by the directories that define the same Kustomization", async () => {
+    const dir = twoClustersWithoutRoots();
+    const report = await lintJson(["."], { cwd: dir });
+    // each cluster's build once, in a set of its own: no resource is defined twice in Kustomization flux-system/infra
+    expect(of(report.findings, "duplicate-resource")).toEqual([]);
+    expect(report.findings.filter((f) => f.severity === "error").map(at)).toEqual([]);
+  });
+
+  it("builds each such cluster's Kustomization with that cluster's own post-build variables", async () => {
+    const dir = twoClustersWithoutRoots();
+    const hosts = (await objects(dir, ["."])).filter((o) => o.kind === "ConfigMap" && o.name === "issuer").map((o) => getPath(o.body, ["data", "host"]));
+    expect(hosts.sort()).toEqual(["prod.example.com", "staging.example.com"]);
+  });
 });
 
 describe("--base over renders: objects compared by identity, whatever file they came from", () => {

@@ -19,6 +19,7 @@ import { chartYamlOf, renderChart, startChartRender, type ChartRender } from "./
 import { buildKustomization, runKustomize, takeOrigins } from "./kustomize.js";
 import { MirrorTree } from "./mirror.js";
 import { registryChart } from "./registry-chart.js";
+import { separateClusters } from "./cluster-directories.js";
 
 /** A plain file already read, by absolute path, and the set it belongs to (see SourceDocument.cluster). */
 export interface RawInput {
@@ -57,7 +58,7 @@ export async function renderInputs(raw: Promise<RawInput[]>, units: RenderUnit[]
   // Started before the plain files are read, added after them (the order of what was read stays the same).
   const first = run.renderUnits(units.filter((u) => !walkedCharts.includes(u)));
   try {
-    for (const input of await raw) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
+    for (const input of separateClusters(await raw)) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
     for (const read of await first) run.add(read);
     // Not before: the plain builds hold the sources (GitRepositories) a Flux build asks for.
     run.startAhead(run.aheadOfTurn());
