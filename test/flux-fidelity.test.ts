@@ -320,6 +320,17 @@ describe("one set per cluster", () => {
     const hosts = (await objects(dir, ["."])).filter((o) => o.kind === "ConfigMap" && o.name === "issuer").map((o) => getPath(o.body, ["data", "host"]));
     expect(hosts.sort()).toEqual(["prod.example.com", "staging.example.com"]);
   });
+
+  it("counts a unit both clusters reach and neither can build once, as it reports it", async () => {
+    const dir = twoClustersWithoutRoots();
+    write(dir, {
+      "infrastructure/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - issuer.yaml\n  - vendor.yaml\n",
+      "infrastructure/vendor.yaml": kustomization("vendor", "./", "").replace("kind: GitRepository\n    name: flux-system", "kind: OCIRepository\n    name: vendor"),
+    });
+    const report = await lintJson(["."], { cwd: dir });
+    expect(of(report.findings, "not-rendered")).toEqual(["not-rendered Kustomization/flux-system/vendor infrastructure/vendor.yaml:8:3 info"]);
+    expect(report.summary.notRendered).toBe(1);
+  });
 });
 
 describe("--base over renders: objects compared by identity, whatever file they came from", () => {

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../engine/config.js";
 import { compareFindings, summarize, type Finding, type LintResult } from "../engine/finding.js";
 import { inputReports } from "../engine/input-notices.js";
-import { BASE_UNAVAILABLE, INVALID_INPUT, NOTICES } from "../engine/notices.js";
+import { BASE_UNAVAILABLE, INVALID_INPUT, NOT_RENDERED, NOTICES, RENDER_FAILED } from "../engine/notices.js";
 import type { AnyRule } from "../engine/rule.js";
 import { runRules } from "../engine/run-rules.js";
 import { gradedSeverity } from "../engine/graded-severity.js";
@@ -84,8 +84,7 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
     files: new Set(sets.flatMap((set) => set.files)).size,
     objects: objects.length,
     kustomizePatches: sets.reduce((n, set) => n + set.kustomizePatches.length, 0),
-    // Units not rendered are counted whatever their findings' severity: a run never hides what it did not see.
-    notRendered: sets.reduce((n, set) => n + set.problems.filter((p) => p.kind === "not-rendered" || p.kind === "render-failed").length, 0),
+    notRendered: countNotRendered(sets, config, locator),
   };
   return { findings, failures, summary: summarize(findings, counts), notes: options.notes ?? [] };
 }
@@ -105,11 +104,30 @@ function baseOf(key: string, options: LintSetsOptions): ManifestSet | undefined 
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    // A finding without an object (a syntax error) is told apart by its document: two documents rendered from one template line are two.
-    const object = f.object ? `${f.object.apiVersion ?? ""}/${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : f.document ? `${f.document.file}#${f.document.index}` : "";
-    const key = `${f.ruleId}\0${object}\0${f.file}\0${f.line}\0${f.column}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+function findingKey(f: Finding): string {
+  // A finding without an object (a syntax error) is told apart by its document: two documents rendered from one template line are two.
+  const object = f.object ? `${f.object.apiVersion ?? ""}/${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}` : f.document ? `${f.document.file}#${f.document.index}` : "";
+  return `${f.ruleId}\0${object}\0${f.file}\0${f.line}\0${f.column}`;
+}
+
+/**
+ * Units not rendered, whatever their findings' severity (a run never hides what it did not see), counted as their
+ * findings are: a unit two sets reach (a base both clusters build) is one finding, and one in the count.
+ */
+function countNotRendered(sets: ManifestSet[], config: ResolvedConfig, locator: Locator): number {
+  const every = { ...config, severities: new Map() };
+  const keys = new Set<string>();
+  for (const set of sets) {
+    for (const report of inputReports(set, every)) {
+      if (report.ruleId === NOT_RENDERED.meta.id || report.ruleId === RENDER_FAILED.meta.id) keys.add(findingKey(locator.locate(report)));
+    }
+  }
+  return keys.size;
 }
