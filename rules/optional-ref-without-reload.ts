@@ -32,8 +32,14 @@ export default defineRule({
       "a `pre-install` hook object of the same release without `hook-succeeded` in its delete policy (the default " +
       "`before-hook-creation` included): Helm creates it before the release's resources and it stays; optional " +
       "volumes mounted without `subPath` (the kubelet fills them in when the object appears); references without " +
-      "`optional: true` (the kubelet waits for the object); Jobs, CronJobs and bare Pods (short-lived: the next " +
-      "run reads the object).",
+      "`optional: true` (the kubelet waits for the object); an optional env/envFrom reference to an object that " +
+      "the same Pod also requires before that container starts: a required env/envFrom reference of the same " +
+      "container or of an init container before it, or a required configMap/secret volume (or projected source) " +
+      "that some container mounts (the kubelet does not start that container until the object exists, so the " +
+      "optional reference reads it too and only its key may be missing, which is what `optional` is for); a " +
+      "subPath mount stays reported, since the optional volume may have been set up empty before the object " +
+      "appeared; " +
+      "Jobs, CronJobs and bare Pods (short-lived: the next run reads the object).",
     remediation:
       "Drop `optional: true` when the workload needs the value: the kubelet then waits for the object (the Pod " +
       "shows `CreateContainerConfigError` until it exists) and starts the container with the right value. If the " +

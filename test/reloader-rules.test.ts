@@ -183,6 +183,47 @@ describe("optional-ref-without-reload with env and a subPath mount of the same o
   });
 });
 
+describe("optional-ref-without-reload and required references to the same object", () => {
+  // deployment() reads ConfigMap sovereign-fqdn (FQDN) and Secret api-token (TOKEN) optionally in container "app".
+  const env = (name: string, ref: string): string => `            - name: ${name}\n              valueFrom:\n                ${ref}\n`;
+  const init = (yaml: string, initContainers: string): string => yaml.replace("      containers:\n", `      initContainers:\n${initContainers}      containers:\n`);
+  const required = { fqdn: env("FQDN_REQUIRED", "configMapKeyRef: {name: sovereign-fqdn, key: fqdn}"), token: env("TOKEN_REQUIRED", "secretKeyRef: {name: api-token, key: token}") };
+  const tokenVolume = (mounted: boolean): string =>
+    (mounted ? "          volumeMounts:\n            - {name: token, mountPath: /etc/token}\n" : "") + "      volumes:\n        - name: token\n          secret: {secretName: api-token}\n";
+
+  it.each([
+    ["a required env reference of the same container", deployment("api") + required.fqdn, ["Secret/api-token"]],
+    ["a required envFrom of the same container", deployment("api") + "          envFrom:\n            - secretRef: {name: api-token}\n", ["ConfigMap/sovereign-fqdn"]],
+    ["a required reference of an init container", init(deployment("api"), "        - name: init\n          image: init:1.0\n          env:\n" + required.fqdn), ["Secret/api-token"]],
+    ["a required reference of another app container", deployment("api") + "        - name: other\n          image: other:1.0\n          env:\n" + required.fqdn + required.token, ["ConfigMap/sovereign-fqdn", "Secret/api-token"]],
+    ["a required secret volume a container mounts", deployment("api") + tokenVolume(true), ["ConfigMap/sovereign-fqdn"]],
+    ["a required secret volume no container mounts", deployment("api") + tokenVolume(false), ["ConfigMap/sovereign-fqdn", "Secret/api-token"]],
+    ["a required ConfigMap of the Secret's name", deployment("api") + env("TOKEN_MODE", "configMapKeyRef: {name: api-token, key: mode}"), ["ConfigMap/sovereign-fqdn", "Secret/api-token"]],
+  ])("%s", async (_name, yaml, expected) => {
+    expect((await reported(OPTIONAL, yaml)).sort()).toEqual(expected);
+  });
+
+  it("leaves an init container's optional reference reported when only a later init container requires the object", async () => {
+    const yaml = init(
+      deployment("api").replace(/ +- name: TOKEN\n.*\n.*\n/, ""),
+      "        - name: first\n          image: first:1.0\n          env:\n" + env("FQDN", "configMapKeyRef: {name: sovereign-fqdn, key: fqdn, optional: true}") +
+        "        - name: second\n          image: second:1.0\n          env:\n" + required.fqdn,
+    );
+    const findings = (await lintJson(["-"], { stdin: yaml })).findings.filter((f) => f.ruleId === OPTIONAL);
+    const line = yaml.split("\n").indexOf("            - name: FQDN") + 1;
+    expect(findings.map((f) => [f.object?.name, f.target?.name, f.line, f.column])).toEqual([["api", "sovereign-fqdn", line, 15]]);
+    expect(findings[0]!.message).toContain('container "first": ConfigMap "sovereign-fqdn" with optional: true (FQDN)');
+  });
+
+  it("a covered workload whose optional references are all required elsewhere does not rely on Reloader's creation events", async () => {
+    const reloader = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: reloader\nspec:\n  selector:\n    matchLabels: {app: reloader}\n  template:\n    metadata:\n      labels: {app: reloader}\n    spec:\n      containers:\n        - name: reloader\n          image: ghcr.io/stakater/reloader:v1.4.8\n";
+    const covered = deployment("api", { "reloader.stakater.com/auto": "true" });
+    const before = (await lintJson(["-"], { stdin: covered + reloader })).findings.filter((f) => f.ruleId === CREATION);
+    expect(before.map((f) => [f.object?.name, f.target])).toEqual([["reloader", { kind: "Deployment", name: "api" }]]);
+    expect(await reported(CREATION, covered + required.fqdn + required.token + reloader)).toEqual([]);
+  });
+});
+
 describe("reloader-ignores-creation and optional-ref-without-reload split the late optional references", () => {
   const reloader = `---
 apiVersion: apps/v1

@@ -18,10 +18,11 @@ export interface LateUse {
 
 /**
  * A ConfigMap/Secret that a long-lived workload reads with `optional: true`, into environment variables or
- * through a volume mounted with `subPath`, and that the input does not render as something that exists when
- * the Pods start: if the Pod starts first, the kubelet leaves the variables unset (kubelet_pods.go
- * makeEnvironmentVariables) or mounts an empty path, and neither changes until the container restarts. The
- * kubelet refreshes a volume mounted without subPath when the object appears, but never a subPath mount.
+ * through a volume mounted with `subPath`, that the input does not render as something that exists when the
+ * Pods start, and that no required reference makes the kubelet wait for (see `requiredBeforeStart`): if the
+ * Pod starts first, the kubelet leaves the variables unset (kubelet_pods.go makeEnvironmentVariables) or
+ * mounts an empty path, and neither changes until the container restarts. The kubelet refreshes a volume
+ * mounted without subPath when the object appears, but never a subPath mount.
  */
 export interface LateOptionalRef {
   workload: K8sObject;
@@ -75,12 +76,21 @@ export function lateOptionalRefs(set: ManifestSet, workload: K8sObject, settings
   return [...byObject.values()];
 }
 
-/** Optional env/envFrom references, and optional configMap/secret volumes (or projected sources) for each subPath mount of them. */
+/**
+ * Optional env/envFrom references, and optional configMap/secret volumes (or projected sources) for each subPath
+ * mount of them. An env/envFrom reference is left out when a required reference to the same object makes the
+ * kubelet wait for it before the container starts (see `requiredBeforeStart`). A subPath mount is not: the
+ * optional volume may have been set up empty before the object appeared, and the kubelet refills it
+ * asynchronously, so the container can still start on the empty directory.
+ */
 function lateUsesOf(pod: PodSpecView): LateUse[] {
   const out: LateUse[] = [];
-  for (const ref of configRefsOf(pod)) {
+  const refs = configRefsOf(pod);
+  const required = requiredBeforeStart(pod, refs);
+  for (const ref of refs) {
     if (!ref.optional) continue;
     if (ref.via === "env" || ref.via === "envFrom") {
+      if (required(ref)) continue;
       const shown = ref.via === "env" ? ref.envName! : `envFrom${ref.prefix ? ` ${ref.prefix}*` : ""}`;
       out.push({ ref, container: ref.container!, shown, mount: false });
       continue;
@@ -96,6 +106,36 @@ function lateUsesOf(pod: PodSpecView): LateUse[] {
     }
   }
   return out;
+}
+
+/**
+ * Whether the object an env/envFrom reference reads exists whenever its container starts, because a reference
+ * without `optional: true` blocks that start until it does. The kubelet starts no container of the Pod until
+ * every volume some container mounts is set up (WaitForAttachAndMount, over util.GetPodVolumeNames), and a
+ * required configMap/secret volume or projected source fails SetUp while its object is missing; a volume no
+ * container mounts is never set up. makeEnvironmentVariables fails the container's start
+ * (CreateContainerConfigError) on a missing object its env/envFrom requires. Init containers start one at a
+ * time, each after the previous one completed (or, with `restartPolicy: Always`, started), and app containers
+ * after all of them (computeInitContainerActions), so an init container's required reference holds for the
+ * containers after it; an app container's holds for itself only, since app containers start independently.
+ */
+function requiredBeforeStart(pod: PodSpecView, refs: readonly ConfigRef[]): (ref: ConfigRef) => boolean {
+  const containers = containersOf(pod);
+  const key = (ref: ConfigRef): string => `${ref.kind}\0${ref.name}`;
+  const ownerOf = (ref: ConfigRef): number => containers.findIndex((c) => c.path.every((step, k) => ref.path[k] === step));
+  const mounted = new Set(containers.flatMap((c) => asArray(c.container.volumeMounts).map((m) => (isObject(m) ? m.name : undefined))));
+  const forAll = new Set<string>();
+  const byContainer = containers.map(() => new Set<string>());
+  for (const ref of refs) {
+    if (ref.optional) continue;
+    if (ref.via === "env" || ref.via === "envFrom") byContainer[ownerOf(ref)]?.add(key(ref));
+    else if (ref.volume !== undefined && mounted.has(ref.volume)) forAll.add(key(ref));
+  }
+  return (ref) => {
+    const at = ownerOf(ref);
+    const wanted = key(ref);
+    return forAll.has(wanted) || containers.some((c, i) => (i === at || (c.init && i < at)) && byContainer[i]!.has(wanted));
+  };
 }
 
 function nonEmpty(value: unknown): string | undefined {
