@@ -152,6 +152,21 @@ describe("invalid-input: a duplicate key under Flux", () => {
     expect(found[0]!.message).toBe('ConfigMap "api": duplicate key "a" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)');
   });
 
+  it("says the copies are equal when they are, instead of that tools disagree", async () => {
+    // A template that includes both the selector labels and the common labels writes the same label twice.
+    const stdin =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\n  labels:\n    app.kubernetes.io/name: api\n    app.kubernetes.io/instance: api\n    app.kubernetes.io/name: api\n" +
+      'data:\n  a: "1"\n  a: "1"\n  a: "1"\n  b: "1"\n  b: 1\n';
+    const found = of((await lintJson(["-"], { stdin })).findings, "invalid-input");
+    expect(found.map((f) => [f.line, f.column, f.message])).toEqual([
+      [8, 5, 'ConfigMap "api": duplicate key "app.kubernetes.io/name" is rejected by strict field validation, though both copies have the same value; remove one'],
+      [11, 3, 'ConfigMap "api": duplicate key "a" is rejected by strict field validation, though both copies have the same value; remove one'],
+      [12, 3, 'ConfigMap "api": duplicate key "a" is rejected by strict field validation, though all 3 copies have the same value; remove all but one'],
+      // a string and a number differ
+      [14, 3, 'ConfigMap "api": duplicate key "b" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)'],
+    ]);
+  });
+
   it("says that kustomize-controller's build rejects it, for a Kustomization's file", async () => {
     const found = of((await lintJson(["-", "--applier", "flux-kustomize"], { stdin: rendered("api") })).findings, "invalid-input");
     expect(found[0]!.message).toContain("Flux kustomize-controller's kustomize build fails the whole Kustomization on it");

@@ -183,6 +183,10 @@ describe("limits", () => {
     const report = await lintJson(["."], { cwd: dir });
     expect(invalid(report)).toEqual([{ file: "bomb.yaml", line: 2, column: 8, message: expect.stringContaining("alias bomb") }]);
     expect(report.summary.objects).toBe(1);
+    // Under a duplicate key, whose copies are compared to tell whether they differ: comparing them expanded would not end.
+    for (let i = 9; i < 12; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    const duplicated = await lintJson(["-"], { stdin: `${levels.join("\n")}\nz: *l\nz: *l\n` });
+    expect(invalid(duplicated)).toEqual([{ file: "<stdin>", line: 2, column: 8, message: expect.stringContaining("alias bomb") }]);
   });
 
   it("an alias inside its own anchor (an infinite value) is refused, not walked", async () => {

@@ -131,6 +131,52 @@ describe("chart directories", () => {
     expect(message).toContain("; it was rendered without its dependencies common 2.x.x (oci://registry-1.docker.io/bitnamicharts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build test/fixtures/render/chart-dep-helper`");
   });
 
+  it("does not blame a left-out dependency for the chart's own required check", async () => {
+    const report = await lintJson([`${FIXTURES}/chart-dep-required`, "--helm", helm]);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.message])).toEqual([
+      [
+        "render-failed",
+        `${FIXTURES}/chart-dep-required/templates/deployment.yaml`,
+        16,
+        60,
+        `\`helm template\` failed for the Helm chart ${FIXTURES}/chart-dep-required: execution error at (adapter/templates/deployment.yaml:16:60): adapter.image.tag MUST be SHA-pinned by the per-cluster overlay`,
+      ],
+    ]);
+  });
+
+  it.each([
+    ["a named template of the dependency, by the template action", `{{ template "common.names.fullname" . }}`, true,
+      'app/templates/cm.yaml:6:17 executing "app/templates/cm.yaml" at <{{template "common.names.fullname" .}}>: template "common.names.fullname" not defined'],
+    ["a field of the dependency's absent values", "{{ .Values.common.image.tag }}", true,
+      'app/templates/cm.yaml:6:15 executing "app/templates/cm.yaml" at <.Values.common.image.tag>: nil pointer evaluating interface {}.image'],
+    ["the dependency's values, by name", `{{ index .Values "common" "tag" }}`, true,
+      'template: app/templates/cm.yaml:6:8: executing "app/templates/cm.yaml" at <index .Values "common" "tag">: error calling index: index of nil pointer'],
+    ["the chart's own fail", `{{ fail "set tag" }}`, false, "execution error at (app/templates/cm.yaml:6:8): set tag"],
+    ["the chart's own required, whatever its text names", `{{ required "set .Values.common.tag" .Values.tag }}`, false, "execution error at (app/templates/cm.yaml:6:8): set .Values.common.tag"],
+    ["a function given a value of the chart's own", "{{ .Values.tag | upper }}", false, 'app/templates/cm.yaml:6:22 executing "app/templates/cm.yaml" at <upper>: invalid value; expected string'],
+  ])("blames a left-out dependency only when it can explain the failure: %s", async (_, expression, hint, error) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
+    try {
+      mkdirSync(path.join(dir, "templates"));
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 0.1.3\n    repository: oci://registry.example.com/charts\n");
+      writeFileSync(path.join(dir, "templates/cm.yaml"), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: ${expression}\n`);
+      const report = await lintJson([".", "--helm", helm], { cwd: dir });
+      const suffix = "; it was rendered without its dependencies common 0.1.3 (oci://registry.example.com/charts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build .` (or pass --dependency-update with registry access) and lint again";
+      expect(report.findings.map((f) => [f.ruleId, f.message])).toEqual([["render-failed", `\`helm template\` failed for the Helm chart .: ${error}${hint ? suffix : ""}`]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says a left-out dependency may be why when the failing expression reads its values (under its alias)", async () => {
+    const report = await lintJson([`${FIXTURES}/chart-dep-values`, "--helm", helm]);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.column])).toEqual([["render-failed", `${FIXTURES}/chart-dep-values/templates/cm.yaml`, 6, 11]]);
+    expect(report.findings[0]!.message).toBe(
+      `\`helm template\` failed for the Helm chart ${FIXTURES}/chart-dep-values: template: uses-db/templates/cm.yaml:6:11: executing "uses-db/templates/cm.yaml" at <index .Values.db "port">: error calling index: index of untyped nil` +
+        `; it was rendered without its dependencies postgresql 15.x.x (oci://registry-1.docker.io/bitnamicharts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run \`helm dependency build ${FIXTURES}/chart-dep-values\` (or pass --dependency-update with registry access) and lint again`,
+    );
+  });
+
   it("says what is missing and how to install it when helm is not installed, and lints the rest", async () => {
     // no --helm, and a PATH without helm on it
     const result = spawnCli([`${FLEET}/charts/platform`, `${FLEET}/infrastructure/base/platform-settings.yaml`, "-f", "json"], { env: { PATH: "/nonexistent" } });

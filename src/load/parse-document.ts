@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import jsYaml from "js-yaml";
 import { withoutCrdSchema } from "./crd-schema.js";
 import { yamlLib } from "./lazy-yaml.js";
@@ -54,7 +55,7 @@ export function parseSourceDocument(doc: SourceDocument, maxAliasNodes: number =
     if (/nesting exceeded maxDepth/.test(String((error as Error).message))) return { problems: [tooDeep(doc, mark?.position ?? deepestOffset(doc.text), `more than ${MAX_DEPTH} levels`)] };
     // Slow path, only for documents js-yaml rejects: `yaml` gives exact positions, names every
     // duplicate key, and still builds the value (last key wins) so the document is linted anyway.
-    ({ value, problems } = parseTolerantly(doc));
+    ({ value, problems } = parseTolerantly(doc, maxAliasNodes));
   }
   const expanded = value !== undefined && mayHaveAliases(doc.text) ? expandedSize(value, maxAliasNodes, doc.text.length) : 0;
   if (expanded === Infinity) {
@@ -111,30 +112,34 @@ function hasMappingAsKey(root: unknown): boolean {
   return false;
 }
 
-function parseTolerantly(doc: SourceDocument): ParseResult {
+type YamlDocument = ReturnType<ReturnType<typeof yamlLib>["parseDocument"]>;
+
+function parseTolerantly(doc: SourceDocument, maxAliasNodes: number): ParseResult {
   // The yaml package is not for absurd nesting: near its stack limit it records an overflow at every
   // level and goes on, which took seconds for a 4 KB line of `{a: ` (found by the fuzzer).
   const absurd = absurdNestingAt(doc.text);
   if (absurd !== undefined) return { problems: [tooDeep(doc, absurd)] };
-  let parsed: ReturnType<ReturnType<typeof yamlLib>["parseDocument"]>;
+  let parsed: YamlDocument;
   try {
     parsed = yamlLib().parseDocument(doc.text, { uniqueKeys: true, merge: true, prettyErrors: false, logLevel: "error" });
   } catch (error) {
     if (error instanceof RangeError) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
     return { problems: [problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`)] };
   }
+  // The yaml package records a stack overflow on deep nesting as one of its errors instead of throwing it.
+  if (parsed.errors.some((e) => /Maximum call stack size exceeded/.test(e.message))) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
   const problems: LoadProblem[] = [];
   let fatal = false;
+  const duplicates = parsed.errors.filter((e) => e.code === "DUPLICATE_KEY");
+  const copiesAt = duplicates.length > 0 ? equalCopies(parsed, new Set(duplicates.map((e) => e.pos[0])), maxAliasNodes, doc.text.length) : new Map<number, number>();
   for (const error of parsed.errors) {
-    // The yaml package records a stack overflow on deep nesting as one of its errors instead of throwing it.
-    if (/Maximum call stack size exceeded/.test(error.message)) return { problems: [tooDeep(doc, deepestOffset(doc.text))] };
     if (error.code === "DUPLICATE_KEY") {
       const key = keyAt(doc.text, error.pos[0]);
-      problems.push({
-        ...problemAt(doc, "invalid-input", error.pos[0],
-          `duplicate key "${key}" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)`),
-        duplicateKey: key,
-      });
+      const copies = copiesAt.get(error.pos[0]) ?? 0;
+      const message = copies > 0
+        ? `duplicate key "${key}" is rejected by strict field validation, though ${copies === 2 ? "both copies" : `all ${copies} copies`} have the same value; remove ${copies === 2 ? "one" : "all but one"}`
+        : `duplicate key "${key}" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)`;
+      problems.push({ ...problemAt(doc, "invalid-input", error.pos[0], message), duplicateKey: key });
     } else if (!fatal) {
       // Only the first: the errors after it mostly follow from it (an unclosed `[` is reported once per level).
       fatal = true;
@@ -148,6 +153,43 @@ function parseTolerantly(doc: SourceDocument): ParseResult {
     problems.push(problemAt(doc, "invalid-input", 0, `cannot read this document: ${firstLine(String((error as Error).message))}`));
     return { problems };
   }
+}
+
+/**
+ * For each duplicate key the yaml package reports (at the offset of the later copy; it keeps every pair in the map):
+ * how many copies of it there are up to that one when all have the same value, else 0. Equal copies leave nothing for
+ * tools to disagree on (a template that includes both selector and common labels writes such a pair).
+ */
+function equalCopies(parsed: YamlDocument, offsets: Set<number>, maxAliasNodes: number, textLength: number): Map<number, number> {
+  const yaml = yamlLib();
+  const found = new Map<number, number>();
+  const value = (node: unknown): unknown => (yaml.isNode(node) ? node.toJS(parsed, { maxAliasCount: -1 }) : node);
+  // Each copy is converted on its own, so a node two copies share by alias is two objects: comparing alias bombs (or
+  // cycles) would expand them. The document is rejected for those anyway.
+  const comparable = (v: unknown): boolean => expandedSize(v, maxAliasNodes, textLength) <= maxAliasNodes;
+  yaml.visit(parsed, {
+    Map(_, map) {
+      // The yaml package's own test for a duplicate (uniqueKeys: true): scalars of the same value.
+      const copies = new Map<unknown, { first: unknown; count: number; equal: boolean }>();
+      for (const pair of map.items) {
+        if (!yaml.isScalar(pair.key)) continue;
+        const seen = copies.get(pair.key.value);
+        if (!seen) {
+          copies.set(pair.key.value, { first: pair.value, count: 1, equal: true });
+          continue;
+        }
+        seen.count++;
+        if (seen.count === 2) seen.first = value(seen.first);
+        if (seen.equal) {
+          const next = value(pair.value);
+          seen.equal = comparable(seen.first) && comparable(next) && isDeepStrictEqual(seen.first, next);
+        }
+        const at = pair.key.range?.[0];
+        if (at !== undefined && offsets.has(at)) found.set(at, seen.equal ? seen.count : 0);
+      }
+    },
+  });
+  return found;
 }
 
 /** `depth`: what was exceeded, the depth limit or (by default) the parser's stack. */

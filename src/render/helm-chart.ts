@@ -82,7 +82,8 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
           `run \`helm dependency build ${chartDisplay}\` and lint again`,
       );
     }
-    const message = `\`helm template\` failed for ${render.what}: ${ctx.clean(errorSummary(result.stderr.replace(UNKNOWN_HOOKS, "")))}${leftOutSuffix(ctx, render, assembly)}`;
+    const summary = ctx.clean(errorSummary(result.stderr.replace(UNKNOWN_HOOKS, "")));
+    const message = `\`helm template\` failed for ${render.what}: ${summary}${leftOutMayExplain(summary, assembly) ? leftOutSuffix(ctx, render, assembly) : ""}`;
     return fail(message, "object" in render.reportAt ? undefined : templateErrorPosition(ctx, render.chartDir, result.stderr));
   }
 
@@ -174,6 +175,25 @@ function leftOutProblems(ctx: RenderContext, render: ChartRender, assembly: Char
         `run ${dependencyBuild(ctx, assembly)} (or pass --dependency-update with registry access) to lint them too`,
     ),
   ];
+}
+
+// What Go templates say when a named template is not defined (`include` / `template`), or when a field is read through an
+// absent map, as a left-out subchart's values are.
+const DEPENDENCY_SHAPED = /no template "[^"]*" associated with template|template "[^"]*" not defined|nil pointer evaluating/;
+// Helm's wrapping of the text of a `required` or `fail` (pkg/engine/engine.go: "execution error at (%s): %s").
+const OWN_CHECK = /^execution error at \(/;
+
+/**
+ * Whether dependencies left out of a render can explain its failure: a named template nobody defines, a field of an
+ * absent map, or an expression over a left-out subchart's values. A `required` or `fail` is the chart's own check
+ * (whatever its text mentions), and `helm dependency build` would not help.
+ */
+function leftOutMayExplain(summary: string, assembly: ChartAssembly): boolean {
+  if (assembly.leftOut.length === 0 || OWN_CHECK.test(summary)) return false;
+  if (DEPENDENCY_SHAPED.test(summary)) return true;
+  // `.Values.common.x` or `index .Values "common"`: the top-level value keys the failing expression reads.
+  const read = new Set([...summary.matchAll(/\.Values(?:\.([\w-]+)|\s+"([^"]+)")/g)].map((m) => m[1] ?? m[2]));
+  return assembly.leftOut.some((d) => read.has(d.alias ?? d.name));
 }
 
 /** A failed render without some dependencies most often failed for want of them (their named templates, their values). */
