@@ -283,6 +283,23 @@ describe("kustomizations", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("reports a kustomization that does not decode at the field kustomize names, without kustomize's try at the directory as a file", async () => {
+    const dir = mkdtempSync(path.join(REPO, "test", ".tmp-broken-"));
+    try {
+      mkdirSync(path.join(dir, "k"));
+      // Argo CD's kustomized-helm example: a patch given as a bare path, which kustomize v5 refuses
+      writeFileSync(path.join(dir, "k/kustomization.yaml"), "namePrefix: p-\n\nresources:\n- ./cm.yaml\n\npatches:\n- overlays/patch.yaml\n");
+      writeFileSync(path.join(dir, "k/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+      const k = path.relative(REPO, path.join(dir, "k"));
+      const report = await lintJson([k]);
+      expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.message])).toEqual([
+        ["render-failed", `${k}/kustomization.yaml`, 6, 1, `\`kubectl kustomize ${k}\` failed: invalid Kustomization: json: cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch`],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("a Flux fleet repository", () => {

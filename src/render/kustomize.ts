@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import jsYaml from "js-yaml";
 import { loadFile } from "../load/load-file.js";
@@ -34,7 +34,9 @@ export async function buildKustomization(ctx: RenderContext, dir: string, kustom
   writeFileSync(path.join(wrapper, "kustomization.yaml"), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
   const result = await kustomizeBuild(ctx, lookup.tool, wrapper);
   if (result.code !== 0) {
-    return fail(`\`${lookup.tool.label} ${dirDisplay}\` failed: ${cleanKustomizeError(ctx, wrapper, errorSummary(result.stderr))}`);
+    const error = withoutWrapperAttempt(cleanKustomizeError(ctx, wrapper, errorSummary(result.stderr)));
+    const message = `\`${lookup.tool.label} ${dirDisplay}\` failed: ${error}`;
+    return { file: name, documents: [], problems: [{ ...reportAt, ...fieldPosition(kustomizationFile, error), message }] };
   }
 
   const loaded = loadFile(name, Buffer.from(result.stdout));
@@ -111,6 +113,28 @@ function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown, origina
  * wrapper (it is quoted from the user's kustomization, as in `accumulating resources from '../base'`)
  * and stays as written.
  */
+/**
+ * Without kustomize's first try at the target gitops-lint's wrapper lists (as a file: "read <dir>: is a directory"),
+ * which the user's own `kustomize build <dir>` never makes: what is left is why the directory's kustomization failed.
+ */
+function withoutWrapperAttempt(message: string): string {
+  return message.replace(/^accumulating resources: accumulation err='accumulating resources from '([^']+)': read \1: is a directory': couldn't make target for path '\1': /, "");
+}
+
+/** The line of the kustomization's field a decoding error names (`Go struct field Kustomization.patches`), else its first line. */
+function fieldPosition(kustomizationFile: string, error: string): { line: number; column: number } {
+  const field = /Go struct field Kustomization\.(\w+)/.exec(error)?.[1];
+  if (field === undefined) return { line: 1, column: 1 };
+  let text: string;
+  try {
+    text = readFileSync(kustomizationFile, "utf8");
+  } catch {
+    return { line: 1, column: 1 };
+  }
+  const index = text.split("\n").findIndex((line) => line.startsWith(`${field}:`));
+  return index === -1 ? { line: 1, column: 1 } : { line: index + 1, column: 1 };
+}
+
 function cleanKustomizeError(ctx: RenderContext, wrapper: string, message: string): string {
   const fromWrapper = message.replace(/(?:\.\.\/)+[^\s'":]+/g, (p) => {
     const absolutePath = path.resolve(wrapper, p);
