@@ -96,7 +96,7 @@ describe("chart directories", () => {
     // The chart's own template is rendered and linted; the left-out dependency is an info, so the run passes.
     expect(report.summary.objects).toBe(1);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ ruleId: "render-incomplete", severity: "info", file: `${FIXTURES}/chart-missing-dep/Chart.yaml`, line: 1 });
+    expect(report.findings[0]).toMatchObject({ ruleId: "render-incomplete", severity: "info", file: `${FIXTURES}/chart-missing-dep/Chart.yaml`, line: 4, column: 1 });
     expect(report.findings[0]!.message).toContain("without its dependencies common 2.x.x (oci://registry-1.docker.io/bitnamicharts)");
     expect(report.findings[0]!.message).toContain(`helm dependency build ${FIXTURES}/chart-missing-dep`);
     expect(result.code).toBe(0);
@@ -116,7 +116,7 @@ describe("chart directories", () => {
 
   it("names the versions the repository has of a dependency it left out, so a version bump is not mistaken for a missing chart", async () => {
     const report = await lintJson([`${FIXTURES}/chart-other-version`, "--helm", helm]);
-    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([["render-incomplete", `${FIXTURES}/chart-other-version/Chart.yaml`, 1]]);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([["render-incomplete", `${FIXTURES}/chart-other-version/Chart.yaml`, 4]]);
     expect(report.findings[0]!.message).toContain("without its dependencies gitops-lint-fixture-lib 2.x.x (oci://registry.example.com/charts; this repository has 1.0.0)");
   });
 

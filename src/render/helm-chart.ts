@@ -13,6 +13,7 @@ import { isInside } from "../load/discover.js";
 import { kustomizeBuild } from "./kustomize.js";
 import { runRender } from "./render-call.js";
 import type { RunResult } from "./tools.js";
+import { topLevelKeyLine } from "../util/top-level-key.js";
 
 export interface ChartRender {
   /** Absolute chart directory (holds Chart.yaml). */
@@ -167,12 +168,15 @@ function assembledTemplate(helmSource: string, assembledDir: string, chartDir: s
 /** One finding naming the dependencies left out of a render, and how to render them. */
 function leftOutProblems(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): InputProblem[] {
   if (assembly.leftOut.length === 0) return [];
+  // A chart linted as a directory: at its `dependencies:`; a HelmRelease's chart: at the release's chart reference.
+  const line = "object" in render.reportAt ? undefined : topLevelKeyLine(path.join(render.chartDir, "Chart.yaml"), "dependencies");
   return [
     problem(
       render,
       "render-incomplete",
       `${render.what} was rendered without its dependencies ${leftOutNames(ctx, render, assembly)}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
         `run ${dependencyBuild(ctx, assembly)} (or pass --dependency-update with registry access) to lint them too`,
+      line !== undefined && !("object" in render.reportAt) ? { ...render.reportAt, line, column: 1 } : undefined,
     ),
   ];
 }

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import jsYaml from "js-yaml";
 import { loadFile } from "../load/load-file.js";
 import type { DocumentOrigin, ParsedDocument } from "../load/types.js";
 import type { ReadFile } from "../model/manifest-set.js";
 import { isObject } from "../util/json.js";
+import { topLevelKeyLine } from "../util/top-level-key.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { kustomizeInputs } from "./kustomize-inputs.js";
 import { runRender } from "./render-call.js";
@@ -124,15 +125,7 @@ function withoutWrapperAttempt(message: string): string {
 /** The line of the kustomization's field a decoding error names (`Go struct field Kustomization.patches`), else its first line. */
 function fieldPosition(kustomizationFile: string, error: string): { line: number; column: number } {
   const field = /Go struct field Kustomization\.(\w+)/.exec(error)?.[1];
-  if (field === undefined) return { line: 1, column: 1 };
-  let text: string;
-  try {
-    text = readFileSync(kustomizationFile, "utf8");
-  } catch {
-    return { line: 1, column: 1 };
-  }
-  const index = text.split("\n").findIndex((line) => line.startsWith(`${field}:`));
-  return index === -1 ? { line: 1, column: 1 } : { line: index + 1, column: 1 };
+  return { line: (field !== undefined ? topLevelKeyLine(kustomizationFile, field) : undefined) ?? 1, column: 1 };
 }
 
 function cleanKustomizeError(ctx: RenderContext, wrapper: string, message: string): string {
