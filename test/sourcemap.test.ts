@@ -101,6 +101,44 @@ describe("template source mapping", () => {
     );
   });
 
+  // prometheus-community's alertmanager chart: one container written out, every value templated, then extraContainers.
+  const containers = (probe: string): string =>
+    [
+      "spec:",
+      "  containers:",
+      "    - name: {{ .Chart.Name }}",
+      '      image: "{{ .Values.image.repository }}"',
+      "      ports:",
+      "        - containerPort: 9093",
+      `      ${probe}livenessProbe:`,
+      "        {{- toYaml .Values.livenessProbe | nindent 12 }}",
+      "  {{- with .Values.extraContainers }}",
+      "  {{- toYaml . | nindent 4 }}",
+      "  {{- end }}",
+    ].join("\n");
+  const renderedContainer = (name: string, probe = ""): string[] => [`    - name: ${name}`, "      image: am", "      ports:", "        - containerPort: 9093", `      ${probe}livenessProbe:`, "        httpGet: {path: /}"];
+
+  it("finds the one item the template writes out by its keys, although a directive may add items and every value is templated", () => {
+    expectMapped(containers("@"), ["spec:", "  containers:", ...renderedContainer("alertmanager", "^")].join("\n"));
+  });
+
+  it("tells two items written out with the same keys apart by what their templated names can render", () => {
+    const reloader = ["    {{- if .Values.reload }}", "    - name: {{ .Chart.Name }}-reload", "      image: reload", "      ports:", "        - containerPort: 9533", "      livenessProbe:", "        httpGet: {path: /}", "    {{- end }}"];
+    const template = containers("@").split("\n");
+    expectMapped([...template.slice(0, 2), ...reloader, ...template.slice(2)].join("\n"), ["spec:", "  containers:", ...renderedContainer("alertmanager", "^")].join("\n"));
+  });
+
+  it("does not take an item's keys for its identity when another rendered item has the same keys", () => {
+    expectMapped(
+      containers("").replace("  containers:", "  @containers:"),
+      ["spec:", "  containers:", ...renderedContainer("alertmanager", "^"), ...renderedContainer("copy")].join("\n"),
+    );
+  });
+
+  it("does not take an item's keys for its identity when the rendered item has a key the template item does not write", () => {
+    expectMapped(containers("").replace("  containers:", "  @containers:"), ["spec:", "  containers:", ...renderedContainer("alertmanager", "^"), "      args: [--x]"].join("\n"));
+  });
+
   it("tells unnamed items apart by their literal values when a conditional item was not rendered", () => {
     expectMapped(
       [

@@ -5,7 +5,18 @@ import type { SourceDocument } from "../load/types.js";
 /** One step of the key path to a position in a rendered document, with what the template walk needs to match it. */
 export type PathStep =
   | { key: string; occurrence: number; scalar?: string }
-  | { index: number; length: number; identity?: string; leaves?: Map<string, string> };
+  | { index: number; length: number; identity?: string; leaves?: Map<string, string>; keys?: KeyShapes };
+
+/** The keys (and name) of a sequence item that is a map, and those of its siblings that are maps (its own among them). */
+export interface KeyShapes {
+  own: ItemShape;
+  siblings: ItemShape[];
+}
+
+export interface ItemShape {
+  keys: string[];
+  identity?: string;
+}
 
 export interface RenderedPath {
   steps: PathStep[];
@@ -57,7 +68,8 @@ export function renderedPathAt(document: SourceDocument, line: number, column: n
       const item = items[index]!;
       const identity = identityOf(item);
       const leaves = leavesOf(item);
-      steps.push({ index, length: items.length, ...(identity !== undefined ? { identity } : {}), ...(leaves.size > 0 ? { leaves } : {}) });
+      const keys = isMap(item) ? { own: shapeOf(item), siblings: items.filter(isMap).map(shapeOf) } : undefined;
+      steps.push({ index, length: items.length, ...(identity !== undefined ? { identity } : {}), ...(leaves.size > 0 ? { leaves } : {}), ...(keys ? { keys } : {}) });
       node = item;
     } else {
       break;
@@ -76,6 +88,15 @@ function identityOf(item: Node): string | undefined {
     return name ? scalarText(name.value as Node | null) : undefined;
   }
   return undefined;
+}
+
+function shapeOf(map: Node): ItemShape {
+  const keys = (map as { items: Pair[] }).items.flatMap((p) => {
+    const key = scalarText(p.key as Node | null);
+    return key === undefined ? [] : [key];
+  });
+  const identity = identityOf(map);
+  return { keys, ...(identity !== undefined ? { identity } : {}) };
 }
 
 /** The scalar values inside a map item by their dotted key path (maps only, a few levels deep). */

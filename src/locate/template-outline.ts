@@ -27,6 +27,8 @@ export interface OutlineNode {
   textCol?: number;
   /** The key's or item's inline value contains a template directive. */
   dynamicValue?: boolean;
+  /** A templated inline value as a pattern of what it can render: its literal text, anything where a directive is (`{{ .Chart.Name }}-reload`: /^.*-reload$/). */
+  valuePattern?: RegExp;
   /** A key with nothing after the colon: its value is on the following lines. */
   open?: boolean;
   children: OutlineNode[];
@@ -202,6 +204,8 @@ function setValue(node: OutlineNode, text: string, masked: string): void {
   const bare = stripComment(masked).trim();
   if (bare.includes(HOLE)) {
     node.dynamicValue = true;
+    const unquoted = /^"(.*)"$/.exec(bare)?.[1] ?? /^'(.*)'$/.exec(bare)?.[1] ?? bare;
+    node.valuePattern = new RegExp(`^${unquoted.split(/\u0001+/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^]*")}$`);
     return;
   }
   const value = stripComment(text).trim();

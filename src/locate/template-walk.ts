@@ -1,4 +1,4 @@
-import type { PathStep } from "./rendered-path.js";
+import type { KeyShapes, PathStep } from "./rendered-path.js";
 import type { OutlineNode, TemplateDocument } from "./template-outline.js";
 
 export interface WalkResult {
@@ -35,7 +35,7 @@ function matchKey(parent: OutlineNode, step: { key: string; occurrence: number; 
   return (step.scalar !== undefined ? candidates.find((c) => c.value === step.scalar) : undefined) ?? candidates[0];
 }
 
-function matchItem(parent: OutlineNode, step: { index: number; length: number; identity?: string; leaves?: Map<string, string> }): OutlineNode | undefined {
+function matchItem(parent: OutlineNode, step: { index: number; length: number; identity?: string; leaves?: Map<string, string>; keys?: KeyShapes }): OutlineNode | undefined {
   const items = parent.children.filter((c) => c.kind === "item");
   if (items.length === 0) return undefined;
   if (step.identity !== undefined) {
@@ -44,10 +44,34 @@ function matchItem(parent: OutlineNode, step: { index: number; length: number; i
   }
   const similar = step.leaves ? mostSimilar(items, step.leaves) : undefined;
   if (similar) return similar;
+  const shaped = step.keys ? sameShape(items, step.keys) : undefined;
+  if (shaped) return shaped;
   if (parent.children.some((c) => c.kind === "opaque")) return undefined;
   if (items.length === step.length) return items[step.index];
   const templated = items.filter((item) => identityOf(item) === undefined && isTemplated(item));
   return templated.length === 1 ? templated[0] : undefined;
+}
+
+/** Keys an item shares with a rendered item before it counts as that item's shape: `name` + `value` fits any env entry. */
+const MIN_SHAPE_KEYS = 3;
+
+/**
+ * The one literal item that writes every key of the rendered item (at least MIN_SHAPE_KEYS of them, each literally)
+ * under a name its templated name can render (`{{ .Chart.Name }}-reload` never renders `alertmanager`), when no other
+ * rendered sibling fits it: a container whose name and values are all templated, in a list that
+ * `{{ toYaml .Values.extraContainers }}` may extend, is still the one the template writes out. Items that a
+ * directive writes (whose keys the template does not show) never fit, so neither can be confused with it.
+ */
+function sameShape(items: OutlineNode[], keys: KeyShapes): OutlineNode | undefined {
+  const fits = (rendered: { keys: string[]; identity?: string }, item: OutlineNode): boolean => {
+    const literal = new Set(item.children.flatMap((c) => (c.kind === "key" && c.key !== undefined ? [c.key] : [])));
+    const name = item.children.find((c) => c.kind === "key" && c.key === "name")?.valuePattern;
+    const named = name === undefined || rendered.identity === undefined || name.test(rendered.identity);
+    return named && rendered.keys.length >= MIN_SHAPE_KEYS && rendered.keys.every((key) => literal.has(key));
+  };
+  const candidates = items.filter((item) => fits(keys.own, item));
+  if (candidates.length !== 1) return undefined;
+  return keys.siblings.filter((sibling) => fits(sibling, candidates[0]!)).length === 1 ? candidates[0] : undefined;
 }
 
 /**
