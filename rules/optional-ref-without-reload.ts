@@ -80,17 +80,27 @@ export default defineRule({
         const ignored = late.hook?.annotations[RELOADER.ignore] === "true";
         const notes = whyNotCovered(workload, late.kind, late.name, late.hook);
         const reload = RELOADER.reload(late.kind);
+        // Not rendered anywhere here, it may be absent on purpose (credentials only some installs create): dropping
+        // `optional` would then keep the Pod from starting.
+        const mayBeAbsent = !late.unordered && !late.hook;
         report({
           object: workload,
           path: first.path,
           target: { kind: late.kind, name: late.name },
           message:
             `${describe(workload)} ${containersText(late.uses)}: ${late.kind} "${late.name}" with optional: true (${affectedUses(late.uses)}) ` +
-            `${where} and no Reloader annotation covers it, so it ${stays}; drop optional: true (or add ${reload}, with reloadOnCreate)`,
+            `${where} and no Reloader annotation covers it, so it ${stays}; ` +
+            (mayBeAbsent
+              ? `if the workload needs it, drop optional: true (or add ${reload}, with reloadOnCreate); if it is absent on purpose, suppress this with the reason`
+              : `drop optional: true (or add ${reload}, with reloadOnCreate)`),
           remediation:
             (notes.length ? `No Reloader annotation covers it: ${notes.join("; ")}. ` : "") +
             `Remove \`optional: true\` from the reference to ${late.kind} "${late.name}": the kubelet then waits for the ${late.kind} ` +
             `(CreateContainerConfigError for env, ContainerCreating for a volume) and starts the container with it.` +
+            (mayBeAbsent
+              ? ` Keep it when the ${late.kind} is absent on purpose where the workload runs without it (credentials only some installs create), ` +
+                `and suppress the finding with that reason: without optional the Pod would not start there.`
+              : "") +
             (ignored
               ? ""
               : ` If the Pod has to start without it, add \`${reload}: "${late.name}"\` to the ${workload.kind}'s metadata.annotations and make sure ` +

@@ -162,7 +162,7 @@ spec:
         "app-config",
         'Deployment "api" container "app": ConfigMap "app-config" with optional: true (volume "config" at /etc/app/app.yaml with subPath app.yaml) ' +
           "is not in this input and no Reloader annotation covers it, so it stays missing if the Pod starts first (the kubelet never updates a subPath mount); " +
-          "drop optional: true (or add configmap.reloader.stakater.com/reload, with reloadOnCreate)",
+          "if the workload needs it, drop optional: true (or add configmap.reloader.stakater.com/reload, with reloadOnCreate); if it is absent on purpose, suppress this with the reason",
       ],
     ]);
     // A Reloader annotation covers the subPath mount like an env reference: the restart brings the file.
