@@ -103,6 +103,67 @@ describe("chart directories", () => {
   });
 
 
+  describe("leaves out of render-incomplete the dependencies Helm disables with the render's values", () => {
+    // redis-ha: `condition: redis-ha.enabled`, false in values.yaml; postgresql: `condition: database.bundled,postgresql.enabled`,
+    // the first absent and the second false; minio (alias store): `tags: [storage, objects]`, storage false; common: always on.
+    const CHART = `${FIXTURES}/chart-conditional-deps`;
+    const REDIS = "redis-ha 4.x.x (https://dandydeveloper.github.io/charts)";
+    const POSTGRESQL = "postgresql 15.x.x (oci://registry-1.docker.io/bitnamicharts)";
+    const MINIO = "minio 5.x.x (https://charts.min.io)";
+    const COMMON = "common 2.x.x (oci://registry-1.docker.io/bitnamicharts)";
+    const notice = (what: string, names: string[], file = `${CHART}/Chart.yaml`, line = 4, column = 1): Pick<JsonFinding, "ruleId" | "file" | "line" | "column" | "message"> => ({
+      ruleId: "render-incomplete",
+      file,
+      line,
+      column,
+      message:
+        `${what} was rendered without its dependencies ${names.join(", ")}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
+        `run \`helm dependency build ${CHART}\` (or pass --dependency-update with registry access) to lint them too`,
+    });
+    const incomplete = async (args: string[], options: { stdin?: string } = {}): Promise<Array<Pick<JsonFinding, "ruleId" | "file" | "line" | "column" | "message">>> =>
+      (await lintJson([...args, "--helm", helm], options)).findings
+        .filter((f) => f.ruleId === "render-incomplete")
+        .map(({ ruleId, file, line, column, message }) => ({ ruleId, file, line, column, message }));
+    const chart = `the Helm chart ${CHART}`;
+
+    it("names only the dependency no condition or tag turns off", async () => {
+      expect(await incomplete([CHART])).toEqual([notice(chart, [COMMON])]);
+    });
+
+    it("names a dependency again when --set turns its condition on", async () => {
+      expect(await incomplete([CHART, "--set", "redis-ha.enabled=true"])).toEqual([notice(chart, [REDIS, COMMON])]);
+    });
+
+    it("decides a condition list by its first path that holds a boolean", async () => {
+      expect(await incomplete([CHART, "--set", "database.bundled=true"])).toEqual([notice(chart, [POSTGRESQL, COMMON])]);
+      // A string is not a boolean: Helm goes on to postgresql.enabled, which is false.
+      expect(await incomplete([CHART, "--set", "database.bundled=maybe"])).toEqual([notice(chart, [COMMON])]);
+    });
+
+    it("names a dependency whose tags include one set true", async () => {
+      expect(await incomplete([CHART, "--set", "tags.objects=true"])).toEqual([notice(chart, [MINIO, COMMON])]);
+    });
+
+    it("names every dependency when the values cannot be read exactly, and a condition set to a string", async () => {
+      // A list index and a YAML merge key are not interpreted; --set-string "false" is a string, which Helm's condition
+      // ignores (enabled).
+      expect(await incomplete([CHART, "--set", "extra[0]=x"])).toEqual([notice(chart, [REDIS, POSTGRESQL, MINIO, COMMON])]);
+      expect(await incomplete([CHART, "--values", `${FIXTURES}/conditional-deps-merge-key.yaml`])).toEqual([notice(chart, [REDIS, COMMON])]);
+      expect(await incomplete([CHART, "--set-string", "redis-ha.enabled=false"])).toEqual([notice(chart, [REDIS, COMMON])]);
+    });
+
+    it("evaluates a HelmRelease's values, and names every dependency when its valuesFrom cannot be read", async () => {
+      const release = (extra: string): string =>
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: web}\nspec:\n  chart:\n    spec:\n" +
+        `      chart: ./${CHART}\n      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n${extra}`;
+      const of = (suffix = ""): string => `the chart ${CHART} of HelmRelease "web/web"${suffix}`;
+      expect(await incomplete(["-"], { stdin: release("  values:\n    redis-ha: {enabled: true}\n") })).toEqual([notice(of(), [REDIS, COMMON], "<stdin>", 7, 7)]);
+      expect(await incomplete(["-"], { stdin: release("  valuesFrom:\n    - {kind: ConfigMap, name: web-values}\n") })).toEqual([
+        notice(of(" (valuesFrom ConfigMap/web-values (not in the input) could not be read, so the render lacks those values)"), [REDIS, POSTGRESQL, MINIO, COMMON], "<stdin>", 7, 7),
+      ]);
+    });
+  });
+
   it("reports a template failure with Helm's message and no temp paths", async () => {
     const report = await lintJson([`${FIXTURES}/chart-required-value`, "--helm", helm]);
     expect(report.code).toBe(1);
@@ -163,6 +224,23 @@ describe("chart directories", () => {
       const report = await lintJson([".", "--helm", helm], { cwd: dir });
       const suffix = "; it was rendered without its dependencies common 0.1.3 (oci://registry.example.com/charts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build .` (or pass --dependency-update with registry access) and lint again";
       expect(report.findings.map((f) => [f.ruleId, f.message])).toEqual([["render-failed", `\`helm template\` failed for the Helm chart .: ${error}${hint ? suffix : ""}`]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("does not blame a left-out dependency that the chart's values turn off: Helm would not render it either", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
+    try {
+      mkdirSync(path.join(dir, "templates"));
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 0.1.3\n    repository: oci://registry.example.com/charts\n    condition: common.enabled\n");
+      writeFileSync(path.join(dir, "values.yaml"), "common:\n  enabled: false\n");
+      writeFileSync(path.join(dir, "templates/cm.yaml"), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: {{ template "common.names.fullname" . }}\n');
+      const error = '`helm template` failed for the Helm chart .: app/templates/cm.yaml:6:17 executing "app/templates/cm.yaml" at <{{template "common.names.fullname" .}}>: template "common.names.fullname" not defined';
+      const suffix = "; it was rendered without its dependencies common 0.1.3 (oci://registry.example.com/charts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build .` (or pass --dependency-update with registry access) and lint again";
+      const failures = async (...args: string[]): Promise<unknown[][]> => (await lintJson([".", "--helm", helm, ...args], { cwd: dir })).findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.message]);
+      expect(await failures()).toEqual([["render-failed", "templates/cm.yaml", 6, 17, error]]);
+      expect(await failures("--set", "common.enabled=true")).toEqual([["render-failed", "templates/cm.yaml", 6, 17, `${error}${suffix}`]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

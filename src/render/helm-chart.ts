@@ -8,6 +8,7 @@ import type { K8sObject } from "../model/objects.js";
 import { isObject, type JsonObject } from "../util/json.js";
 import type { ChartIndex } from "./chart-index.js";
 import { assembleChart, type ChartAssembly } from "./chart-tree.js";
+import { disabledByValues } from "./dependency-conditions.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { isInside } from "../load/discover.js";
 import { kustomizeBuild } from "./kustomize.js";
@@ -28,6 +29,8 @@ export interface ChartRender {
   chartValuesFiles?: string[];
   set: string[];
   setString: string[];
+  /** Some values the real release gets could not be read (a HelmRelease's valuesFrom): the render lacks them. */
+  valuesIncomplete?: boolean;
   /** Set on every rendered document. */
   unit?: string;
   cluster?: string;
@@ -74,6 +77,7 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
   const started = startChartRender(ctx, index, render);
   if ("missing" in started) return fail(`cannot render ${render.what}: ${started.missing}; its templates were not linted`);
   const { assembly } = started;
+  const leftOut = renderedLeftOut(render, assembly);
   const result = await started.result;
   if (result.code !== 0) {
     const missing = MISSING_DEPENDENCIES.exec(result.stderr);
@@ -84,12 +88,12 @@ export async function renderChart(ctx: RenderContext, index: ChartIndex, render:
       );
     }
     const summary = ctx.clean(errorSummary(result.stderr.replace(UNKNOWN_HOOKS, "")));
-    const message = `\`helm template\` failed for ${render.what}: ${summary}${leftOutMayExplain(summary, assembly) ? leftOutSuffix(ctx, render, assembly) : ""}`;
+    const message = `\`helm template\` failed for ${render.what}: ${summary}${leftOutMayExplain(summary, leftOut) ? leftOutSuffix(ctx, render, leftOut) : ""}`;
     return fail(message, "object" in render.reportAt ? undefined : templateErrorPosition(ctx, render.chartDir, result.stderr));
   }
 
   let stream = result.stdout;
-  const problems: InputProblem[] = [...leftOutProblems(ctx, render, assembly), ...unknownHookProblems(ctx, render, result.stderr)];
+  const problems: InputProblem[] = [...leftOutProblems(ctx, render, leftOut), ...unknownHookProblems(ctx, render, result.stderr)];
   if (render.postRenderers && render.postRenderers.length > 0) {
     const post = await postRender(ctx, stream, render.postRenderers);
     if ("error" in post) problems.push(problem(render, "render-failed", `the post-renderers of ${render.what} failed: ${post.error}; the chart's output is linted without them`));
@@ -165,17 +169,30 @@ function assembledTemplate(helmSource: string, assembledDir: string, chartDir: s
   return isInside(real, chartDir) ? undefined : real; // the chart's own templates map through chartDir as usual
 }
 
+type LeftOut = ChartAssembly["leftOut"];
+
+/**
+ * The dependencies left out of a render that Helm would render: one the chart's `condition` or `tags` disable under
+ * the render's values renders nothing in Helm either. Those of subcharts are all kept (their values are not modelled).
+ */
+function renderedLeftOut(render: ChartRender, assembly: ChartAssembly): LeftOut {
+  if (assembly.leftOut.length === 0 || render.valuesIncomplete) return assembly.leftOut;
+  // The assembled chart's values.yaml: a HelmRelease's spec.chart.spec.valuesFiles replace the chart's own.
+  const disabled = disabledByValues(render.chartDir, path.join(assembly.dir, "values.yaml"), render);
+  return assembly.leftOut.filter((d) => d.declaredIn !== render.chartDir || !disabled(d));
+}
+
 /** One finding naming the dependencies left out of a render, and how to render them. */
-function leftOutProblems(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): InputProblem[] {
-  if (assembly.leftOut.length === 0) return [];
+function leftOutProblems(ctx: RenderContext, render: ChartRender, leftOut: LeftOut): InputProblem[] {
+  if (leftOut.length === 0) return [];
   // A chart linted as a directory: at its `dependencies:`; a HelmRelease's chart: at the release's chart reference.
   const line = "object" in render.reportAt ? undefined : topLevelKeyLine(path.join(render.chartDir, "Chart.yaml"), "dependencies");
   return [
     problem(
       render,
       "render-incomplete",
-      `${render.what} was rendered without its dependencies ${leftOutNames(ctx, render, assembly)}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
-        `run ${dependencyBuild(ctx, assembly)} (or pass --dependency-update with registry access) to lint them too`,
+      `${render.what} was rendered without its dependencies ${leftOutNames(ctx, render, leftOut)}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
+        `run ${dependencyBuild(ctx, leftOut)} (or pass --dependency-update with registry access) to lint them too`,
       line !== undefined && !("object" in render.reportAt) ? { ...render.reportAt, line, column: 1 } : undefined,
     ),
   ];
@@ -192,22 +209,22 @@ const OWN_CHECK = /^execution error at \(/;
  * absent map, or an expression over a left-out subchart's values. A `required` or `fail` is the chart's own check
  * (whatever its text mentions), and `helm dependency build` would not help.
  */
-function leftOutMayExplain(summary: string, assembly: ChartAssembly): boolean {
-  if (assembly.leftOut.length === 0 || OWN_CHECK.test(summary)) return false;
+function leftOutMayExplain(summary: string, leftOut: LeftOut): boolean {
+  if (leftOut.length === 0 || OWN_CHECK.test(summary)) return false;
   if (DEPENDENCY_SHAPED.test(summary)) return true;
   // `.Values.common.x` or `index .Values "common"`: the top-level value keys the failing expression reads.
   const read = new Set([...summary.matchAll(/\.Values(?:\.([\w-]+)|\s+"([^"]+)")/g)].map((m) => m[1] ?? m[2]));
-  return assembly.leftOut.some((d) => read.has(d.alias ?? d.name));
+  return leftOut.some((d) => read.has(d.alias ?? d.name));
 }
 
 /** A failed render without some dependencies most often failed for want of them (their named templates, their values). */
-function leftOutSuffix(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): string {
-  if (assembly.leftOut.length === 0) return "";
-  return `; it was rendered without its dependencies ${leftOutNames(ctx, render, assembly)} (not vendored in charts/, not in this repository at those versions), which its templates may need: run ${dependencyBuild(ctx, assembly)} (or pass --dependency-update with registry access) and lint again`;
+function leftOutSuffix(ctx: RenderContext, render: ChartRender, leftOut: LeftOut): string {
+  if (leftOut.length === 0) return "";
+  return `; it was rendered without its dependencies ${leftOutNames(ctx, render, leftOut)} (not vendored in charts/, not in this repository at those versions), which its templates may need: run ${dependencyBuild(ctx, leftOut)} (or pass --dependency-update with registry access) and lint again`;
 }
 
-function leftOutNames(ctx: RenderContext, render: ChartRender, assembly: ChartAssembly): string {
-  return assembly.leftOut
+function leftOutNames(ctx: RenderContext, render: ChartRender, leftOut: LeftOut): string {
+  return leftOut
     .map((d) => {
       const here = d.versionsHere.length > 0 ? `, this repository has ${d.versionsHere.join(", ")}` : "";
       return `${d.name}${d.version ? ` ${d.version}` : ""}${d.repository || here ? ` (${[d.repository, here.slice(2)].filter(Boolean).join("; ")})` : ""}${d.declaredIn !== render.chartDir ? ` of ${ctx.display(d.declaredIn)}` : ""}`;
@@ -215,8 +232,8 @@ function leftOutNames(ctx: RenderContext, render: ChartRender, assembly: ChartAs
     .join(", ");
 }
 
-function dependencyBuild(ctx: RenderContext, assembly: ChartAssembly): string {
-  const dirs = [...new Set(assembly.leftOut.map((d) => ctx.display(d.declaredIn)))];
+function dependencyBuild(ctx: RenderContext, leftOut: LeftOut): string {
+  const dirs = [...new Set(leftOut.map((d) => ctx.display(d.declaredIn)))];
   return `\`helm dependency build ${dirs.join(" && helm dependency build ")}\``;
 }
 

@@ -480,6 +480,7 @@ class RenderRun {
       ...(chartValuesFiles.length > 0 ? { chartValuesFiles } : {}),
       set: [],
       setString: [],
+      ...(values.unresolved.length > 0 ? { valuesIncomplete: true } : {}),
       unit,
       ...(object.source.cluster !== undefined ? { cluster: object.source.cluster } : {}),
       helmRelease: { ...(object.namespace !== undefined ? { namespace: object.namespace } : {}), name: object.name },
