@@ -70,6 +70,9 @@ export default defineRule({
       for (const late of lateOptionalRefs(set, workload, { autoReloadAll })) {
         if (late.coverage) continue;
         const first = late.uses[0]!.ref;
+        // Not rendered anywhere here, it may be absent on purpose (credentials only some installs create): dropping
+        // `optional` would then keep the Pod from starting.
+        const mayBeAbsent = !late.unordered && !late.hook;
         const where = late.unordered
           ? `is applied by ${late.unordered.source.unit}, which no dependsOn orders before ${workload.source.unit ?? `this ${workload.kind}`}`
           : late.hook
@@ -80,9 +83,6 @@ export default defineRule({
         const ignored = late.hook?.annotations[RELOADER.ignore] === "true";
         const notes = whyNotCovered(workload, late.kind, late.name, late.hook);
         const reload = RELOADER.reload(late.kind);
-        // Not rendered anywhere here, it may be absent on purpose (credentials only some installs create): dropping
-        // `optional` would then keep the Pod from starting.
-        const mayBeAbsent = !late.unordered && !late.hook;
         report({
           object: workload,
           path: first.path,

@@ -160,7 +160,7 @@ describe("invalid-input: a duplicate key under Flux", () => {
     const found = of((await lintJson(["-"], { stdin })).findings, "invalid-input");
     expect(found.map((f) => [f.line, f.column, f.message])).toEqual([
       [8, 5, 'ConfigMap "api": duplicate key "app.kubernetes.io/name" is rejected by strict field validation, though both copies have the same value; remove one'],
-      [11, 3, 'ConfigMap "api": duplicate key "a" is rejected by strict field validation, though both copies have the same value; remove one'],
+      [11, 3, 'ConfigMap "api": duplicate key "a" is rejected by strict field validation, though all 3 copies have the same value; remove all but one'],
       [12, 3, 'ConfigMap "api": duplicate key "a" is rejected by strict field validation, though all 3 copies have the same value; remove all but one'],
       // a string and a number differ
       [14, 3, 'ConfigMap "api": duplicate key "b" is rejected by strict field validation, and tools disagree on which copy wins; remove one (the last one is linted)'],

@@ -297,15 +297,20 @@ describe("one set per cluster", () => {
 
   // Without Flux roots in the repository (flux bootstrap writes them on the cluster; fluxcd/flux2-multi-tenancy
   // keeps a placeholder), the directories that define the same Flux object twice are the clusters.
-  const twoClustersWithoutRoots = (): string =>
-    repository({
-      "clusters/production/infra.yaml": kustomization("infra", "./infrastructure", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n"),
-      "clusters/production/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  domain: prod.example.com\n",
-      "clusters/staging/infra.yaml": kustomization("infra", "./infrastructure", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n"),
-      "clusters/staging/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  domain: staging.example.com\n",
-      "infrastructure/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - issuer.yaml\n",
-      "infrastructure/issuer.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issuer\n  namespace: infra\ndata:\n  host: ${domain}\n",
-    });
+  const clusterFiles = (cluster: string, domain: string): Record<string, string> => ({
+    [`clusters/${cluster}/infra.yaml`]: [
+      kustomization("infra", "./infrastructure", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n"),
+      kustomization("policies", "./policies"),
+    ].join("---\n"),
+    [`clusters/${cluster}/vars.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  domain: ${domain}\n`,
+  });
+  const SHARED = {
+    "infrastructure/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - issuer.yaml\n",
+    "infrastructure/issuer.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: issuer\n  namespace: infra\ndata:\n  host: ${domain}\n",
+    "policies/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - policy.yaml\n",
+    "policies/policy.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: policy\n  namespace: infra\ndata:\n  level: strict\n",
+  };
+  const twoClustersWithoutRoots = (): string => repository({ ...clusterFiles("production", "prod.example.com"), ...clusterFiles("staging", "staging.example.com"), ...SHARED });
 
   it("tells apart clusters without a Flux root by the directories that define the same Kustomization", async () => {
     const dir = twoClustersWithoutRoots();
@@ -313,6 +318,22 @@ describe("one set per cluster", () => {
     // each cluster's build once, in a set of its own: no resource is defined twice in Kustomization flux-system/infra
     expect(of(report.findings, "duplicate-resource")).toEqual([]);
     expect(report.findings.filter((f) => f.severity === "error").map(at)).toEqual([]);
+    expect(report.notes).toEqual([
+      "clusters/production, clusters/staging define the same Flux objects (Kustomization flux-system/infra, Kustomization flux-system/policies) and no Flux root says which cluster applies which: each was linted as a cluster of its own",
+    ]);
+    // from inside one of them, with the other reached through ..
+    const inside = await lintJson([".."], { cwd: path.join(dir, "clusters", "production") });
+    expect(of(inside.findings, "duplicate-resource")).toEqual([]);
+    expect(inside.notes).toEqual([expect.stringMatching(/^\., \.\.\/staging define the same Flux objects/)]);
+  });
+
+  it("compares each cluster with the base revision when the change adds a cluster directory beside it", async () => {
+    const web = (selector: string): string => deployment("web").replace("name: web\nspec", "name: web\n  namespace: infra\nspec").replaceAll("app: web}", `app: ${selector}}`);
+    const dir = repository({ ...clusterFiles("production", "prod.example.com"), ...SHARED, "infrastructure/kustomization.yaml": SHARED["infrastructure/kustomization.yaml"] + "  - web.yaml\n", "infrastructure/web.yaml": web("web") });
+    write(dir, { ...clusterFiles("staging", "staging.example.com"), "infrastructure/web.yaml": web("web-v2") });
+    commit(dir, "staging, and a new selector");
+    const report = await lintJson([".", "--base", "HEAD~1"], { cwd: dir });
+    expect(of(report.findings, "immutable-field-changed")).toEqual([expect.stringMatching(/^immutable-field-changed Deployment\/infra\/web infrastructure\/web\.yaml:\d+:\d+ error$/)]);
   });
 
   it("builds each such cluster's Kustomization with that cluster's own post-build variables", async () => {

@@ -374,6 +374,11 @@ describe("kustomizations", () => {
       expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.message])).toEqual([
         ["render-failed", `${k}/kustomization.yaml`, 6, 1, `\`kubectl kustomize ${k}\` failed: invalid Kustomization: json: cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch`],
       ]);
+      // the same mistake in a base the overlay reaches: not at the overlay's own patches
+      mkdirSync(path.join(dir, "overlay"));
+      writeFileSync(path.join(dir, "overlay/kustomization.yaml"), "resources:\n- ../k\npatches:\n- path: p.yaml\n");
+      const overlay = path.relative(REPO, path.join(dir, "overlay"));
+      expect((await lintJson([overlay])).findings.map((f) => [f.ruleId, f.file, f.line, f.column])).toEqual([["render-failed", `${overlay}/kustomization.yaml`, 1, 1]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,6 +11,7 @@ import type { TemplateMapOptions } from "../locate/template-map.js";
 import { ManifestSet } from "../model/manifest-set.js";
 import { ShellScripts } from "../shell/shell-scripts.js";
 import { checkedScriptTexts } from "../model/checked-scripts.js";
+import { parentSetKey } from "../render/cluster-directories.js";
 import type { BaseUnavailable } from "./read-base.js";
 import { directiveSources } from "../suppress/directive-sources.js";
 import { applySuppressions } from "../suppress/suppress.js";
@@ -92,12 +93,26 @@ export function lintSets(sets: ManifestSet[], rules: AnyRule[], config: Resolved
 /** The base of one set: its own at the base revision, and the `--base-file` objects; undefined without a base. */
 function baseOf(key: string, options: LintSetsOptions): ManifestSet | undefined {
   if (!options.bases && !options.baseEverywhere) return undefined;
-  const own = options.bases?.get(key);
+  const own = options.bases ? ownBase(key, options.bases) : undefined;
   if (!options.baseEverywhere) return own ?? new ManifestSet(key);
   if (!own) return options.baseEverywhere;
   const both = new ManifestSet(key);
   for (const read of [...own.reads, ...options.baseEverywhere.reads]) both.add(read);
   return both;
+}
+
+/**
+ * The base revision's set for a head set: the one of the same key; when the change splits a cluster directory off
+ * the set or joins it back (src/render/cluster-directories.ts), the base sets it was or will be part of.
+ */
+function ownBase(key: string, bases: Map<string, ManifestSet>): ManifestSet | undefined {
+  const parent = parentSetKey(key);
+  if (key !== parent) return bases.get(key) ?? bases.get(parent);
+  const parts = [...bases.values()].filter((set) => parentSetKey(set.key) === key);
+  if (parts.length <= 1) return bases.get(key);
+  const joined = new ManifestSet(key);
+  for (const read of parts.flatMap((set) => set.reads)) joined.add(read);
+  return joined;
 }
 
 /** One finding per rule, object and position: the same object reached through two inputs gives its findings once. */

@@ -156,8 +156,8 @@ function parseTolerantly(doc: SourceDocument, maxAliasNodes: number): ParseResul
 }
 
 /**
- * For each duplicate key the yaml package reports (at the offset of the later copy; it keeps every pair in the map):
- * how many copies of it there are up to that one when all have the same value, else 0. Equal copies leave nothing for
+ * For each duplicate key the yaml package reports (at the offset of a later copy; it keeps every pair in the map):
+ * how many copies of the key the mapping holds when all have the same value, else 0. Equal copies leave nothing for
  * tools to disagree on (a template that includes both selector and common labels writes such a pair).
  */
 function equalCopies(parsed: YamlDocument, offsets: Set<number>, maxAliasNodes: number, textLength: number): Map<number, number> {
@@ -170,12 +170,12 @@ function equalCopies(parsed: YamlDocument, offsets: Set<number>, maxAliasNodes: 
   yaml.visit(parsed, {
     Map(_, map) {
       // The yaml package's own test for a duplicate (uniqueKeys: true): scalars of the same value.
-      const copies = new Map<unknown, { first: unknown; count: number; equal: boolean }>();
+      const copies = new Map<unknown, { first: unknown; count: number; equal: boolean; later: number[] }>();
       for (const pair of map.items) {
         if (!yaml.isScalar(pair.key)) continue;
         const seen = copies.get(pair.key.value);
         if (!seen) {
-          copies.set(pair.key.value, { first: pair.value, count: 1, equal: true });
+          copies.set(pair.key.value, { first: pair.value, count: 1, equal: true, later: [] });
           continue;
         }
         seen.count++;
@@ -185,8 +185,10 @@ function equalCopies(parsed: YamlDocument, offsets: Set<number>, maxAliasNodes: 
           seen.equal = comparable(seen.first) && comparable(next) && isDeepStrictEqual(seen.first, next);
         }
         const at = pair.key.range?.[0];
-        if (at !== undefined && offsets.has(at)) found.set(at, seen.equal ? seen.count : 0);
+        if (at !== undefined && offsets.has(at)) seen.later.push(at);
       }
+      // Every later copy is told how many there are in all, once the whole mapping is read.
+      for (const { count, equal, later } of copies.values()) for (const at of later) found.set(at, equal ? count : 0);
     },
   });
   return found;

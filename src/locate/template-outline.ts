@@ -1,3 +1,5 @@
+import { escapeRegExp } from "../util/escape-regexp.js";
+
 /**
  * An indentation outline of a Helm template's YAML: which keys and sequence items sit where, without
  * evaluating any Go template. Helm has no line map from rendered output back to templates
@@ -27,8 +29,8 @@ export interface OutlineNode {
   textCol?: number;
   /** The key's or item's inline value contains a template directive. */
   dynamicValue?: boolean;
-  /** A templated inline value as a pattern of what it can render: its literal text, anything where a directive is (`{{ .Chart.Name }}-reload`: /^.*-reload$/). */
-  valuePattern?: RegExp;
+  /** A templated inline value, unquoted, with HOLE where each directive is (see `canRender`). */
+  valueTemplate?: string;
   /** A key with nothing after the colon: its value is on the following lines. */
   open?: boolean;
   children: OutlineNode[];
@@ -204,13 +206,24 @@ function setValue(node: OutlineNode, text: string, masked: string): void {
   const bare = stripComment(masked).trim();
   if (bare.includes(HOLE)) {
     node.dynamicValue = true;
-    const unquoted = /^"(.*)"$/.exec(bare)?.[1] ?? /^'(.*)'$/.exec(bare)?.[1] ?? bare;
-    node.valuePattern = new RegExp(`^${unquoted.split(/\u0001+/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^]*")}$`);
+    node.valueTemplate = /^"(.*)"$/.exec(bare)?.[1] ?? /^'(.*)'$/.exec(bare)?.[1] ?? bare;
     return;
   }
   const value = stripComment(text).trim();
   node.value = /^"(.*)"$/.test(value) ? value.slice(1, -1) : /^'(.*)'$/.test(value) ? value.slice(1, -1).replace(/''/g, "'") : value;
 }
+
+const renderable = new WeakMap<OutlineNode, RegExp>();
+
+/** Whether a key's or item's inline value can render as `text`: its literal parts in order, anything where a directive is (`{{ .Chart.Name }}-reload` never renders `alertmanager`). */
+export function canRender(node: OutlineNode, text: string): boolean {
+  if (node.valueTemplate === undefined) return node.value === undefined || node.value === text;
+  let pattern = renderable.get(node);
+  if (!pattern) renderable.set(node, (pattern = new RegExp(`^${node.valueTemplate.split(HOLE_RUN).map(escapeRegExp).join("[^]*")}$`)));
+  return pattern.test(text);
+}
+
+const HOLE_RUN = new RegExp(`${HOLE}+`);
 
 function stripComment(text: string): string {
   const match = /(^|[ \t])#/.exec(text);

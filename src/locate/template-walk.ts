@@ -1,5 +1,5 @@
 import type { KeyShapes, PathStep } from "./rendered-path.js";
-import type { OutlineNode, TemplateDocument } from "./template-outline.js";
+import { canRender, type OutlineNode, type TemplateDocument } from "./template-outline.js";
 
 export interface WalkResult {
   /** The deepest template node the path reached; the root when not even the first key was found. */
@@ -65,8 +65,8 @@ const MIN_SHAPE_KEYS = 3;
 function sameShape(items: OutlineNode[], keys: KeyShapes): OutlineNode | undefined {
   const fits = (rendered: { keys: string[]; identity?: string }, item: OutlineNode): boolean => {
     const literal = new Set(item.children.flatMap((c) => (c.kind === "key" && c.key !== undefined ? [c.key] : [])));
-    const name = item.children.find((c) => c.kind === "key" && c.key === "name")?.valuePattern;
-    const named = name === undefined || rendered.identity === undefined || name.test(rendered.identity);
+    const name = item.children.find((c) => c.kind === "key" && c.key === "name");
+    const named = name === undefined || rendered.identity === undefined || canRender(name, rendered.identity);
     return named && rendered.keys.length >= MIN_SHAPE_KEYS && rendered.keys.every((key) => literal.has(key));
   };
   const candidates = items.filter((item) => fits(keys.own, item));

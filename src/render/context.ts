@@ -190,11 +190,21 @@ function fixedName(name: string): string {
  * one error over several lines: each template of an include chain, then the cause), else the first lines.
  * Log lines (Helm's slog `level=…`, such as one INFO line per symlinked file of a chart) are left out.
  */
+/** klog quotes the error it logs (`err="accumulating …"`, Go's quoting); the text inside is the error. */
+function unquoted(line: string): string {
+  if (!/^".*"$/.test(line)) return line;
+  try {
+    return JSON.parse(line) as string;
+  } catch {
+    return line;
+  }
+}
+
 export function errorSummary(stderr: string): string {
   const lines = stderr
     .split("\n")
     // kubectl logs through klog: `E1201 13:38:04.904479  3346 run.go:72] "command failed" err="…"`
-    .map((l) => l.trim().replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] (?:"command failed" err=)?/, ""))
+    .map((l) => unquoted(l.trim().replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] (?:"command failed" err=)?/, "")))
     .filter((l) => l !== "" && !/^(usage|use ".* --help"|use --debug flag)/i.test(l) && !/^level=[A-Z]+ /.test(l));
   const error = lines.findIndex((l) => /^error:/i.test(l));
   const summary = error === -1 ? lines.slice(0, 3).join("; ") : lines.slice(error, error + 8).map((l) => l.replace(/^error:\s*/i, "")).join(" ");

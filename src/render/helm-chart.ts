@@ -14,7 +14,7 @@ import { isInside } from "../load/discover.js";
 import { kustomizeBuild } from "./kustomize.js";
 import { runRender } from "./render-call.js";
 import type { RunResult } from "./tools.js";
-import { topLevelKeyLine } from "../util/top-level-key.js";
+import { topLevelKeyLine } from "../load/top-level-key.js";
 
 export interface ChartRender {
   /** Absolute chart directory (holds Chart.yaml). */

@@ -58,7 +58,9 @@ export async function renderInputs(raw: Promise<RawInput[]>, units: RenderUnit[]
   // Started before the plain files are read, added after them (the order of what was read stays the same).
   const first = run.renderUnits(units.filter((u) => !walkedCharts.includes(u)));
   try {
-    for (const input of separateClusters(await raw)) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
+    const separated = separateClusters(await raw);
+    run.notes.push(...separated.notes);
+    for (const input of separated.inputs) run.add(input.loaded, { ...(input.absolutePath !== undefined ? { raw: input.absolutePath } : {}), ...(input.cluster !== undefined ? { cluster: input.cluster } : {}) });
     for (const read of await first) run.add(read);
     // Not before: the plain builds hold the sources (GitRepositories) a Flux build asks for.
     run.startAhead(run.aheadOfTurn());

@@ -5,7 +5,7 @@ import { loadFile } from "../load/load-file.js";
 import type { DocumentOrigin, ParsedDocument } from "../load/types.js";
 import type { ReadFile } from "../model/manifest-set.js";
 import { isObject } from "../util/json.js";
-import { topLevelKeyLine } from "../util/top-level-key.js";
+import { topLevelKeyLine } from "../load/top-level-key.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { kustomizeInputs } from "./kustomize-inputs.js";
 import { runRender } from "./render-call.js";
@@ -109,25 +109,32 @@ function takeOrigin(ctx: RenderContext, wrapper: string, value: unknown, origina
 }
 
 /**
+ * Without kustomize's first try at the target gitops-lint's wrapper lists, as a file ("read <dir>: is a directory";
+ * kustomize 5.5: "'<dir>' must resolve to a file"), which the user's own `kustomize build <dir>` never makes: what is
+ * left is why the directory's kustomization failed.
+ */
+export function withoutWrapperAttempt(message: string): string {
+  return message.replace(
+    /^accumulating resources: accumulation err='accumulating resources from '[^']+': (?:read [^']+: is a directory|'[^']+' must resolve to a file)': (?:couldn't make target for|recursed accumulation of) path '[^']+': /,
+    "",
+  );
+}
+
+/**
+ * The line of the kustomization's field a decoding error names (`Go struct field Kustomization.patches`), when the
+ * error is the kustomization's own (not a base's it reaches); else its first line.
+ */
+function fieldPosition(kustomizationFile: string, error: string): { line: number; column: number } {
+  const field = /^invalid Kustomization: .*Go struct field Kustomization\.(\w+)/.exec(error)?.[1];
+  return { line: (field !== undefined ? topLevelKeyLine(kustomizationFile, field) : undefined) ?? 1, column: 1 };
+}
+
+/**
  * Kustomize names files relative to the wrapper (`../../work/repo/x.yaml`) or absolutely; name them as
  * the user does. A relative path that does not lead out of the temp directory was not relative to the
  * wrapper (it is quoted from the user's kustomization, as in `accumulating resources from '../base'`)
  * and stays as written.
  */
-/**
- * Without kustomize's first try at the target gitops-lint's wrapper lists (as a file: "read <dir>: is a directory"),
- * which the user's own `kustomize build <dir>` never makes: what is left is why the directory's kustomization failed.
- */
-function withoutWrapperAttempt(message: string): string {
-  return message.replace(/^accumulating resources: accumulation err='accumulating resources from '([^']+)': read \1: is a directory': couldn't make target for path '\1': /, "");
-}
-
-/** The line of the kustomization's field a decoding error names (`Go struct field Kustomization.patches`), else its first line. */
-function fieldPosition(kustomizationFile: string, error: string): { line: number; column: number } {
-  const field = /Go struct field Kustomization\.(\w+)/.exec(error)?.[1];
-  return { line: (field !== undefined ? topLevelKeyLine(kustomizationFile, field) : undefined) ?? 1, column: 1 };
-}
-
 function cleanKustomizeError(ctx: RenderContext, wrapper: string, message: string): string {
   const fromWrapper = message.replace(/(?:\.\.\/)+[^\s'":]+/g, (p) => {
     const absolutePath = path.resolve(wrapper, p);

@@ -171,7 +171,6 @@ class RemoteParser implements ShellBackend {
 
   /** The worker's answer to request `id`, or undefined when it failed (its own events say so only between calls, hence the bounded wait). */
   private replyTo(id: number): unknown {
-    const { receiveMessageOnPort } = workerThreads();
     while (!this.gone) {
       const reply = this.replies.get(id);
       if (reply) {
@@ -180,18 +179,24 @@ class RemoteParser implements ShellBackend {
       }
       // The count is read before the port is looked at again: a reply posted after that bumps it, and wakes the wait.
       const posted = Atomics.load(this.signal, REPLIES);
-      let received: Reply | undefined;
-      try {
-        received = receiveMessageOnPort(this.port)?.message as Reply | undefined;
-      } catch (error) {
-        // Copying a tree near MAX_TREE_DEPTH into this thread ran out of its stack: as when parsing here does.
-        if (!(error instanceof RangeError)) throw error;
-        return OVERFLOW_HERE;
-      }
+      // An exited worker may have posted its last replies after the port was looked at: one more look, then give up.
+      const exited = Atomics.load(this.signal, EXITED) === 1;
+      const received = this.receive();
+      if (received === OVERFLOW_HERE) return OVERFLOW_HERE;
       if (received) this.replies.set(received.id, received);
-      else if (Atomics.load(this.signal, EXITED) === 1 || Atomics.wait(this.signal, REPLIES, posted, GIVE_UP_MS) === "timed-out") return this.fail();
+      else if (exited || Atomics.wait(this.signal, REPLIES, posted, GIVE_UP_MS) === "timed-out") return this.fail();
     }
     return undefined;
+  }
+
+  private receive(): Reply | undefined | typeof OVERFLOW_HERE {
+    try {
+      return workerThreads().receiveMessageOnPort(this.port)?.message as Reply | undefined;
+    } catch (error) {
+      // Copying a tree near MAX_TREE_DEPTH into this thread ran out of its stack: as when parsing here does.
+      if (!(error instanceof RangeError)) throw error;
+      return OVERFLOW_HERE;
+    }
   }
 
   private fail(): undefined {
