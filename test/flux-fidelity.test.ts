@@ -183,9 +183,11 @@ describe("HelmRelease rendering, as helm-controller renders", () => {
     });
     const report = await lintJson(["clusters/prod"], { cwd: dir });
     expect(report.summary.objects).toBe(3);
-    expect(report.notes).toEqual([
-      "HelmRelease flux-system/web: rendered from charts/web (the repository's chart web 1.2.3, matching web 1.2.x from HelmRepository flux-system/charts)",
-    ]);
+    const note = "HelmRelease flux-system/web: rendered from charts/web (the repository's chart web 1.2.3, matching web 1.2.x from HelmRepository flux-system/charts)";
+    expect(report.notes).toEqual([note]);
+    // a second cluster that renders the same release alike: said once
+    write(dir, { "clusters/staging/web.yaml": readFileSync(path.join(dir, "clusters/prod/web.yaml"), "utf8") });
+    expect((await lintJson(["clusters/prod", "clusters/staging"], { cwd: dir })).notes).toEqual([note]);
   });
 });
 

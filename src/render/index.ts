@@ -66,7 +66,8 @@ export async function renderInputs(raw: Promise<RawInput[]>, units: RenderUnit[]
     run.startAhead(run.aheadOfTurn());
     await run.followFlux();
     for (const read of await run.renderUnits([...walkedCharts, ...run.deferredCharts].filter((u) => !run.chartsRenderedByRelease.has(u.dir)))) run.add(read);
-    return { files: run.files(), notes: run.notes };
+    // Each cluster that renders a release from the same chart says so alike: once is enough.
+    return { files: run.files(), notes: [...new Set(run.notes)] };
   } finally {
     // Renders still running use the temp directory until they end.
     await first.catch(() => undefined);
