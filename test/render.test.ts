@@ -246,6 +246,31 @@ describe("chart directories", () => {
     }
   });
 
+  it("keeps a left-out dependency named when its condition reads a key a vendored subchart's own values fill", async () => {
+    // charts/bundled holds the chart `sub`, whose values.yaml sets extraEnabled: true. Helm coalesces those under `sub`,
+    // so `condition: sub.extraEnabled,extra.enabled` turns extra on (helm template with extra vendored too renders it);
+    // a subchart's values are not read here, so extra stays named. A user value for that key decides it again.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
+    try {
+      mkdirSync(path.join(dir, "templates"));
+      mkdirSync(path.join(dir, "charts", "bundled"), { recursive: true });
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: extra\n    version: 1.x.x\n    repository: https://charts.example.com\n    condition: sub.extraEnabled,extra.enabled\n");
+      writeFileSync(path.join(dir, "values.yaml"), "extra:\n  enabled: false\n");
+      writeFileSync(path.join(dir, "templates/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n");
+      writeFileSync(path.join(dir, "charts/bundled/Chart.yaml"), "apiVersion: v2\nname: sub\nversion: 0.1.0\n");
+      writeFileSync(path.join(dir, "charts/bundled/values.yaml"), "extraEnabled: true\n");
+      const notices = async (...args: string[]): Promise<unknown[][]> =>
+        (await lintJson([".", "--helm", helm, ...args], { cwd: dir })).findings.filter((f) => f.ruleId === "render-incomplete").map((f) => [f.ruleId, f.file, f.line, f.column, f.message]);
+      const message =
+        "the Helm chart . was rendered without its dependencies extra 1.x.x (https://charts.example.com): they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; " +
+        "run `helm dependency build .` (or pass --dependency-update with registry access) to lint them too";
+      expect(await notices()).toEqual([["render-incomplete", "Chart.yaml", 4, 1, message]]);
+      expect(await notices("--set", "sub.extraEnabled=false")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("says a left-out dependency may be why when the failing expression reads its values (under its alias)", async () => {
     const report = await lintJson([`${FIXTURES}/chart-dep-values`, "--helm", helm]);
     expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.column])).toEqual([["render-failed", `${FIXTURES}/chart-dep-values/templates/cm.yaml`, 6, 11]]);

@@ -1,9 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import jsYaml from "js-yaml";
-import { chartYaml } from "../load/chart-yaml.js";
-import { asArray, isObject, type JsonObject } from "../util/json.js";
-import { mergeMaps, type ChartDependency } from "./chart-tree.js";
+import { existsSync } from "node:fs";
+import { isObject, type JsonObject } from "../util/json.js";
+import { mergeMaps, readValues, setAtKeyPath, typedSetValue, type ChartAssembly } from "./chart-tree.js";
 
 /**
  * The values a render gives Helm, in Helm's order: values files (a HelmRelease's values go in as one), then each
@@ -17,20 +14,19 @@ export interface UserValues {
 }
 
 /**
- * Whether Helm disables a dependency of the chart with these values (its `condition`, else its `tags`), as
- * processDependencyEnabled does before rendering (helm/helm pkg/chart/v2/util/dependencies.go). Only a sure
- * answer counts: any value that cannot be read or interpreted exactly as Helm would leaves the dependency enabled.
+ * Whether Helm disables a left-out dependency of the chart with these values (its `condition`, else its `tags`), as
+ * processDependencyEnabled does before rendering (helm/helm pkg/chart/v2/util/dependencies.go). Only a sure answer
+ * counts: any value that cannot be read or interpreted exactly as Helm would leaves the dependency enabled. The
+ * chart's Chart.yaml is the assembly's reading of it.
  */
-export function disabledByValues(chartDir: string, chartValuesFile: string, user: UserValues): (dependency: ChartDependency) => boolean {
-  const chart = chartYaml(chartDir);
+export function disabledByValues(assembly: ChartAssembly, chartValuesFile: string, user: UserValues): (dependency: ChartAssembly["leftOut"][number]) => boolean {
   const userValues = readUserValues(user);
-  const chartValues = readValuesFile(chartValuesFile, true);
-  if (!chart || userValues === undefined || chartValues === undefined) return () => false;
-  const layers: Layers = { user: userValues, chart: chartValues, mayBeSubchart: subchartNames(chartDir, chart) };
-  return (dependency) => {
-    const entry = asArray(chart.dependencies).find((d): d is JsonObject => isObject(d) && d.name === dependency.name && (d.alias ?? undefined) === dependency.alias);
-    return entry !== undefined && enabled(entry, layers) === false;
-  };
+  const chartValues = existsSync(chartValuesFile) ? readValues(chartValuesFile) : {};
+  if (userValues === undefined || chartValues === undefined) return () => false;
+  // Helm coalesces a subchart's own values.yaml under its alias or name, which is not read here.
+  const subcharts = new Set([...assembly.vendored, ...assembly.dependencies.map((d) => d.alias ?? d.name)]);
+  const layers: Layers = { user: userValues, chart: chartValues, mayBeSubchart: (key) => subcharts.has(key) };
+  return (dependency) => enabled(dependency.entry, layers) === false;
 }
 
 interface Layers {
@@ -101,7 +97,7 @@ function lookup(keys: string[], layers: Layers): { value: unknown } | undefined 
 function readUserValues(user: UserValues): JsonObject | undefined {
   let values: JsonObject = {};
   for (const file of user.valuesFiles) {
-    const read = readValuesFile(file, false);
+    const read = readValues(file);
     if (read === undefined) return undefined;
     values = mergeMaps(values, read);
   }
@@ -111,76 +107,16 @@ function readUserValues(user: UserValues): JsonObject | undefined {
   return values;
 }
 
-/** A values file as a map; an absent chart values.yaml is empty; undefined when it cannot be read or is not one YAML map. */
-function readValuesFile(file: string, absentIsEmpty: boolean): JsonObject | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    return absentIsEmpty && (error as NodeJS.ErrnoException).code === "ENOENT" ? {} : undefined;
-  }
-  let parsed: unknown;
-  try {
-    parsed = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
-  } catch {
-    return undefined; // several documents, duplicate keys, broken YAML
-  }
-  if (parsed === undefined || parsed === null) return {};
-  return isObject(parsed) ? parsed : undefined;
-}
-
 /**
  * One `--set` / `--set-string` argument applied as Helm's strvals parser does, for the plain form only
  * (`a.b=v,c=w`): escapes, list indexes and `{…}` lists make it false (not interpreted), as does a key path
- * through a value that is not a map (Helm fails there).
+ * Helm fails on (setAtKeyPath).
  */
 function applySet(values: JsonObject, expression: string, asString: boolean): boolean {
   if (/[\\[\]{}]/.test(expression)) return false;
-  for (const pair of expression.split(",")) {
+  return expression.split(",").every((pair) => {
     const eq = pair.indexOf("=");
-    if (eq <= 0) return false;
-    const keys = pair.slice(0, eq).split(".");
-    if (keys.some((k) => k === "")) return false;
-    let node = values;
-    for (const key of keys.slice(0, -1)) {
-      const next = Object.hasOwn(node, key) ? node[key] : (node[key] = {});
-      if (!isObject(next)) return false;
-      node = next;
-    }
-    node[keys[keys.length - 1]!] = asString ? pair.slice(eq + 1) : typedSetValue(pair.slice(eq + 1));
-  }
-  return true;
-}
-
-/** strvals typedVal: true/false and null in any case, integers; everything else a string. */
-function typedSetValue(text: string): unknown {
-  if (/^(?:true|false)$/i.test(text)) return text.toLowerCase() === "true";
-  if (/^null$/i.test(text)) return null;
-  if (text === "0" || /^[+-]?[1-9]\d*$/.test(text)) return Number(text);
-  return text;
-}
-
-/**
- * Names under which Helm coalesces a subchart's values.yaml: the dependencies Chart.yaml declares (by alias), and
- * what `charts/` holds (a directory by its chart name or its own name, an archive by its `<name>-` prefix).
- */
-function subchartNames(chartDir: string, chart: Record<string, unknown>): (key: string) => boolean {
-  const names = new Set(
-    asArray(chart.dependencies)
-      .filter(isObject)
-      .map((d) => (typeof d.alias === "string" ? d.alias : d.name))
-      .filter((n): n is string => typeof n === "string"),
-  );
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(path.join(chartDir, "charts"));
-  } catch {
-    // no charts/ directory
-  }
-  for (const entry of entries) {
-    names.add(entry);
-    const name = chartYaml(path.join(chartDir, "charts", entry))?.name;
-    if (typeof name === "string") names.add(name);
-  }
-  return (key) => names.has(key) || entries.some((e) => e.endsWith(".tgz") && e.startsWith(`${key}-`));
+    const text = pair.slice(eq + 1);
+    return eq > 0 && setAtKeyPath(values, pair.slice(0, eq), asString ? text : typedSetValue(text));
+  });
 }

@@ -2,7 +2,7 @@ import jsYaml from "js-yaml";
 import type { NodePath } from "../load/types.js";
 import type { K8sObject } from "../model/objects.js";
 import { asArray, getPath, isObject, type JsonObject } from "../util/json.js";
-import { mergeMaps } from "./chart-tree.js";
+import { mergeMaps, setAtKeyPath, typedSetValue } from "./chart-tree.js";
 import { unitName } from "./flux-kustomization.js";
 import { crypto } from "../util/lazy-builtins.js";
 
@@ -164,7 +164,7 @@ export function releaseValues(release: K8sObject, find: (kind: string, name: str
     }
     if (typeof ref.targetPath === "string" && ref.targetPath !== "") {
       result = mergeMaps(result, inline);
-      setAtPath(result, ref.targetPath, ref.literal === true ? text : typedValue(text));
+      if (!setAtKeyPath(result, ref.targetPath, ref.literal === true ? text : targetPathValue(text))) unresolved.push(`${label} (Helm cannot set its targetPath ${ref.targetPath} in these values)`);
       continue;
     }
     const parsed = safeLoad(text);
@@ -182,29 +182,13 @@ function keyOf(object: K8sObject, key: string): string | undefined {
   return object.kind === "Secret" ? Buffer.from(data, "base64").toString("utf8") : data;
 }
 
-/** Helm's `--set` typing of a value (strvals): quoted stays a string; true/false, null and integers are typed. */
-function typedValue(text: string): unknown {
-  if (/^(['"]).*\1$/s.test(text)) return text.slice(1, -1);
-  if (text === "true" || text === "false") return text === "true";
-  if (text === "null") return null;
-  if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  return text;
-}
-
-/** Sets a value at a `--set`-style path (`a.b\.c[0].d`), creating maps and lists on the way. */
-function setAtPath(root: JsonObject, targetPath: string, value: unknown): void {
-  const steps: Array<string | number> = [];
-  for (const match of targetPath.matchAll(/((?:\\.|[^.[\]\\])+)|\[(\d+)\]/g)) steps.push(match[2] !== undefined ? Number(match[2]) : match[1]!.replace(/\\(.)/g, "$1"));
-  let node: Record<string | number, unknown> = root;
-  steps.forEach((step, i) => {
-    if (i === steps.length - 1) {
-      node[step] = value;
-      return;
-    }
-    const nextIsIndex = typeof steps[i + 1] === "number";
-    if (!isObject(node[step]) && !Array.isArray(node[step])) node[step] = nextIsIndex ? [] : {};
-    node = node[step] as Record<string | number, unknown>;
-  });
+/**
+ * A valuesFrom value at a targetPath as helm-controller sets it (fluxcd/pkg chartutil ReplacePathValue): quoted in
+ * `'` or `"` at both ends, the quotes trimmed (all of them, strings.Trim) and the rest a string; else typed as `--set`.
+ */
+function targetPathValue(text: string): unknown {
+  const quoted = /^'(?:.*'|)$|^"(?:.*"|)$/s.test(text);
+  return quoted ? text.replace(/^['"]+|['"]+$/g, "") : typedSetValue(text);
 }
 
 /** `spec.postRenderers[].kustomize` (patches, images; the deprecated strategic-merge and JSON 6902 lists too). */

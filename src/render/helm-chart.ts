@@ -178,24 +178,29 @@ type LeftOut = ChartAssembly["leftOut"];
 function renderedLeftOut(render: ChartRender, assembly: ChartAssembly): LeftOut {
   if (assembly.leftOut.length === 0 || render.valuesIncomplete) return assembly.leftOut;
   // The assembled chart's values.yaml: a HelmRelease's spec.chart.spec.valuesFiles replace the chart's own.
-  const disabled = disabledByValues(render.chartDir, path.join(assembly.dir, "values.yaml"), render);
+  const disabled = disabledByValues(assembly, path.join(assembly.dir, "values.yaml"), render);
   return assembly.leftOut.filter((d) => d.declaredIn !== render.chartDir || !disabled(d));
 }
 
 /** One finding naming the dependencies left out of a render, and how to render them. */
 function leftOutProblems(ctx: RenderContext, render: ChartRender, leftOut: LeftOut): InputProblem[] {
   if (leftOut.length === 0) return [];
-  // A chart linted as a directory: at its `dependencies:`; a HelmRelease's chart: at the release's chart reference.
-  const line = "object" in render.reportAt ? undefined : topLevelKeyLine(path.join(render.chartDir, "Chart.yaml"), "dependencies");
   return [
     problem(
       render,
       "render-incomplete",
       `${render.what} was rendered without its dependencies ${leftOutNames(ctx, render, leftOut)}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
         `run ${dependencyBuild(ctx, leftOut)} (or pass --dependency-update with registry access) to lint them too`,
-      line !== undefined && !("object" in render.reportAt) ? { ...render.reportAt, line, column: 1 } : undefined,
+      dependenciesLine(render),
     ),
   ];
+}
+
+/** A chart linted as a directory: its Chart.yaml's `dependencies:` line; a HelmRelease's chart: none (the release's chart reference). */
+function dependenciesLine(render: ChartRender): { file: string; line: number; column: number } | undefined {
+  if ("object" in render.reportAt) return undefined;
+  const line = topLevelKeyLine(path.join(render.chartDir, "Chart.yaml"), "dependencies");
+  return line === undefined ? undefined : { ...render.reportAt, line, column: 1 };
 }
 
 // What Go templates say when a named template is not defined (`include` / `template`), or when a field is read through an
