@@ -52,6 +52,26 @@ function one(set: ManifestSet, kind: string, name: string): K8sObject {
 /** Findings about the input itself: a template read raw, or anything that could not be rendered or read. */
 const inputFindings = (findings: JsonFinding[]): JsonFinding[] => findings.filter((f) => f.ruleId === "invalid-input" || f.ruleId === "unrendered-template");
 
+/** A chart written to a temporary directory for `run`, removed afterwards. */
+async function inTempChart(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    await run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A chart that needs `common` 0.1.3 from a registry, which is never vendored here. */
+const NEEDS_COMMON = "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 0.1.3\n    repository: oci://registry.example.com/charts\n";
+const COMMON_LEFT_OUT =
+  "; it was rendered without its dependencies common 0.1.3 (oci://registry.example.com/charts) (not vendored in charts/, not in this repository at those versions), which its templates may need: " +
+  "run `helm dependency build .` (or pass --dependency-update with registry access) and lint again";
+
 describe("chart directories", () => {
   it("renders a chart with helm template instead of reading its templates", async () => {
     const report = await lintJson([`${FLEET}/charts/platform`, "--helm", helm]);
@@ -216,49 +236,38 @@ describe("chart directories", () => {
     ["the chart's own required, whatever its text names", `{{ required "set .Values.common.tag" .Values.tag }}`, false, "execution error at (app/templates/cm.yaml:6:8): set .Values.common.tag"],
     ["a function given a value of the chart's own", "{{ .Values.tag | upper }}", false, 'app/templates/cm.yaml:6:22 executing "app/templates/cm.yaml" at <upper>: invalid value; expected string'],
   ])("blames a left-out dependency only when it can explain the failure: %s", async (_, expression, hint, error) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
-    try {
-      mkdirSync(path.join(dir, "templates"));
-      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 0.1.3\n    repository: oci://registry.example.com/charts\n");
-      writeFileSync(path.join(dir, "templates/cm.yaml"), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: ${expression}\n`);
+    await inTempChart({ "Chart.yaml": NEEDS_COMMON, "templates/cm.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: ${expression}\n` }, async (dir) => {
       const report = await lintJson([".", "--helm", helm], { cwd: dir });
-      const suffix = "; it was rendered without its dependencies common 0.1.3 (oci://registry.example.com/charts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build .` (or pass --dependency-update with registry access) and lint again";
-      expect(report.findings.map((f) => [f.ruleId, f.message])).toEqual([["render-failed", `\`helm template\` failed for the Helm chart .: ${error}${hint ? suffix : ""}`]]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(report.findings.map((f) => [f.ruleId, f.message])).toEqual([["render-failed", `\`helm template\` failed for the Helm chart .: ${error}${hint ? COMMON_LEFT_OUT : ""}`]]);
+    });
   });
 
   it("does not blame a left-out dependency that the chart's values turn off: Helm would not render it either", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
-    try {
-      mkdirSync(path.join(dir, "templates"));
-      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 0.1.3\n    repository: oci://registry.example.com/charts\n    condition: common.enabled\n");
-      writeFileSync(path.join(dir, "values.yaml"), "common:\n  enabled: false\n");
-      writeFileSync(path.join(dir, "templates/cm.yaml"), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: {{ template "common.names.fullname" . }}\n');
+    const files = {
+      "Chart.yaml": `${NEEDS_COMMON}    condition: common.enabled\n`,
+      "values.yaml": "common:\n  enabled: false\n",
+      "templates/cm.yaml": 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: {{ template "common.names.fullname" . }}\n',
+    };
+    await inTempChart(files, async (dir) => {
       const error = '`helm template` failed for the Helm chart .: app/templates/cm.yaml:6:17 executing "app/templates/cm.yaml" at <{{template "common.names.fullname" .}}>: template "common.names.fullname" not defined';
-      const suffix = "; it was rendered without its dependencies common 0.1.3 (oci://registry.example.com/charts) (not vendored in charts/, not in this repository at those versions), which its templates may need: run `helm dependency build .` (or pass --dependency-update with registry access) and lint again";
       const failures = async (...args: string[]): Promise<unknown[][]> => (await lintJson([".", "--helm", helm, ...args], { cwd: dir })).findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.message]);
       expect(await failures()).toEqual([["render-failed", "templates/cm.yaml", 6, 17, error]]);
-      expect(await failures("--set", "common.enabled=true")).toEqual([["render-failed", "templates/cm.yaml", 6, 17, `${error}${suffix}`]]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(await failures("--set", "common.enabled=true")).toEqual([["render-failed", "templates/cm.yaml", 6, 17, `${error}${COMMON_LEFT_OUT}`]]);
+    });
   });
 
   it("keeps a left-out dependency named when its condition reads a key a vendored subchart's own values fill", async () => {
     // charts/bundled holds the chart `sub`, whose values.yaml sets extraEnabled: true. Helm coalesces those under `sub`,
     // so `condition: sub.extraEnabled,extra.enabled` turns extra on (helm template with extra vendored too renders it);
     // a subchart's values are not read here, so extra stays named. A user value for that key decides it again.
-    const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-lint-chart-"));
-    try {
-      mkdirSync(path.join(dir, "templates"));
-      mkdirSync(path.join(dir, "charts", "bundled"), { recursive: true });
-      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: extra\n    version: 1.x.x\n    repository: https://charts.example.com\n    condition: sub.extraEnabled,extra.enabled\n");
-      writeFileSync(path.join(dir, "values.yaml"), "extra:\n  enabled: false\n");
-      writeFileSync(path.join(dir, "templates/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n");
-      writeFileSync(path.join(dir, "charts/bundled/Chart.yaml"), "apiVersion: v2\nname: sub\nversion: 0.1.0\n");
-      writeFileSync(path.join(dir, "charts/bundled/values.yaml"), "extraEnabled: true\n");
+    const files = {
+      "Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: extra\n    version: 1.x.x\n    repository: https://charts.example.com\n    condition: sub.extraEnabled,extra.enabled\n",
+      "values.yaml": "extra:\n  enabled: false\n",
+      "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+      "charts/bundled/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+      "charts/bundled/values.yaml": "extraEnabled: true\n",
+    };
+    await inTempChart(files, async (dir) => {
       const notices = async (...args: string[]): Promise<unknown[][]> =>
         (await lintJson([".", "--helm", helm, ...args], { cwd: dir })).findings.filter((f) => f.ruleId === "render-incomplete").map((f) => [f.ruleId, f.file, f.line, f.column, f.message]);
       const message =
@@ -266,9 +275,7 @@ describe("chart directories", () => {
         "run `helm dependency build .` (or pass --dependency-update with registry access) to lint them too";
       expect(await notices()).toEqual([["render-incomplete", "Chart.yaml", 4, 1, message]]);
       expect(await notices("--set", "sub.extraEnabled=false")).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("says a left-out dependency may be why when the failing expression reads its values (under its alias)", async () => {

@@ -15,6 +15,7 @@ import { kustomizeBuild } from "./kustomize.js";
 import { runRender } from "./render-call.js";
 import type { RunResult } from "./tools.js";
 import { topLevelKeyLine } from "../load/top-level-key.js";
+import { escapeRegExp } from "../util/escape-regexp.js";
 
 export interface ChartRender {
   /** Absolute chart directory (holds Chart.yaml). */
@@ -261,7 +262,7 @@ function unknownHookProblems(ctx: RenderContext, render: ChartRender, stderr: st
 
 /** The template line of a chart that writes `helm.sh/hook: <value>` literally. */
 function hookLine(chartDir: string, value: string): { file: string; line: number; column: number } | undefined {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escaped = escapeRegExp(value);
   const pattern = new RegExp(`(["']?)helm\\.sh/hook\\1\\s*:\\s*["']?${escaped}["']?\\s*(?:#.*)?$`);
   for (const file of templateFiles(chartDir)) {
     const lines = readText(file).split(/\r?\n/);
