@@ -13,8 +13,8 @@ export default defineRule({
       "A Deployment with `strategy.type: Recreate` (StatefulSet: `updateStrategy.type: OnDelete`) applied with server-side apply and no recreate: if the live object carries a rollingUpdate block from an earlier RollingUpdate, every apply is rejected.",
     rationale:
       "A Deployment created with RollingUpdate (declared or defaulted) gets an API-defaulted `spec.strategy.rollingUpdate` " +
-      "block (`maxSurge: 25%`, `maxUnavailable: 25%`). Server-side apply removes only fields that the same field " +
-      "manager applied before, so it never removes the block when the manifest switches to `Recreate`, and the API " +
+      "block (`maxSurge: 25%`, `maxUnavailable: 25%`) for each field its manifest leaves out. Server-side apply removes only fields that the same field " +
+      "manager applied before, so it never removes a defaulted field when the manifest switches to `Recreate`, and the API " +
       "server rejects the merged object on every reconcile: " +
       "`spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy type is 'Recreate'` (a StatefulSet " +
       "switched to `OnDelete` fails the same way on `spec.updateStrategy.rollingUpdate` when its live object has that " +
@@ -32,7 +32,9 @@ export default defineRule({
       "`kustomize.toolkit.fluxcd.io/reconcile: disabled`) are not reported either.\n\n" +
       "From one revision nobody can see whether the live object was ever RollingUpdate: a Recreate Deployment that " +
       "was created as Recreate is fine. So without a base the finding is **info** and says so. With `--base auto` or `--base REV` " +
-      "(or `--base-file` for a render on stdin) a flip made in this change is an **error**; a Recreate this change did not touch stays " +
+      "(or `--base-file` for a render on stdin) a flip made in this change is an **error**, and a **warning** when the base declared the whole " +
+      "block (`maxSurge` and `maxUnavailable`): server-side apply then removes what its own field manager wrote, and the flip fails only if " +
+      "the live block was defaulted or written by another manager (the object predates this applier); a Recreate this change did not touch stays " +
       "**info** (its flip, if any, was applied before and is not this change's news); an object new in this change (no live object yet), or already Recreate with the switch at the " +
       "base (the migration is done and the switch was rightly removed), is not reported.",
     remediation:
@@ -75,7 +77,8 @@ export default defineRule({
         if (!previous) continue; // new in this change: no live object carries a rollingUpdate block yet
         const before = updateStrategyOf(previous);
         const { baseName } = diff;
-        if (before?.isRolling && before.storesRollingUpdate) history = { kind: "flipped", from: before.type ? before.type : "RollingUpdate (default)" };
+        if (before?.isRolling && declaresWholeBlock(previous.kind, before)) history = { kind: "declared-at-base", baseName };
+        else if (before?.isRolling && before.storesRollingUpdate) history = { kind: "flipped", from: before.type ? before.type : "RollingUpdate (default)" };
         // Recreate with the force switch at the base: the migration went through a recreate, the live
         // object is clean, and dropping the switch now is exactly what the remediation asks for.
         else if (before?.isNonRolling && isForceEnabled(previous)) continue;
@@ -108,7 +111,7 @@ function failsUnder(applier: Applier): boolean {
  * The grade of each history: proven by the base (error); a flip the base shows but whose live block it cannot
  * (warning); not changed by this change, or unknown (info) — an untouched Recreate is no news in a pull request.
  */
-const SEVERITY: Record<History["kind"], Severity | undefined> = { flipped: undefined, unchanged: "info", "no-block-at-base": "warning", unknown: "info" };
+const SEVERITY: Record<History["kind"], Severity | undefined> = { flipped: undefined, "declared-at-base": "warning", unchanged: "info", "no-block-at-base": "warning", unknown: "info" };
 
 /** What the base revision says about the live object; `unknown` in a single-revision run. */
 type History =
@@ -116,7 +119,19 @@ type History =
   | { kind: "flipped"; from: string }
   | { kind: "unchanged"; baseName: string }
   /** A StatefulSet whose explicit RollingUpdate at the base stored no rollingUpdate block. */
-  | { kind: "no-block-at-base"; baseName: string };
+  | { kind: "no-block-at-base"; baseName: string }
+  /** A Deployment whose RollingUpdate at the base declared every field of its rollingUpdate block (see declaresWholeBlock). */
+  | { kind: "declared-at-base"; baseName: string };
+
+/**
+ * Whether the base's manifest wrote every field of the Deployment's rollingUpdate block (`maxSurge` and
+ * `maxUnavailable`), so none was defaulted: server-side apply then owns them under the applier's field manager
+ * and removes them when the manifest stops declaring them, and the flip goes through, unless the live block
+ * was written by another manager (the object predates this applier, or was edited by hand).
+ */
+function declaresWholeBlock(kind: string, before: UpdateStrategyView): boolean {
+  return kind === "Deployment" && before.rollingUpdateBlock !== undefined && "maxSurge" in before.rollingUpdateBlock && "maxUnavailable" in before.rollingUpdateBlock;
+}
 
 function messageFor(object: K8sObject, s: UpdateStrategyView, history: History, applier: Applier): string {
   // Only kustomize-controller reads the force switch: its absence is no part of the problem under any other applier.
@@ -135,10 +150,16 @@ function messageFor(object: K8sObject, s: UpdateStrategyView, history: History, 
       return `${subject}: ${history.from} → ${s.nonRollingType}${without}${under}, so ${fails}; ${fix}`;
     case "unchanged":
       return `${subject}: ${s.nonRollingType}${without}${under}, unchanged since ${history.baseName}; if it still has a live rollingUpdate block, ${fails}; ${fix}`;
+    case "declared-at-base":
+      return (
+        `${subject}: RollingUpdate → ${s.nonRollingType}${without}${under}; ${history.baseName} declared the whole rollingUpdate block, which server-side apply ` +
+        `removes if this applier's field manager wrote it; if the live block was defaulted or written by another manager (the object predates this applier), ${fails}; ${fix}`
+      );
     case "no-block-at-base":
       return `${subject}: RollingUpdate → ${s.nonRollingType}${without}${under}; the explicit RollingUpdate at ${history.baseName} stored no rollingUpdate block, but if a live one is left, ${fails}; ${fix}`;
     case "unknown": {
-      const before = s.nonRollingType === "Recreate" ? `the live ${object.kind} was created as RollingUpdate` : `the live ${object.kind} has a rollingUpdate block`;
+      // A Deployment's block is defaulted field by field: one its manifest declared whole is removed by server-side apply.
+      const before = s.nonRollingType === "Recreate" ? `the live ${object.kind} was created as RollingUpdate without declaring maxSurge and maxUnavailable` : `the live ${object.kind} has a rollingUpdate block`;
       return `${subject}: ${s.nonRollingType}${without}${under}; if ${before}, ${fails}. One revision cannot show that: --base auto (or --base REV) compares with the previous one; ${fix}`;
     }
   }

@@ -90,7 +90,7 @@ describe("--base REV", () => {
     const unproven = of(single.findings, "strategy-flip-without-force");
     expect(unproven.map((f) => f.severity)).toEqual(["info"]);
     // Without a base the flip is only possible: the message says so and how to prove it.
-    expect(unproven[0]!.message).toContain("if the live Deployment was created as RollingUpdate");
+    expect(unproven[0]!.message).toContain("if the live Deployment was created as RollingUpdate without declaring maxSurge and maxUnavailable");
     expect(unproven[0]!.message).toContain("One revision cannot show that: --base auto (or --base REV) compares with the previous one");
   });
 

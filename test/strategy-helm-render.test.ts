@@ -23,7 +23,9 @@ spec:
     rollingUpdate:
       {{- if eq .Values.strategy "RollingUpdate" }}
       maxSurge: 0
-      maxUnavailable: 1
+      {{- with .Values.maxUnavailable }}
+      maxUnavailable: {{ . }}
+      {{- end }}
       {{- end }}
   selector:
     matchLabels: {app: api}
@@ -47,6 +49,7 @@ describe("helm template output", () => {
     dir = mkdtempSync(path.join(tmpdir(), "gitops-lint-helm-strategy-"));
     mkdirSync(path.join(dir, "chart", "templates"), { recursive: true });
     writeFileSync(path.join(dir, "chart", "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 1.0.0\n");
+    // maxUnavailable left out by default: the API server defaults it, and server-side apply never removes a defaulted field
     writeFileSync(path.join(dir, "chart", "values.yaml"), "strategy: RollingUpdate\nannotations: {}\n");
     writeFileSync(path.join(dir, "chart", "templates", "deployment.yaml"), DEPLOYMENT);
   }, 180_000);
@@ -63,6 +66,17 @@ describe("helm template output", () => {
     expect(flips[0]!.remediation).toContain("helm-controller ignores it");
     // `rollingUpdate:` with nothing under it renders as null: no block, not invalid.
     expect(report.findings.filter((f) => f.ruleId === "recreate-with-rolling-update")).toEqual([]);
+  });
+
+  it("grades a flip from a base that declared the whole rollingUpdate block a warning: server-side apply removes what its own manager wrote", async () => {
+    writeFileSync(path.join(dir, "old.yaml"), render("maxUnavailable=1"));
+    const report = await lintJson(["-", "--base-file", "old.yaml"], { cwd: dir, stdin: render("strategy=Recreate") });
+    const flips = report.findings.filter((f) => f.ruleId === "strategy-flip-without-force");
+    expect(flips.map((f) => [f.severity, f.object?.name])).toEqual([["warning", "rel-api"]]);
+    expect(flips[0]!.message).toContain(
+      "RollingUpdate → Recreate under Helm 4 (server-side apply); old.yaml declared the whole rollingUpdate block, which server-side apply removes if this applier's field manager wrote it; " +
+        "if the live block was defaulted or written by another manager (the object predates this applier), every apply fails",
+    );
   });
 
   it("marks the Flux switch in a chart as inert under helm-controller (info), and still reports the flip it does not prevent", async () => {
