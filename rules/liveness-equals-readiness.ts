@@ -24,7 +24,8 @@ export default defineRule({
       "while it waited for a kubeconfig that could only arrive through its own Service, which had no ready " +
       "endpoints: a deadlock.\n\n" +
       "A probe's budget is `failureThreshold` × `periodSeconds` (defaults 3 and 10 s). When liveness outlasts " +
-      "readiness (the docs' advice) the finding is info: the Pod leaves the Service first. When the liveness budget " +
+      "readiness (the docs' advice) the Pod leaves the Service first: that is reported (info) only when the probe shows the " +
+      "check may depend on another service (below), since an outage of it still restarts every replica, later. When the liveness budget " +
       "is ≤ the readiness budget, the finding is a warning only if the probe shows that the check may depend on " +
       "another service: a readiness endpoint (a path segment `ready`, `readyz` or `readiness`, such as `/ready`, " +
       "`/-/ready`, `/health/readiness`; Spring Boot's aggregate `/actuator/health`; a gRPC service named for " +
@@ -82,24 +83,25 @@ export default defineRule({
         if (isProcessLevelCheck(liveness, read)) continue;
         const subject = `${describe(object)} container "${container.name}": liveness and readiness probes run the same check (${liveness.shown})`;
         const at = [...container.path, "livenessProbe"];
-        // Kubernetes' "Configure Liveness, Readiness and Startup Probes" recommends the same endpoint with the longer
-        // liveness budget: the Pod leaves the Service first. That only delays the restart when the check depends on
-        // another service, which the rule cannot see: advice, not a warning.
-        if (livenessBudget.seconds > readinessBudget.seconds) {
-          report({
-            object,
-            path: at,
-            severity: "info",
-            message: `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but a check that fails while a dependency is down still restarts every replica; ${lighterCheck(liveness)}`,
-          });
-          continue;
-        }
-        const arithmetic = `(${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s)`;
         const lookup = envLookup(containerEnvironmentOf(container.container));
         const signal = dependencySignalOf(liveness, livenessBudget, readinessBudget, read, (name) => {
           const value = lookup(name);
           return value?.known ? value.value : undefined;
         });
+        // Kubernetes' "Configure Liveness, Readiness and Startup Probes" recommends the same endpoint with the longer
+        // liveness budget: the Pod leaves the Service first. That only delays the restart when the check depends on
+        // another service: advice then, and nothing to say when nothing shows it does.
+        if (livenessBudget.seconds > readinessBudget.seconds) {
+          if (!signal) continue;
+          report({
+            object,
+            path: at,
+            severity: "info",
+            message: `${subject}; liveness outlasts readiness (${livenessBudget.seconds} s > ${readinessBudget.seconds} s), but ${signal}, so an outage of that service still restarts every replica once it lasts ${livenessBudget.seconds} s; ${lighterCheck(liveness)}`,
+          });
+          continue;
+        }
+        const arithmetic = `(${livenessBudget.failureThreshold} × ${livenessBudget.periodSeconds} s = ${livenessBudget.seconds} s ≤ ${readinessBudget.seconds} s)`;
         // Without a sign that the check depends on another service it is most likely the process's own health
         // (an exporter's /healthz, helm create's /): then restarting when it fails is what liveness is for.
         report({
