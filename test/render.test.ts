@@ -116,7 +116,7 @@ describe("chart directories", () => {
     // The chart's own template is rendered and linted; the left-out dependency is an info, so the run passes.
     expect(report.summary.objects).toBe(1);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ ruleId: "render-incomplete", severity: "info", file: `${FIXTURES}/chart-missing-dep/Chart.yaml`, line: 4, column: 1 });
+    expect(report.findings[0]).toMatchObject({ ruleId: "render-incomplete", severity: "info", file: `${FIXTURES}/chart-missing-dep/Chart.yaml`, line: 5, column: 1 });
     expect(report.findings[0]!.message).toContain("without its dependencies common 2.x.x (oci://registry-1.docker.io/bitnamicharts)");
     expect(report.findings[0]!.message).toContain(`helm dependency build ${FIXTURES}/chart-missing-dep`);
     expect(result.code).toBe(0);
@@ -131,7 +131,9 @@ describe("chart directories", () => {
     const POSTGRESQL = "postgresql 15.x.x (oci://registry-1.docker.io/bitnamicharts)";
     const MINIO = "minio 5.x.x (https://charts.min.io)";
     const COMMON = "common 2.x.x (oci://registry-1.docker.io/bitnamicharts)";
-    const notice = (what: string, names: string[], file = `${CHART}/Chart.yaml`, line = 4, column = 1): Pick<JsonFinding, "ruleId" | "file" | "line" | "column" | "message"> => ({
+    // The notice sits at the Chart.yaml entry of the first dependency it names.
+    const ENTRY_LINE: Record<string, number> = { [REDIS]: 5, [POSTGRESQL]: 9, [MINIO]: 13, [COMMON]: 18 };
+    const notice = (what: string, names: string[], file = `${CHART}/Chart.yaml`, line = ENTRY_LINE[names[0]!]!, column = 1): Pick<JsonFinding, "ruleId" | "file" | "line" | "column" | "message"> => ({
       ruleId: "render-incomplete",
       file,
       line,
@@ -197,7 +199,7 @@ describe("chart directories", () => {
 
   it("names the versions the repository has of a dependency it left out, so a version bump is not mistaken for a missing chart", async () => {
     const report = await lintJson([`${FIXTURES}/chart-other-version`, "--helm", helm]);
-    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([["render-incomplete", `${FIXTURES}/chart-other-version/Chart.yaml`, 4]]);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([["render-incomplete", `${FIXTURES}/chart-other-version/Chart.yaml`, 5]]);
     expect(report.findings[0]!.message).toContain("without its dependencies gitops-lint-fixture-lib 2.x.x (oci://registry.example.com/charts; this repository has 1.0.0)");
   });
 
@@ -273,7 +275,7 @@ describe("chart directories", () => {
       const message =
         "the Helm chart . was rendered without its dependencies extra 1.x.x (https://charts.example.com): they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; " +
         "run `helm dependency build .` (or pass --dependency-update with registry access) to lint them too";
-      expect(await notices()).toEqual([["render-incomplete", "Chart.yaml", 4, 1, message]]);
+      expect(await notices()).toEqual([["render-incomplete", "Chart.yaml", 5, 1, message]]);
       expect(await notices("--set", "sub.extraEnabled=false")).toEqual([]);
     });
   });

@@ -26,7 +26,8 @@ export interface ChartAssembly {
    * of that name the repository does have (none inside the constraint) and the entry as Chart.yaml writes it
    * (its condition and tags).
    */
-  leftOut: Array<ChartDependency & { declaredIn: string; versionsHere: string[]; entry: JsonObject }>;
+  /** `entry`: the dependency as Chart.yaml writes it, the `index`-th of its dependencies (undefined when it is not there as such). */
+  leftOut: Array<ChartDependency & { declaredIn: string; versionsHere: string[]; entry: JsonObject; index: number | undefined }>;
   /** The chart's own Chart.yaml dependencies and the chart names vendored in its `charts/`, as read for the assembly (so nothing reads them again). */
   dependencies: ChartDependency[];
   vendored: ReadonlySet<string>;
@@ -79,7 +80,9 @@ function assemble(chartDir: string, values: JsonObject | undefined, options: Ass
       continue;
     }
     const versionsHere = dependency.repository?.startsWith("file://") ? [] : options.index.versionsOf(dependency.name, chartDir);
-    found.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere, entry: rawDependency(chart, dependency) });
+    const entry = rawDependency(chart, dependency);
+    const index = asArray(chart.dependencies).indexOf(entry);
+    found.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere, entry, index: index === -1 ? undefined : index });
   }
   const unchanged = values === undefined && (options.dependencyUpdate || kept.length === dependencies.length) && added.length === 0;
   if (unchanged) return { dir: chartDir, dependencies, vendored };

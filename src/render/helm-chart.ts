@@ -14,7 +14,7 @@ import { isInside } from "../load/discover.js";
 import { kustomizeBuild } from "./kustomize.js";
 import { runRender } from "./render-call.js";
 import type { RunResult } from "./tools.js";
-import { topLevelKeyLine } from "../load/top-level-key.js";
+import { lineOfPath } from "../load/line-of-path.js";
 import { escapeRegExp } from "../util/escape-regexp.js";
 
 export interface ChartRender {
@@ -192,15 +192,16 @@ function leftOutProblems(ctx: RenderContext, render: ChartRender, leftOut: LeftO
       "render-incomplete",
       `${render.what} was rendered without its dependencies ${leftOutNames(ctx, render, leftOut)}: they are not vendored in charts/ and not in this repository at those versions, so their templates were not linted; ` +
         `run ${dependencyBuild(ctx, leftOut)} (or pass --dependency-update with registry access) to lint them too`,
-      dependenciesLine(render),
+      dependencyLine(render, leftOut.find((d) => d.declaredIn === render.chartDir)?.index),
     ),
   ];
 }
 
-/** A chart linted as a directory: its Chart.yaml's `dependencies:` line; a HelmRelease's chart: none (the release's chart reference). */
-function dependenciesLine(render: ChartRender): { file: string; line: number; column: number } | undefined {
+/** A chart linted as a directory: the Chart.yaml entry of its first own dependency left out, else `dependencies:`; a HelmRelease's chart: none (the release's chart reference). */
+function dependencyLine(render: ChartRender, index: number | undefined): { file: string; line: number; column: number } | undefined {
   if ("object" in render.reportAt) return undefined;
-  const line = topLevelKeyLine(path.join(render.chartDir, "Chart.yaml"), "dependencies");
+  const chartYaml = path.join(render.chartDir, "Chart.yaml");
+  const line = (index !== undefined ? lineOfPath(chartYaml, ["dependencies", index]) : undefined) ?? lineOfPath(chartYaml, ["dependencies"]);
   return line === undefined ? undefined : { ...render.reportAt, line, column: 1 };
 }
 

@@ -5,7 +5,7 @@ import { loadFile } from "../load/load-file.js";
 import type { DocumentOrigin, ParsedDocument } from "../load/types.js";
 import type { ReadFile } from "../model/manifest-set.js";
 import { isObject } from "../util/json.js";
-import { topLevelKeyLine } from "../load/top-level-key.js";
+import { lineOfPath } from "../load/line-of-path.js";
 import { errorSummary, type RenderContext } from "./context.js";
 import { kustomizeInputs } from "./kustomize-inputs.js";
 import { runRender } from "./render-call.js";
@@ -126,7 +126,7 @@ export function withoutWrapperAttempt(message: string): string {
  */
 function fieldPosition(kustomizationFile: string, error: string): { line: number; column: number } {
   const field = /^invalid Kustomization: .*Go struct field Kustomization\.(\w+)/.exec(error)?.[1];
-  return { line: (field !== undefined ? topLevelKeyLine(kustomizationFile, field) : undefined) ?? 1, column: 1 };
+  return { line: (field !== undefined ? lineOfPath(kustomizationFile, [field]) : undefined) ?? 1, column: 1 };
 }
 
 /**
