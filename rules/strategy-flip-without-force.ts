@@ -130,7 +130,9 @@ type History =
  * was written by another manager (the object predates this applier, or was edited by hand).
  */
 function declaresWholeBlock(kind: string, before: UpdateStrategyView): boolean {
-  return kind === "Deployment" && before.rollingUpdateBlock !== undefined && "maxSurge" in before.rollingUpdateBlock && "maxUnavailable" in before.rollingUpdateBlock;
+  // null leaves the field to the API server's default, as leaving it out does
+  const block = before.rollingUpdateBlock;
+  return kind === "Deployment" && block !== undefined && block.maxSurge != null && block.maxUnavailable != null;
 }
 
 function messageFor(object: K8sObject, s: UpdateStrategyView, history: History, applier: Applier): string {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PARSE_WORKER_ARG, SHELL_WORKER_ARG } from "../src/util/worker-args.js";
+import { SIGNAL_BYTES } from "../src/shell/shell-worker.js";
 import { BIN, REPO } from "./support/cli.js";
 
 // dist/gitops-lint.cjs copied alone into an empty directory (no package.json, no node_modules anywhere above
@@ -64,7 +65,7 @@ describe("the single-file bundle, alone in an empty directory", () => {
 
   it("is its own shell worker", async () => {
     const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(8)); // replies posted; exited
+    const signal = new Int32Array(new SharedArrayBuffer(SIGNAL_BYTES));
     const worker = new Worker(bundle, { argv: [SHELL_WORKER_ARG], workerData: { port: port2, signal }, transferList: [port2] });
     try {
       port1.postMessage({ id: 1, op: "parse", text: "sleep 5" });

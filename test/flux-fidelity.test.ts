@@ -192,6 +192,28 @@ describe("HelmRelease rendering, as helm-controller renders", () => {
 });
 
 describe("everything not rendered is said, with the reason", () => {
+  it("says a release rendered without its valuesFrom values, and fails one whose targetPath Helm cannot set", async () => {
+    const release = (valuesFrom: string): string =>
+      "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  interval: 10m\n" +
+      `  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef: {kind: GitRepository, name: flux-system}\n  valuesFrom:\n${valuesFrom}`;
+    const dir = repository({ ...CHART, "clusters/prod/web.yaml": release("    - {kind: ConfigMap, name: web-values}\n") });
+    // nothing else is wrong with the render: without the notice this run would print a check mark
+    expect((await lintJson(["clusters/prod"], { cwd: dir })).findings.map(at)).toEqual(["render-incomplete HelmRelease/flux-system/web clusters/prod/web.yaml:12:3 info"]);
+    // `mode` is a string in the release's values: `mode.level` cannot be set, as helm-controller finds
+    write(dir, {
+      "clusters/prod/web.yaml":
+        release("    - {kind: ConfigMap, name: web-values, valuesKey: level, targetPath: mode.level}\n  values: {mode: quiet}\n") +
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-values\n  namespace: flux-system\ndata:\n  level: high\n",
+    });
+    const failed = (await lintJson(["clusters/prod"], { cwd: dir })).findings.filter((f) => f.ruleId === "render-failed");
+    expect(failed.map((f) => [at(f), f.message])).toEqual([
+      [
+        "render-failed HelmRelease/flux-system/web clusters/prod/web.yaml:13:61 error",
+        'HelmRelease "flux-system/web": ConfigMap/web-values key level: Helm cannot set its targetPath mode.level in these values; helm-controller fails the release on it',
+      ],
+    ]);
+  });
+
   it("reports each unit it cannot render or build, counts it, and prints no check mark", async () => {
     const dir = repository({
       ...CHART,

@@ -182,6 +182,14 @@ describe("chart directories", () => {
       expect(await incomplete(["-"], { stdin: release("  values:\n    redis-ha: {enabled: true}\n") })).toEqual([notice(of(), [REDIS, COMMON], "<stdin>", 7, 7)]);
       expect(await incomplete(["-"], { stdin: release("  valuesFrom:\n    - {kind: ConfigMap, name: web-values}\n") })).toEqual([
         notice(of(" (valuesFrom ConfigMap/web-values (not in the input) could not be read, so the render lacks those values)"), [REDIS, POSTGRESQL, MINIO, COMMON], "<stdin>", 7, 7),
+        // and the values themselves, said at valuesFrom whatever else the render says
+        {
+          ruleId: "render-incomplete",
+          file: "<stdin>",
+          line: 9,
+          column: 3,
+          message: 'HelmRelease "web/web" was rendered without the values of valuesFrom ConfigMap/web-values (not in the input); what they set was not linted (lint the file that holds them with the release)',
+        },
       ]);
     });
   });

@@ -68,14 +68,16 @@ describe("a HelmRelease's valuesFrom at a targetPath, as helm-controller sets it
   it("types the value as --set does, trims quotes as strings.Trim, and says which targetPath Helm cannot set", () => {
     const text =
       "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: apps}\nspec:\n  values: {image: nginx}\n  valuesFrom:\n" +
-      ["upper", "port", "quoted", "tag"].map((key) => `    - {kind: ConfigMap, name: flags, valuesKey: ${key}, targetPath: ${key === "tag" ? "image.tag" : `flags.${key}`}}\n`).join("") +
-      "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags, namespace: apps}\ndata:\n  upper: \"TRUE\"\n  port: \"08080\"\n  quoted: \"'\\\"x\\\"'\"\n  tag: \"1.2\"\n";
+      ["upper", "port", "quoted", "hosts", "tag"].map((key) => `    - {kind: ConfigMap, name: flags, valuesKey: ${key}, targetPath: ${key === "tag" ? "image.tag" : `flags.${key}`}}\n`).join("") +
+      "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags, namespace: apps}\ndata:\n  upper: \"TRUE\"\n  port: \"08080\"\n  quoted: \"'\\\"x\\\"'\"\n  hosts: \"a,b\"\n  tag: \"1.2\"\n";
     const objects = loadFile("flux.yaml", text).documents.flatMap(objectsOf);
     const release = objects.find((o) => o.kind === "HelmRelease")!;
     expect(releaseValues(release, (kind, name) => objects.find((o) => o.kind === kind && o.name === name))).toEqual({
-      // `image` is a string, so `image.tag` fails in helm-controller: the render goes without that value, and says so.
+      // `a,b` is two --set assignments to strvals (here an error): not read. `image` is a string, so `image.tag` fails
+      // in helm-controller: a failure of the release, by its index.
       values: { image: "nginx", flags: { upper: true, port: "08080", quoted: "x" } },
-      unresolved: ["ConfigMap/flags key tag (Helm cannot set its targetPath image.tag in these values)"],
+      unresolved: ["ConfigMap/flags key hosts (its value uses --set syntax, commas, backslashes or {lists}, which is not read here)"],
+      failed: [{ index: 4, why: "ConfigMap/flags key tag: Helm cannot set its targetPath image.tag in these values" }],
     });
   });
 });

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseHere } from "../src/shell/go-tree.js";
 import { shellParser } from "../src/shell/parser.js";
 import { ShellScripts } from "../src/shell/shell-scripts.js";
-import { parseInWorker, runningShellWorker, startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
+import { parseInWorker, runningShellWorker, SIGNAL_BYTES, startShellWorker, stopShellWorker, SHELL_WORKER_MIN_BYTES } from "../src/shell/shell-worker.js";
 import { SHELL_WORKER_ARG } from "../src/util/worker-args.js";
 import { REPO, runCli } from "./support/cli.js";
 import { CONSTRUCTS, fixtureScripts } from "./support/shell-scripts.js";
@@ -25,7 +25,7 @@ afterEach(() => stopShellWorker());
 describe("the shell worker", () => {
   it("answers a parse request with the tree the main thread would build", () => {
     const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(8)); // replies posted; exited
+    const signal = new Int32Array(new SharedArrayBuffer(SIGNAL_BYTES));
     const worker = new Worker(path.join(REPO, "dist", "src", "shell", "shell-worker-thread.js"), { workerData: { port: port2, signal }, transferList: [port2] });
     try {
       const ask = (id: number, op: string, text: string): unknown => {

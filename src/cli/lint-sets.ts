@@ -139,9 +139,12 @@ function findingKey(f: Finding): string {
 function countNotRendered(sets: ManifestSet[], config: ResolvedConfig, locator: Locator): number {
   const every = { ...config, severities: new Map() };
   const keys = new Set<string>();
+  const counted = new Set([NOT_RENDERED.meta.id, RENDER_FAILED.meta.id]);
   for (const set of sets) {
+    // Most sets have none: their notices are not built a second time.
+    if (!set.problems.some((p) => counted.has(p.kind))) continue;
     for (const report of inputReports(set, every)) {
-      if (report.ruleId === NOT_RENDERED.meta.id || report.ruleId === RENDER_FAILED.meta.id) keys.add(findingKey(locator.locate(report)));
+      if (counted.has(report.ruleId)) keys.add(findingKey(locator.locate(report)));
     }
   }
   return keys.size;

@@ -122,13 +122,16 @@ export const RENDER_INCOMPLETE: Notice = {
   meta: {
     id: "render-incomplete",
     description:
-      "A chart rendered without some of its dependencies that Helm would render: they are neither vendored in `charts/` nor charts of this repository.",
+      "A chart rendered without some of its dependencies that Helm would render (neither vendored in `charts/` nor charts of this repository), or a HelmRelease rendered without the values of a `valuesFrom` reference the input does not hold.",
     rationale:
       "Rendering nothing because one dependency is missing would leave the chart's own templates unchecked. gitops-lint renders the chart " +
       "without the dependencies it cannot find (a copy whose Chart.yaml leaves them out) and says which were left out: their objects were not linted. " +
       "A dependency of the chart that its `condition` or `tags` turn off under the values of the render (the chart's values.yaml, the values files, `--set`, " +
       "a HelmRelease's values) is not reported: Helm renders nothing of it either. When some of those values cannot be read exactly " +
-      "(an unreadable valuesFrom, a `--set` with list indexes or escapes), the dependency is reported, as are the dependencies of its subcharts.",
+      "(an unreadable valuesFrom, a `--set` with list indexes or escapes), the dependency is reported, as are the dependencies of its subcharts. " +
+      "A HelmRelease's `valuesFrom` ConfigMap or Secret that is not in the input (applied by another unit, or created out of band), or whose value at a " +
+      "`targetPath` uses `--set` syntax (commas, backslashes, `{lists}`), leaves its values out of the render: reported at `valuesFrom`, since what they set " +
+      "was not linted. A targetPath Helm cannot set in the values (through a string) is a `render-failed`: helm-controller fails the release on it.",
     remediation:
       "Run `helm dependency build <chart>` (or pass --dependency-update with registry access) to lint the dependencies too, or map them to directories with `charts:` in .gitops-lint.yaml.",
     defaultSeverity: "info",

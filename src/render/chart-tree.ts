@@ -23,10 +23,9 @@ export interface ChartAssembly {
   fromRepository: Array<{ dependency: string; dir: string; declaredIn: string }>;
   /**
    * Dependencies neither vendored in `charts/` nor in the repository: left out of the render, with the versions
-   * of that name the repository does have (none inside the constraint) and the entry as Chart.yaml writes it
-   * (its condition and tags).
+   * of that name the repository does have (none inside the constraint), and the entry as Chart.yaml writes it (its
+   * condition and tags), the `index`-th of its dependencies (undefined when it is not there as such).
    */
-  /** `entry`: the dependency as Chart.yaml writes it, the `index`-th of its dependencies (undefined when it is not there as such). */
   leftOut: Array<ChartDependency & { declaredIn: string; versionsHere: string[]; entry: JsonObject; index: number | undefined }>;
   /** The chart's own Chart.yaml dependencies and the chart names vendored in its `charts/`, as read for the assembly (so nothing reads them again). */
   dependencies: ChartDependency[];
@@ -80,9 +79,8 @@ function assemble(chartDir: string, values: JsonObject | undefined, options: Ass
       continue;
     }
     const versionsHere = dependency.repository?.startsWith("file://") ? [] : options.index.versionsOf(dependency.name, chartDir);
-    const entry = rawDependency(chart, dependency);
-    const index = asArray(chart.dependencies).indexOf(entry);
-    found.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere, entry, index: index === -1 ? undefined : index });
+    const { entry, index } = rawDependency(chart, dependency);
+    found.leftOut.push({ ...dependency, declaredIn: chartDir, versionsHere, entry, index });
   }
   const unchanged = values === undefined && (options.dependencyUpdate || kept.length === dependencies.length) && added.length === 0;
   if (unchanged) return { dir: chartDir, dependencies, vendored };
@@ -90,7 +88,7 @@ function assemble(chartDir: string, values: JsonObject | undefined, options: Ass
   const tree = new MirrorTree(options.tempDir());
   tree.linkContents("", chartDir);
   for (const own of ["Chart.yaml", "Chart.lock", "requirements.yaml", "requirements.lock", "charts"]) tree.remove(own);
-  tree.writeFile("Chart.yaml", JSON.stringify(options.dependencyUpdate ? chart : { ...withoutDependencies(chart), ...(kept.length > 0 ? { dependencies: kept.map((d) => rawDependency(chart, d)) } : {}) }));
+  tree.writeFile("Chart.yaml", JSON.stringify(options.dependencyUpdate ? chart : { ...withoutDependencies(chart), ...(kept.length > 0 ? { dependencies: kept.map((d) => rawDependency(chart, d).entry) } : {}) }));
   if (values !== undefined) tree.writeFile("values.yaml", JSON.stringify(values));
   tree.materialize("charts");
   if (isDirectory(path.join(chartDir, "charts"))) tree.linkContents("charts", path.join(chartDir, "charts"));
@@ -111,9 +109,11 @@ export function dependenciesIn(chart: Record<string, unknown>): ChartDependency[
     }));
 }
 
-/** The dependency's entry as Chart.yaml wrote it (conditions, tags, import-values kept). */
-function rawDependency(chart: Record<string, unknown>, dependency: ChartDependency): JsonObject {
-  return asArray(chart.dependencies).find((d): d is JsonObject => isObject(d) && d.name === dependency.name && (d.alias ?? undefined) === dependency.alias) ?? { ...dependency };
+/** The dependency's entry as Chart.yaml wrote it (conditions, tags, import-values kept), and its place in the list (undefined when it is not there as such). */
+function rawDependency(chart: Record<string, unknown>, dependency: ChartDependency): { entry: JsonObject; index: number | undefined } {
+  const entries = asArray(chart.dependencies);
+  const index = entries.findIndex((d) => isObject(d) && d.name === dependency.name && (d.alias ?? undefined) === dependency.alias);
+  return index === -1 ? { entry: { ...dependency }, index: undefined } : { entry: entries[index] as JsonObject, index };
 }
 
 function withoutDependencies(chart: Record<string, unknown>): Record<string, unknown> {

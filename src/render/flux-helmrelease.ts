@@ -135,6 +135,8 @@ export interface ReleaseValues {
   values: JsonObject;
   /** `valuesFrom` references gitops-lint could not read, and why: their values are missing from the render. */
   unresolved: string[];
+  /** `valuesFrom` entries (by index) helm-controller fails on: a targetPath Helm cannot set in these values. */
+  failed: Array<{ index: number; why: string }>;
 }
 
 /**
@@ -148,7 +150,8 @@ export function releaseValues(release: K8sObject, find: (kind: string, name: str
   const inline = isObject(spec.values) ? spec.values : {};
   let result: JsonObject = {};
   const unresolved: string[] = [];
-  for (const ref of asArray(spec.valuesFrom)) {
+  const failed: ReleaseValues["failed"] = [];
+  for (const [index, ref] of asArray(spec.valuesFrom).entries()) {
     if (!isObject(ref) || typeof ref.kind !== "string" || typeof ref.name !== "string") continue;
     const key = typeof ref.valuesKey === "string" && ref.valuesKey !== "" ? ref.valuesKey : "values.yaml";
     const label = `${ref.kind}/${ref.name}${key !== "values.yaml" ? ` key ${key}` : ""}`;
@@ -164,13 +167,15 @@ export function releaseValues(release: K8sObject, find: (kind: string, name: str
     }
     if (typeof ref.targetPath === "string" && ref.targetPath !== "") {
       result = mergeMaps(result, inline);
-      if (!setAtKeyPath(result, ref.targetPath, ref.literal === true ? text : targetPathValue(text))) unresolved.push(`${label} (Helm cannot set its targetPath ${ref.targetPath} in these values)`);
+      const value = ref.literal === true ? text : targetPathValue(text);
+      if (value === SET_SYNTAX) unresolved.push(`${label} (its value uses --set syntax, commas, backslashes or {lists}, which is not read here)`);
+      else if (!setAtKeyPath(result, ref.targetPath, value)) failed.push({ index, why: `${label}: Helm cannot set its targetPath ${ref.targetPath} in these values` });
       continue;
     }
     const parsed = safeLoad(text);
     if (isObject(parsed)) result = mergeMaps(result, parsed);
   }
-  return { values: mergeMaps(result, inline), unresolved };
+  return { values: mergeMaps(result, inline), unresolved, failed };
 }
 
 function keyOf(object: K8sObject, key: string): string | undefined {
@@ -184,12 +189,18 @@ function keyOf(object: K8sObject, key: string): string | undefined {
 
 /**
  * A valuesFrom value at a targetPath as helm-controller sets it (fluxcd/pkg chartutil ReplacePathValue): quoted in
- * `'` or `"` at both ends, the quotes trimmed (all of them, strings.Trim) and the rest a string; else typed as `--set`.
+ * `'` or `"` at both ends, the quotes trimmed (all of them, strings.Trim) and the rest a string; else typed as `--set`,
+ * or SET_SYNTAX when strvals would read more into it than one value.
  */
 function targetPathValue(text: string): unknown {
   const quoted = /^'(?:.*'|)$|^"(?:.*"|)$/s.test(text);
-  return quoted ? text.replace(/^['"]+|['"]+$/g, "") : typedSetValue(text);
+  if (quoted) return text.replace(/^['"]+|['"]+$/g, "");
+  // strvals parses the value too: `a,b` is another key (or an error), `\` escapes, `{a,b}` is a list.
+  return /[,\\]|^\{/.test(text) ? SET_SYNTAX : typedSetValue(text);
 }
+
+/** A value that strvals would read as more than one value: not interpreted. */
+const SET_SYNTAX = Symbol("--set syntax");
 
 /** `spec.postRenderers[].kustomize` (patches, images; the deprecated strategic-merge and JSON 6902 lists too). */
 export function postRenderersOf(release: K8sObject): JsonObject[] {

@@ -473,6 +473,17 @@ class RenderRun {
     });
     const values = releaseValues(object, (kind, name) => lookup.find(kind, name, object.namespace));
     const unresolved = values.unresolved.length > 0 ? ` (valuesFrom ${values.unresolved.join(", ")} could not be read, so the render lacks those values)` : "";
+    for (const { index, why } of values.failed) {
+      problems.push({ kind: "render-failed", ...at([...object.basePath, "spec", "valuesFrom", index, "targetPath"]), message: `${describe(object)}: ${why}; helm-controller fails the release on it` });
+    }
+    // What those values set was not linted: said even when nothing else about the render is.
+    if (values.unresolved.length > 0) {
+      problems.push({
+        kind: "render-incomplete",
+        ...at([...object.basePath, "spec", "valuesFrom"]),
+        message: `${describe(object)} was rendered without the values of valuesFrom ${values.unresolved.join(", ")}; what they set was not linted (lint the file that holds them with the release)`,
+      });
+    }
     const namespace = releaseNamespaceOf(object);
     const render: ChartRender = {
       chartDir,

@@ -49,29 +49,29 @@ let loaded: ShellParser | undefined;
  */
 export function shellParser(): ShellParser {
   if (loaded) return loaded;
-  const parseOrError = (script: string): ShellSyntaxResult => onDeepEnoughStack((backend) => backend.parseOrError(script), { ok: false, tooDeep: true }, { ok: false, noDeepStack: true });
+  const parseOrError = (script: string): ShellSyntaxResult => onDeepEnoughStack((backend) => backend.parseOrError(script), { ok: false, noDeepStack: true });
   const parse = (script: string): ShNode | undefined => {
     const result = parseOrError(script);
     return result.ok ? result.file : undefined;
   };
-  const splitBraces = (literal: string): ShNode | undefined => onDeepEnoughStack((backend) => backend.splitBraces(literal), undefined, undefined);
+  const splitBraces = (literal: string): ShNode | undefined => onDeepEnoughStack((backend) => backend.splitBraces(literal), undefined);
   loaded = { syntax: PLAIN_SYNTAX, ops: learnOperators(parse), parse, parseOrError, splitBraces };
   return loaded;
 }
 
 /**
  * Runs a parse in the shell worker when one runs, else here; when this thread's stack runs out first, again on the
- * worker's deep stack, where only a tree over MAX_TREE_DEPTH can run out (./go-tree.ts StackOverflow). When no
- * worker can run (or it fails on the way), the answer is `noDeepStack`: not read, and not claimed too deep.
+ * worker's deep stack, which answers a tree over MAX_TREE_DEPTH as too deep itself (./shell-worker.ts). An overflow
+ * that still comes back is this thread's, after the worker failed on the way: `noDeepStack`, not read, and not
+ * claimed too deep.
  */
-function onDeepEnoughStack<T>(parse: (backend: ShellBackend) => T | StackOverflow, tooDeep: T, noDeepStack: T): T {
+function onDeepEnoughStack<T>(parse: (backend: ShellBackend) => T | StackOverflow, noDeepStack: T): T {
   const result = parse(runningShellWorker() ?? parseHere());
   if (!isOverflow(result)) return result;
   const deep = deepStackParser();
   if (!deep) return noDeepStack;
   const again = parse(deep);
-  if (!isOverflow(again)) return again;
-  return runningShellWorker() === deep ? tooDeep : noDeepStack;
+  return isOverflow(again) ? noDeepStack : again;
 }
 
 /**

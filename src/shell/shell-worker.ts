@@ -84,7 +84,7 @@ const MAX_FAILURES = 2;
 function spawn(): RemoteParser | undefined {
   const { Worker, MessageChannel } = workerThreads();
   const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS));
+  const signal = new Int32Array(new SharedArrayBuffer(SIGNAL_BYTES));
   let worker: Worker;
   try {
     worker = new Worker(WORKER_FILE, {
@@ -115,6 +115,8 @@ function failed(parser: RemoteParser): void {
 const REPLIES = 0;
 const EXITED = 1;
 const SIGNAL_SLOTS = 2;
+/** The size of the shared counters a worker is started with (`workerData.signal`). */
+export const SIGNAL_BYTES = 4 * SIGNAL_SLOTS;
 
 /**
  * The main thread's side. A parse posts a request and blocks until its reply is on the port: the worker bumps
@@ -147,13 +149,11 @@ class RemoteParser implements ShellBackend {
     const sent = this.ahead.get(script);
     this.ahead.delete(script);
     const reply = this.replyTo(sent ?? this.post("parse", script));
-    if (reply === OVERFLOW_HERE) return { ok: false, tooDeep: true };
     return (reply as ShellSyntaxResult | undefined) ?? parseHere().parseOrError(script);
   }
 
   splitBraces(literal: string): unknown {
     const reply = this.replyTo(this.post("splitBraces", literal));
-    if (reply === OVERFLOW_HERE) return undefined;
     return reply === undefined ? parseHere().splitBraces(literal) : reply === null ? undefined : reply;
   }
 
@@ -182,20 +182,21 @@ class RemoteParser implements ShellBackend {
       // An exited worker may have posted its last replies after the port was looked at: one more look, then give up.
       const exited = Atomics.load(this.signal, EXITED) === 1;
       const received = this.receive();
-      if (received === OVERFLOW_HERE) return OVERFLOW_HERE;
+      // The reply is off the port and its id unknown: whichever request it answered, the worker cannot serve them all.
+      if (received === UNREADABLE) return this.fail();
       if (received) this.replies.set(received.id, received);
       else if (exited || Atomics.wait(this.signal, REPLIES, posted, GIVE_UP_MS) === "timed-out") return this.fail();
     }
     return undefined;
   }
 
-  private receive(): Reply | undefined | typeof OVERFLOW_HERE {
+  private receive(): Reply | undefined | typeof UNREADABLE {
     try {
       return workerThreads().receiveMessageOnPort(this.port)?.message as Reply | undefined;
     } catch (error) {
-      // Copying a tree near MAX_TREE_DEPTH into this thread ran out of its stack: as when parsing here does.
+      // Copying a tree near MAX_TREE_DEPTH into this thread ran out of its stack (not seen at the default stack size).
       if (!(error instanceof RangeError)) throw error;
-      return OVERFLOW_HERE;
+      return UNREADABLE;
     }
   }
 
@@ -208,7 +209,7 @@ class RemoteParser implements ShellBackend {
   }
 }
 
-const OVERFLOW_HERE = Symbol("reply too deep for this stack");
+const UNREADABLE = Symbol("a reply too deep to copy into this stack");
 
 /** Sends the scripts to the shell worker, if one runs, to parse before they are asked for. */
 export function parseAhead(scripts: Iterable<string>): void {
